@@ -1,0 +1,189 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { AppError, type Result } from '../../shared/contract/errors';
+import {
+  rendererContract,
+  type AppInfo,
+  type Channel,
+  type ParsedRequestOf,
+  type RendererEvents,
+  type ReplyOf,
+} from '../../shared/contract/rendererContract';
+import { presetClassFile } from '../../shared/domain/presets';
+import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass } from './classService';
+import { verifyImageFiles } from './fileCheckService';
+import { ImportJobs } from './importJobs';
+import type { MlSupervisor } from './mlSupervisor';
+import { Project } from './project';
+import { autoSplit } from './splitService';
+
+export interface BackendOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  ml?: MlSupervisor;
+}
+
+type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>> | ReplyOf<C> };
+
+/**
+ * The transport-free backend: every renderer channel, validated at this edge, answered from the
+ * services. Electron IPC and the browser-mode socket both call `invoke` and forward `events`.
+ */
+export class Backend {
+  readonly events = new EventEmitter<{ [E in keyof RendererEvents]: [RendererEvents[E]] }>();
+  private project: Project | null = null;
+  private readonly imports = new ImportJobs({
+    progress: (jobId, done, total, current) => this.events.emit('images:importProgress', { jobId, done, total, current }),
+    finished: (jobId, report) => {
+      this.events.emit('images:importDone', { jobId, report });
+      this.events.emit('images:changed', { reason: 'import' });
+    },
+    failed: (jobId, message) =>
+      this.events.emit('images:importDone', {
+        jobId,
+        report: { added: 0, labelsAdded: 0, skipped: [{ path: '', reason: 'unreadable', message }], cancelled: false, seconds: 0 },
+      }),
+  });
+
+  constructor(private readonly options: BackendOptions) {
+    options.ml?.on('status', (status) => this.events.emit('ml:status', status));
+  }
+
+  /** Validates and answers one request; never throws (errors come back as `{code, message}`). */
+  async invoke(channel: string, rawRequest: unknown): Promise<Result<unknown>> {
+    if (!Object.hasOwn(rendererContract, channel)) {
+      return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown channel "${channel}"` } };
+    }
+    const c = channel as Channel;
+    const parsed = rendererContract[c].request.safeParse(rawRequest ?? {});
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'BAD_REQUEST', message: z.prettifyError(parsed.error) } };
+    }
+    try {
+      const handler = this.handlers[c] as (request: unknown) => unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      return { ok: false, error: toWireError(err) };
+    }
+  }
+
+  openProject(path: string): Project {
+    this.closeProject();
+    this.project = Project.open(path);
+    void this.verifyInBackground(this.project);
+    return this.project;
+  }
+
+  closeProject(): void {
+    this.imports.cancelAll();
+    this.project?.close();
+    this.project = null;
+  }
+
+  async dispose(): Promise<void> {
+    this.closeProject();
+    await this.options.ml?.stop();
+  }
+
+  private requireProject(): Project {
+    if (!this.project) throw new AppError('NO_PROJECT', 'no project is open: create or open one first');
+    return this.project;
+  }
+
+  private async verifyInBackground(project: Project): Promise<void> {
+    try {
+      const result = await verifyImageFiles(project);
+      if (project === this.project && (result.missing || result.modified)) this.events.emit('images:changed', { reason: 'verify' });
+    } catch {
+      // The project was closed while checking; nothing to report.
+    }
+  }
+
+  private readonly handlers: Handlers = {
+    'app:info': () => ({ version: this.options.version, mode: this.options.mode, project: this.project?.summary() ?? null }),
+    'project:create': ({ path, preset }) => {
+      this.closeProject();
+      this.project = Project.create(path, presetClassFile(preset));
+      return this.project.summary();
+    },
+    'project:open': ({ path }) => this.openProject(path).summary(),
+    'project:close': () => {
+      this.closeProject();
+      return null;
+    },
+    'project:status': () => {
+      const p = this.requireProject();
+      return { ...p.images.counts(), classes: p.classes.list().length };
+    },
+
+    'classes:list': () => this.requireProject().classes.list(),
+    'classes:add': ({ name, color }) => this.changedClasses(addClass(this.requireProject(), name, color)),
+    'classes:update': ({ id, ...change }) => this.changedClasses(updateClass(this.requireProject(), id, change)),
+    'classes:reorder': ({ ids }) => this.changedClasses(reorderClasses(this.requireProject(), ids)),
+    'classes:deleteImpact': ({ id }) => classDeleteImpact(this.requireProject(), id),
+    'classes:delete': ({ id }) => {
+      const impact = deleteClass(this.requireProject(), id);
+      this.events.emit('images:changed', { reason: 'class-delete' });
+      return this.changedClasses(impact);
+    },
+
+    'images:import': ({ paths, copyIntoProject, split }) => ({
+      jobId: this.imports.start(this.requireProject(), { paths, copyIntoProject, split }),
+    }),
+    'images:upload': async ({ files, split }) => {
+      const project = this.requireProject();
+      // Dropped files have no path on this machine: keep their bytes in the project, then import those.
+      const dir = join(project.dir, 'images', 'uploads', new Date().toISOString().replace(/[:.]/g, '-'));
+      await mkdir(dir, { recursive: true });
+      const paths = [];
+      for (const [i, f] of files.entries()) {
+        const safeName = `${String(i).padStart(4, '0')}-${basename(f.name).replace(/[^\w.\- ]/g, '_')}`;
+        await writeFile(join(dir, safeName), f.bytes);
+        paths.push(join(dir, safeName));
+      }
+      return { jobId: this.imports.start(project, { paths, split }) };
+    },
+    'images:cancelImport': ({ jobId }) => ({ cancelled: this.imports.cancel(jobId) }),
+    'images:list': (filter) => this.requireProject().images.list(filter),
+    'images:thumbnail': ({ id }) => {
+      const thumb = this.requireProject().images.thumbnail(id);
+      if (!thumb) throw new AppError('NOT_FOUND', `image ${id} has no thumbnail`);
+      return thumb;
+    },
+    'images:setSplit': ({ ids, split }) => this.changedImages({ updated: this.requireProject().images.setSplit(ids, split) }),
+    'images:setDone': ({ ids, done }) => this.changedImages({ updated: this.requireProject().images.setDone(ids, done) }),
+    'images:autoSplit': ({ seed, onlyUnassigned, ...fractions }) =>
+      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned)),
+    'images:verifyFiles': async () => this.changedImages(await verifyImageFiles(this.requireProject())),
+
+    'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
+    'ml:ping': async () => {
+      if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+      const t0 = performance.now();
+      const { pid } = await this.options.ml.request('ping', {});
+      return { roundTripMs: performance.now() - t0, pid };
+    },
+  };
+
+  private changedClasses<T>(value: T): T {
+    this.events.emit('classes:changed', {});
+    return value;
+  }
+
+  private changedImages<T>(value: T): T {
+    this.events.emit('images:changed', { reason: 'update' });
+    return value;
+  }
+}
+
+function toWireError(err: unknown): { code: AppError['code']; message: string } {
+  if (err instanceof AppError) return err.toWire();
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOSPC') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return { code: 'IO_ERROR', message: `permission denied: ${e.path ?? e.message}` };
+  if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
+  if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
+  return { code: 'INTERNAL', message: e?.message ?? String(err) };
+}

@@ -1,0 +1,141 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { AppError } from '../../shared/contract/errors';
+import { isReply, type MlMessage, type MlRequests, type MlRequestType } from '../../shared/contract/mlContract';
+import type { MlStatus } from '../../shared/contract/rendererContract';
+
+export interface MlSupervisorOptions {
+  /** The worker's entry file. */
+  entry: string;
+  /** Node flags for the worker (e.g. the TypeScript loader when running from source). */
+  execArgv?: string[];
+  env?: NodeJS.ProcessEnv;
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Starts the ML process, health-checks it, and restarts it when it dies. Requests in flight when
+ * it dies fail with ML_PROCESS_DIED (a job is marked failed, never lost silently).
+ */
+export class MlSupervisor extends EventEmitter<{ status: [MlStatus] }> {
+  private child: ChildProcess | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private state: MlStatus = { state: 'stopped', pid: null, restarts: 0, lastError: null };
+  private stopping = false;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private backoffMs = 250;
+
+  constructor(private readonly options: MlSupervisorOptions) {
+    super();
+  }
+
+  status(): MlStatus {
+    return { ...this.state };
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.spawn('starting');
+    const interval = this.options.healthIntervalMs ?? 10_000;
+    this.healthTimer = setInterval(() => void this.healthCheck(), interval);
+    this.healthTimer.unref();
+  }
+
+  request<T extends MlRequestType>(type: T, payload: MlRequests[T]['request'], timeoutMs = this.options.requestTimeoutMs ?? 30_000): Promise<MlRequests[T]['reply']> {
+    const child = this.child;
+    if (!child || !child.connected) return Promise.reject(new AppError('ML_PROCESS_DIED', 'the ML process is not running (it is being restarted)'));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(new AppError('ML_TIMEOUT', `the ML process did not answer "${type}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, timer });
+      child.send({ seq, type, payload });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.request('shutdown', {}, 2_000).catch(() => child.kill('SIGKILL'));
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(deadline);
+  }
+
+  private spawn(state: MlStatus['state']): void {
+    const child = fork(this.options.entry, [], {
+      execArgv: this.options.execArgv ?? [],
+      env: this.options.env ?? process.env,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    this.setStatus({ state, pid: child.pid ?? null });
+    child.on('message', (message: MlMessage) => this.onMessage(message));
+    child.once('spawn', () => void this.healthCheck());
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (err) => this.setStatus({ lastError: err.message }));
+  }
+
+  private onMessage(message: MlMessage): void {
+    if (!isReply(message)) return;
+    const pending = this.pending.get(message.seq);
+    if (!pending) return;
+    this.pending.delete(message.seq);
+    clearTimeout(pending.timer);
+    if (message.ok) pending.resolve(message.value);
+    else pending.reject(new AppError(message.error.code as never, message.error.message));
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    this.child = null;
+    const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    for (const [seq, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new AppError('ML_PROCESS_DIED', `the ML process ${why} while working on this request`));
+      this.pending.delete(seq);
+    }
+    if (this.stopping) {
+      this.setStatus({ state: 'stopped', pid: null });
+      return;
+    }
+    this.setStatus({ state: 'restarting', pid: null, restarts: this.state.restarts + 1, lastError: `ML process ${why}` });
+    this.restartTimer = setTimeout(() => this.spawn('restarting'), this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, 5_000);
+  }
+
+  private async healthCheck(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    try {
+      await this.request('ping', {}, this.options.healthTimeoutMs ?? 5_000);
+      this.backoffMs = 250;
+      if (this.state.state !== 'ready') this.setStatus({ state: 'ready' });
+    } catch (err) {
+      // A hung process is as good as dead: kill it and let onExit restart it.
+      if (err instanceof AppError && err.code === 'ML_TIMEOUT' && child === this.child) child.kill('SIGKILL');
+    }
+  }
+
+  private setStatus(change: Partial<MlStatus>): void {
+    this.state = { ...this.state, ...change };
+    this.emit('status', this.status());
+  }
+}

@@ -1,0 +1,21 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrator';
+
+export type Db = Database.Database;
+
+/** Opens (creating if asked) a project database: WAL, foreign keys on, migrated to the newest schema. */
+export function openDatabase(file: string, options: { create: boolean }): Db {
+  const db = new Database(file, { fileMustExist: !options.create });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // WAL with synchronous=NORMAL is durable across app crashes; only a power loss can drop the last commits.
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

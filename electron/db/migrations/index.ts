@@ -1,0 +1,11 @@
+import type { Database } from 'better-sqlite3';
+import * as m0001 from './0001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/** Every migration in order; `version` is what `PRAGMA user_version` holds after it ran. */
+export const MIGRATIONS: Migration[] = [{ version: 1, name: '0001-initial', up: m0001.up }];

@@ -1,0 +1,221 @@
+import { availableParallelism } from 'node:os';
+
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+
+import type { BackendChoice, BackendName, BackendPreference } from '../types';
+import { registerWasmTrainingKernels } from './wasmKernels';
+import { createThreadedWasmBackend } from './wasmThreaded';
+
+export interface GpuAdapterSummary {
+  name: string;
+  vendor: string;
+  architecture: string;
+  /** Mesa llvmpipe/lavapipe, SwiftShader, WARP: a CPU pretending to be a GPU. */
+  software: boolean;
+}
+
+let wasmThreads = 0;
+let wasmFactoryReplaced = false;
+let webgpuAdapter: GpuAdapterSummary | null = null;
+let webgpuProbe: Promise<GpuAdapterSummary | null> | null = null;
+let tensorflowProbe: Promise<string | null> | null = null;
+
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|warp|software/i;
+
+/** Number of threads the wasm backend uses (XNNPACK pool), 0 before it started. */
+export function wasmThreadCount(): number {
+  return wasmThreads;
+}
+
+function prepareWasm(threads: number): void {
+  registerWasmTrainingKernels();
+  if (threads > 1 && !wasmFactoryReplaced) {
+    wasmFactoryReplaced = true;
+    const packageFactory = tf.findBackendFactory('wasm');
+    tf.removeBackend('wasm');
+    tf.registerBackend(
+      'wasm',
+      async () => {
+        try {
+          const backend = await createThreadedWasmBackend(threads);
+          wasmThreads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+          return backend;
+        } catch (error) {
+          console.warn(`threaded wasm failed to start (${String(error)}); using one thread`);
+          wasmThreads = 1;
+          return packageFactory();
+        }
+      },
+      2,
+    );
+  }
+}
+
+/** Makes npm `webgpu` (Dawn) the `navigator.gpu` of this process and opens an adapter, or returns null. */
+export function probeWebGpu(): Promise<GpuAdapterSummary | null> {
+  webgpuProbe ??= (async () => {
+    try {
+      process.env.EGL_PLATFORM ??= 'surfaceless';
+      const dawn = (await import('webgpu')) as unknown as {
+        create(options: string[]): GPU;
+        globals: Record<string, unknown>;
+      };
+      Object.assign(globalThis, dawn.globals);
+      // Native Vulkan/Metal/D3D12 first; Debian's old Mesa Vulkan fails, its GLES path works.
+      const attempts: [string[], GPURequestAdapterOptions][] = [
+        [[], { powerPreference: 'high-performance' }],
+        [['backend=opengles'], { featureLevel: 'compatibility' } as GPURequestAdapterOptions],
+      ];
+      for (const [flags, options] of attempts) {
+        let gpu: GPU;
+        try {
+          gpu = dawn.create(flags);
+        } catch {
+          continue;
+        }
+        const adapter = await gpu.requestAdapter(options).catch(() => null);
+        if (!adapter) continue;
+        const info = adapter.info ?? ({} as GPUAdapterInfo);
+        const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ').trim() || 'unknown adapter';
+        const summary: GpuAdapterSummary = {
+          name,
+          vendor: info.vendor ?? '',
+          architecture: info.architecture ?? '',
+          software: SOFTWARE_ADAPTER.test(name),
+        };
+        registerWebGpuBackend(adapter);
+        Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true });
+        webgpuAdapter = summary;
+        return summary;
+      }
+      return null;
+    } catch {
+      return null;
+    }
+  })();
+  return webgpuProbe;
+}
+
+function registerWebGpuBackend(adapter: GPUAdapter): void {
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+      const limits = adapter.limits;
+      const device = await adapter.requestDevice({
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+          maxBufferSize: limits.maxBufferSize,
+          maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return new WebGPUBackend(device as any, adapter.info as any);
+    },
+    1,
+  );
+}
+
+/** Loads @tensorflow/tfjs-node-gpu, then -node, when installed; returns which one, or null. */
+export function probeTensorflow(): Promise<string | null> {
+  tensorflowProbe ??= (async () => {
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        // A variable specifier keeps bundlers and the type checker from requiring the optional package.
+        await import(/* @vite-ignore */ pkg);
+        if (tf.findBackendFactory('tensorflow')) return pkg;
+      } catch {
+        // not installed, or libtensorflow / CUDA missing
+      }
+    }
+    return null;
+  })();
+  return tensorflowProbe;
+}
+
+async function activate(name: BackendName): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+export interface SelectOptions {
+  /** Threads for the wasm backend's XNNPACK pool; default: all logical CPUs (at most 8). */
+  threads?: number;
+}
+
+/**
+ * Activates a compute backend. `auto` prefers a CUDA TensorFlow, then a hardware WebGPU adapter,
+ * then multi-threaded wasm; a software WebGPU adapter (a CPU in disguise) loses to wasm.
+ * Returns which backend runs and why, for the user to see.
+ */
+export async function selectBackend(pref: BackendPreference = 'auto', options: SelectOptions = {}): Promise<BackendChoice> {
+  const threads = Math.max(1, Math.min(8, options.threads ?? availableParallelism()));
+  const reasons: string[] = [];
+
+  const tryWasm = async (): Promise<BackendChoice | null> => {
+    prepareWasm(threads);
+    if (!(await activate('wasm'))) return null;
+    const t = wasmThreads || 1;
+    return { backend: 'wasm', reason: '', threads: t };
+  };
+
+  if (pref === 'cpu') {
+    if (!(await activate('cpu'))) throw new Error('the cpu backend failed to start');
+    return { backend: 'cpu', reason: 'requested (--backend cpu): correct but slow, last resort' };
+  }
+  if (pref === 'wasm') {
+    const choice = await tryWasm();
+    if (!choice) throw new Error('the wasm backend failed to start');
+    choice.reason = `requested (--backend wasm), ${choice.threads} thread${choice.threads === 1 ? '' : 's'}`;
+    return choice;
+  }
+  if (pref === 'webgpu') {
+    const adapter = await probeWebGpu();
+    if (!adapter) throw new Error('no WebGPU adapter: Dawn found no Vulkan/Metal/D3D12 or GLES device');
+    if (!(await activate('webgpu'))) throw new Error(`WebGPU adapter ${adapter.name} found but the tfjs backend failed to start`);
+    return { backend: 'webgpu', reason: `requested (--backend webgpu)`, adapter };
+  }
+  if (pref === 'tensorflow') {
+    const pkg = await probeTensorflow();
+    if (!pkg || !(await activate('tensorflow'))) {
+      throw new Error('@tensorflow/tfjs-node(-gpu) is not installed or libtensorflow failed to load');
+    }
+    return { backend: 'tensorflow', reason: `requested (--backend tensorflow) via ${pkg}` };
+  }
+
+  const pkg = await probeTensorflow();
+  if (pkg === '@tensorflow/tfjs-node-gpu' && (await activate('tensorflow'))) {
+    return { backend: 'tensorflow', reason: 'auto: @tensorflow/tfjs-node-gpu loaded (CUDA found)' };
+  }
+  reasons.push(pkg ? `${pkg} loaded (CPU build)` : 'no @tensorflow/tfjs-node(-gpu)');
+  const adapter = await probeWebGpu();
+  if (adapter && !adapter.software && (await activate('webgpu'))) {
+    return { backend: 'webgpu', reason: `auto: hardware WebGPU adapter ${adapter.name}; ${reasons.join('; ')}`, adapter };
+  }
+  reasons.push(adapter ? `WebGPU adapter ${adapter.name} is software rendering` : 'no WebGPU adapter');
+  if (pkg === '@tensorflow/tfjs-node' && (await activate('tensorflow'))) {
+    return { backend: 'tensorflow', reason: `auto: libtensorflow on the CPU; ${reasons.join('; ')}` };
+  }
+  const wasm = await tryWasm();
+  if (wasm) {
+    wasm.reason = `auto: wasm SIMD with ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'}; ${reasons.join('; ')}`;
+    return wasm;
+  }
+  if (!(await activate('cpu'))) throw new Error('no compute backend could start');
+  return { backend: 'cpu', reason: `auto: every faster backend failed; ${reasons.join('; ')}` };
+}
+
+/** The adapter found by the last WebGPU probe, if any. */
+export function webGpuAdapter(): GpuAdapterSummary | null {
+  return webgpuAdapter;
+}

@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+type Backend = tf.KernelBackend & { disposeData(dataId: tf.DataId): boolean };
+type Info = tf.TensorInfo;
+type Shape4 = [number, number, number, number];
+
+/** Runs another kernel registered for wasm directly, the way the backend's own kernels compose. */
+function call(backend: Backend, name: string, inputs: Record<string, Info>, attrs: Record<string, unknown> = {}): Info {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
+  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
+}
+
+function release(backend: Backend, ...infos: Info[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+function convInfo(
+  inShape: Shape4,
+  filterShape: Shape4,
+  strides: number | [number, number],
+  pad: tf.backend_util.ExplicitPadding | 'same' | 'valid' | number,
+  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
+  dataFormat: string,
+): tf.backend_util.Conv2DInfo {
+  if (dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
+    throw new Error(`wasm training kernels support NHWC only, got ${dataFormat}`);
+  }
+  return tf.backend_util.computeConv2DInfo(inShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+}
+
+/**
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[n,oh,ow,co].
+ *
+ * For each filter tap this is one matrix product of the tap's shifted input (Ci × M, M = N·OH·OW)
+ * with dy (M × Co). Run as a 1×1 XNNPACK convolution over an "image" of Ci pixels with M channels,
+ * it uses the threaded GEMM, and dy (the 1×1 filter) is packed once for all taps because XNNPACK's
+ * operator cache is keyed by the filter tensor.
+ */
+export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info {
+  const backend = args.backend as Backend;
+  const { x, dy } = args.inputs as { x: Info; dy: Info };
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const filterShape = attrs.filterShape as Shape4;
+  const info = convInfo(x.shape as Shape4, filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode, attrs.dataFormat);
+  const [kh, kw, ci, co] = filterShape;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const m = n * oh * ow;
+
+  // Input channels first: [Ci, N, H, W], then padded so every tap's window is in range.
+  const xT = call(backend, 'Transpose', { x }, { perm: [3, 0, 1, 2] });
+  const needH = (oh - 1) * sh + kh;
+  const needW = (ow - 1) * sw + kw;
+  const padBottom = Math.max(0, needH - top - h);
+  const padRight = Math.max(0, needW - left - w);
+  let xPad = xT;
+  if (top > 0 || left > 0 || padBottom > 0 || padRight > 0) {
+    xPad = call(backend, 'PadV2', { x: xT }, { paddings: [[0, 0], [0, 0], [top, padBottom], [left, padRight]], constantValue: 0 });
+    release(backend, xT);
+  }
+  const dyFilter = call(backend, 'Reshape', { x: dy }, { shape: [1, 1, m, co] });
+
+  const taps: Info[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      let window: Info;
+      if (sh === 1 && sw === 1) {
+        window = call(backend, 'Slice', { x: xPad }, { begin: [0, 0, i, j], size: [ci, n, oh, ow] });
+      } else {
+        window = call(
+          backend,
+          'StridedSlice',
+          { x: xPad },
+          {
+            begin: [0, 0, i, j],
+            end: [ci, n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1],
+            strides: [1, 1, sh, sw],
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          },
+        );
+      }
+      const image = call(backend, 'Reshape', { x: window }, { shape: [1, 1, ci, m] });
+      const tap = call(
+        backend,
+        'Conv2D',
+        { x: image, filter: dyFilter },
+        { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
+      );
+      release(backend, window, image);
+      taps.push(tap);
+    }
+  }
+  release(backend, xPad, dyFilter);
+  const stacked = taps.length === 1 ? taps[0] : call(backend, 'Concat', Object.fromEntries(taps.map((t, i) => [String(i), t])), { axis: 0 });
+  if (taps.length > 1) release(backend, ...taps);
+  const out = call(backend, 'Reshape', { x: stacked }, { shape: filterShape });
+  // Reshape aliases the data; the extra reference is dropped with the stacked handle.
+  release(backend, stacked);
+  return out;
+}
+
+/**
+ * Stride-1 input gradient as a forward convolution of dy with the spatially flipped filter whose
+ * in/out channels are swapped — XNNPACK's threaded convolution instead of the package's scalar loop.
+ * Other strides go to the package's own kernel.
+ */
+function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info => {
+    const backend = args.backend as Backend;
+    const { dy, filter } = args.inputs as { dy: Info; filter: Info };
+    const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const inputShape = attrs.inputShape as Shape4;
+    const info = convInfo(inputShape, filter.shape as Shape4, attrs.strides, attrs.pad, attrs.dimRoundingMode, attrs.dataFormat);
+    const [kh, kw] = filter.shape as Shape4;
+    const { top, bottom, left, right } = info.padInfo;
+    const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0)) {
+      return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
+    }
+    let flipped: Info;
+    if (kh === 1 && kw === 1) {
+      flipped = call(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+    } else {
+      const reversed = call(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
+      flipped = call(backend, 'Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
+      release(backend, reversed);
+    }
+    const out = call(
+      backend,
+      'Conv2D',
+      { x: dy, filter: flipped },
+      {
+        strides: [1, 1],
+        pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        dimRoundingMode: undefined,
+      },
+    );
+    release(backend, flipped);
+    return out;
+  };
+}
+
+let registered = false;
+
+/** Adds the training kernels tfjs-backend-wasm lacks or runs slowly. Idempotent; call before tf.setBackend('wasm'). */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilterWasm as tf.KernelFunc });
+  }
+  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (original) {
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    tf.registerKernel({
+      kernelName: 'Conv2DBackpropInput',
+      backendName: 'wasm',
+      setupFunc: original.setupFunc,
+      disposeFunc: original.disposeFunc,
+      kernelFunc: makeConv2DBackpropInputWasm(original.kernelFunc) as tf.KernelFunc,
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { hexColor, className, type LabelClass } from '../domain/classes';
+import { CLASS_PRESETS } from '../domain/presets';
+import {
+  splitSchema,
+  IMAGE_STATUSES,
+  FILE_STATES,
+  SORT_KEYS,
+  type ImageRow,
+  type ImportProgress,
+  type ImportReport,
+  type ProjectStatus,
+  type ProjectSummary,
+} from '../domain/images';
+
+/**
+ * The one contract between renderer and backend. Both transports (Electron IPC, the browser-mode
+ * WebSocket) carry exactly these channels; the backend validates every request with its schema.
+ */
+
+/** Declares a channel: its request schema, and its reply type (type-only; replies are ours). */
+function channel<Reply>() {
+  return <Req extends z.ZodType>(request: Req) => ({ request, reply: undefined as unknown as Reply });
+}
+
+const empty = z.object({}).strict();
+const imageIds = z.array(z.number().int().positive()).min(1).max(100_000);
+const projectPath = z.string().trim().min(1, 'choose a project folder');
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  project: ProjectSummary | null;
+}
+
+export interface MlStatus {
+  state: 'starting' | 'ready' | 'restarting' | 'stopped';
+  pid: number | null;
+  restarts: number;
+  lastError: string | null;
+}
+
+export interface ClassDeleteImpact {
+  labeledPixels: number;
+  images: number;
+}
+
+export interface Thumbnail {
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export const rendererContract = {
+  'app:info': channel<AppInfo>()(empty),
+  'project:create': channel<ProjectSummary>()(z.object({ path: projectPath, preset: z.enum(CLASS_PRESETS) })),
+  'project:open': channel<ProjectSummary>()(z.object({ path: projectPath })),
+  'project:close': channel<null>()(empty),
+  'project:status': channel<ProjectStatus>()(empty),
+
+  'classes:list': channel<LabelClass[]>()(empty),
+  'classes:add': channel<LabelClass>()(z.object({ name: className, color: hexColor })),
+  'classes:update': channel<LabelClass>()(
+    z.object({ id: z.number().int().positive(), name: className.optional(), color: hexColor.optional() }),
+  ),
+  /** New display order; values (mask pixels) never change. */
+  'classes:reorder': channel<LabelClass[]>()(z.object({ ids: z.array(z.number().int().positive()).min(1) })),
+  'classes:deleteImpact': channel<ClassDeleteImpact>()(z.object({ id: z.number().int().positive() })),
+  /** Deletes a class; its pixels become unlabeled (255) in every mask. Replies with what was affected. */
+  'classes:delete': channel<ClassDeleteImpact>()(z.object({ id: z.number().int().positive() })),
+
+  'images:import': channel<{ jobId: string }>()(
+    z.object({
+      paths: z.array(z.string().min(1)).min(1, 'choose at least one file or folder'),
+      copyIntoProject: z.boolean().default(false),
+      split: splitSchema.optional(),
+    }),
+  ),
+  /** Files dropped into a browser (no path): their bytes are copied into the project, then imported. */
+  'images:upload': channel<{ jobId: string }>()(
+    z.object({
+      files: z
+        .array(z.object({ name: z.string().min(1).max(255), bytes: z.instanceof(Uint8Array) }))
+        .min(1)
+        .max(1000),
+      split: splitSchema.optional(),
+    }),
+  ),
+  'images:cancelImport': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
+  'images:list': channel<ImageRow[]>()(
+    z.object({
+      status: z.enum(IMAGE_STATUSES).optional(),
+      split: splitSchema.optional(),
+      fileState: z.enum(FILE_STATES).optional(),
+      search: z.string().max(200).optional(),
+      sort: z.enum(SORT_KEYS).default('name'),
+      descending: z.boolean().default(false),
+    }),
+  ),
+  'images:thumbnail': channel<Thumbnail>()(z.object({ id: z.number().int().positive() })),
+  'images:setSplit': channel<{ updated: number }>()(z.object({ ids: imageIds, split: splitSchema })),
+  'images:setDone': channel<{ updated: number }>()(z.object({ ids: imageIds, done: z.boolean() })),
+  'images:autoSplit': channel<ProjectStatus['splits']>()(
+    z
+      .object({
+        seed: z.number().int(),
+        train: z.number().min(0).max(1),
+        val: z.number().min(0).max(1),
+        test: z.number().min(0).max(1),
+        onlyUnassigned: z.boolean().default(true),
+      })
+      .refine((f) => Math.abs(f.train + f.val + f.test - 1) < 1e-6, 'train + val + test must add up to 1'),
+  ),
+  'images:verifyFiles': channel<{ checked: number; missing: number; modified: number }>()(empty),
+
+  'ml:status': channel<MlStatus>()(empty),
+  'ml:ping': channel<{ roundTripMs: number; pid: number }>()(empty),
+} as const;
+
+export type RendererContract = typeof rendererContract;
+export type Channel = keyof RendererContract;
+export type RequestOf<C extends Channel> = z.input<RendererContract[C]['request']>;
+export type ParsedRequestOf<C extends Channel> = z.output<RendererContract[C]['request']>;
+export type ReplyOf<C extends Channel> = RendererContract[C]['reply'];
+export const CHANNELS = Object.keys(rendererContract) as Channel[];
+
+/** Events the backend pushes to every renderer. */
+export interface RendererEvents {
+  'images:importProgress': ImportProgress;
+  'images:importDone': { jobId: string; report: ImportReport };
+  'images:changed': { reason: string };
+  'classes:changed': Record<string, never>;
+  'ml:status': MlStatus;
+}
+export type EventName = keyof RendererEvents;
+export const EVENT_NAMES: EventName[] = ['images:importProgress', 'images:importDone', 'images:changed', 'classes:changed', 'ml:status'];
