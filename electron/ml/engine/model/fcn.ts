@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import type { FcnConfig } from '../types';
+import { type BackboneSpec, backbones } from './backbones';
+import { bilinearKernel } from './bilinear';
+import { hashSeed, mulberry32, normalArray } from './random';
+
+/** The network's total stride: inputs are padded to a multiple of it and outputs cropped back. */
+export const FCN_STRIDE = 32;
+
+interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: 'kaiming' | 'zeros' | 'bilinear';
+}
+
+/** Upsampling layers of each head: [name, kernel, stride], in the order they run. */
+const UPSAMPLERS: Record<FcnConfig['head'], [string, number, number][]> = {
+  fcn32s: [['upscore', 64, 32]],
+  fcn16s: [
+    ['upscore2', 4, 2],
+    ['upscore', 32, 16],
+  ],
+  fcn8s: [
+    ['upscore2', 4, 2],
+    ['upscore_pool4', 4, 2],
+    ['upscore', 16, 8],
+  ],
+};
+
+function paramSpecs(config: FcnConfig, backbone: BackboneSpec): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  let cin = 3;
+  backbone.stages.forEach(([width, convs], s) => {
+    for (let i = 0; i < convs; i++) {
+      const name = `block${s + 1}_conv${i + 1}`;
+      specs.push({ name: `${name}/kernel`, shape: [3, 3, cin, width], init: 'kaiming' });
+      specs.push({ name: `${name}/bias`, shape: [width], init: 'zeros' });
+      cin = width;
+    }
+  });
+  const fc = backbone.fcWidth;
+  const k = backbone.fcKernel;
+  const C = config.numClasses;
+  specs.push({ name: 'fc6/kernel', shape: [k, k, cin, fc], init: 'kaiming' });
+  specs.push({ name: 'fc6/bias', shape: [fc], init: 'zeros' });
+  specs.push({ name: 'fc7/kernel', shape: [1, 1, fc, fc], init: 'kaiming' });
+  specs.push({ name: 'fc7/bias', shape: [fc], init: 'zeros' });
+  // The paper zero-initialises every class-scoring layer, skips included, so a new skip starts
+  // as a no-op and FCN-16s/8s begin exactly where the coarser net is.
+  specs.push({ name: 'score_fr/kernel', shape: [1, 1, fc, C], init: 'zeros' });
+  specs.push({ name: 'score_fr/bias', shape: [C], init: 'zeros' });
+  if (config.head !== 'fcn32s') {
+    const w4 = backbone.stages[backbone.skips.pool4][0];
+    specs.push({ name: 'score_pool4/kernel', shape: [1, 1, w4, C], init: 'zeros' });
+    specs.push({ name: 'score_pool4/bias', shape: [C], init: 'zeros' });
+  }
+  if (config.head === 'fcn8s') {
+    const w3 = backbone.stages[backbone.skips.pool3][0];
+    specs.push({ name: 'score_pool3/kernel', shape: [1, 1, w3, C], init: 'zeros' });
+    specs.push({ name: 'score_pool3/bias', shape: [C], init: 'zeros' });
+  }
+  for (const [name, kernel] of UPSAMPLERS[config.head]) {
+    specs.push({ name: `${name}/kernel`, shape: [kernel, kernel, C, C], init: 'bilinear' });
+  }
+  return specs;
+}
+
+function initialValue(spec: ParamSpec, seed: number): Float32Array {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  if (spec.init === 'zeros') return new Float32Array(size);
+  if (spec.init === 'bilinear') return bilinearKernel(spec.shape[2], spec.shape[0]);
+  // He/Kaiming normal, fan-out mode, as the peer (torch.nn.init.kaiming_normal_(mode='fan_out')).
+  const [kh, kw, , cout] = spec.shape;
+  const std = Math.sqrt(2 / (kh * kw * cout));
+  return normalArray(size, std, mulberry32(hashSeed(seed, spec.name)));
+}
+
+let nextModelId = 0;
+
+/** An FCN-32s/16s/8s: its weights as named TF.js variables and a functional forward pass. */
+export class FcnModel {
+  readonly config: FcnConfig;
+  readonly backbone: BackboneSpec;
+  /** Weights by layer name (`block1_conv1/kernel`, `fc6/bias`, `upscore/kernel`, ...). */
+  readonly weights = new Map<string, tf.Variable>();
+  /** Prefix that keeps this model's variables apart from another model's in the TF.js registry. */
+  readonly scope: string;
+
+  constructor(config: FcnConfig, initial?: Map<string, tf.Tensor>) {
+    this.config = config;
+    this.backbone = backbones[config.backbone];
+    if (!this.backbone) throw new Error(`unknown backbone ${config.backbone}`);
+    if (!UPSAMPLERS[config.head]) throw new Error(`unknown head ${config.head}`);
+    this.scope = `fcn${nextModelId++}`;
+    for (const spec of paramSpecs(config, this.backbone)) {
+      const given = initial?.get(spec.name);
+      if (given && !tf.util.arraysEqual(given.shape, spec.shape)) {
+        throw new Error(`weight ${spec.name} has shape [${given.shape}], the model needs [${spec.shape}]`);
+      }
+      const value = given ? given.clone() : tf.tensor(initialValue(spec, config.seed), spec.shape, 'float32');
+      this.weights.set(spec.name, tf.variable(value, true, `${this.scope}/${spec.name}`));
+      value.dispose();
+    }
+  }
+
+  /** The variable registered for a layer weight. */
+  w(name: string): tf.Variable {
+    const v = this.weights.get(name);
+    if (!v) throw new Error(`model has no weight ${name}`);
+    return v;
+  }
+
+  /** Names of weights that belong to the backbone (frozen in a two-stage schedule). */
+  backboneWeightNames(): string[] {
+    return [...this.weights.keys()].filter((n) => n.startsWith('block'));
+  }
+
+  parameterCount(): number {
+    let total = 0;
+    for (const v of this.weights.values()) total += v.size;
+    return total;
+  }
+
+  /**
+   * Logits [N, H, W, numClasses] for images [N, H, W, 3] (RGB 0..255) of any size: the input is
+   * padded to a multiple of 32 and the scores cropped back.
+   */
+  forward(images: tf.Tensor4D, training = false): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [, h, w] = images.shape;
+      const ph = Math.ceil(h / FCN_STRIDE) * FCN_STRIDE;
+      const pw = Math.ceil(w / FCN_STRIDE) * FCN_STRIDE;
+      let x = this.backbone.preprocess(images);
+      if (ph !== h || pw !== w) x = tf.pad(x, [[0, 0], [0, ph - h], [0, pw - w], [0, 0]]);
+      const scores = this.forwardPadded(x, training);
+      return ph !== h || pw !== w ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
+    });
+  }
+
+  private conv(x: tf.Tensor4D, name: string, activation: 'relu' | 'linear'): tf.Tensor4D {
+    return tf.fused.conv2d({
+      x,
+      filter: this.w(`${name}/kernel`) as tf.Tensor4D,
+      bias: this.w(`${name}/bias`),
+      strides: 1,
+      pad: 'same',
+      activation,
+    });
+  }
+
+  private upsample(x: tf.Tensor4D, name: string, stride: number): tf.Tensor4D {
+    const [n, h, w, c] = x.shape;
+    // 'same' padding crops (k − s)/2 from the full transposed convolution: exactly the paper's
+    // (and the peer's) crop offset, with an output of exactly h·s × w·s.
+    return tf.conv2dTranspose(x, this.w(`${name}/kernel`) as tf.Tensor4D, [n, h * stride, w * stride, c], stride, 'same');
+  }
+
+  private dropout(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    return training && this.config.dropout > 0 ? (tf.dropout(x, this.config.dropout) as tf.Tensor4D) : x;
+  }
+
+  private forwardPadded(input: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    const pools: tf.Tensor4D[] = [];
+    let x = input;
+    this.backbone.stages.forEach(([, convs], s) => {
+      for (let i = 0; i < convs; i++) x = this.conv(x, `block${s + 1}_conv${i + 1}`, 'relu');
+      x = tf.maxPool(x, 2, 2, 'valid');
+      pools.push(x);
+    });
+    x = this.dropout(this.conv(x, 'fc6', 'relu'), training);
+    x = this.dropout(this.conv(x, 'fc7', 'relu'), training);
+    let score = this.conv(x, 'score_fr', 'linear');
+    const head = this.config.head;
+    if (head === 'fcn32s') return this.upsample(score, 'upscore', 32);
+    score = tf.add(this.upsample(score, 'upscore2', 2), this.conv(pools[this.backbone.skips.pool4], 'score_pool4', 'linear'));
+    if (head === 'fcn16s') return this.upsample(score, 'upscore', 16);
+    score = tf.add(this.upsample(score, 'upscore_pool4', 2), this.conv(pools[this.backbone.skips.pool3], 'score_pool3', 'linear'));
+    return this.upsample(score, 'upscore', 8);
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    for (const v of this.weights.values()) v.dispose();
+    this.weights.clear();
+  }
+}
+
+/** Builds an FCN with freshly initialised weights (or the given ones, by layer name). */
+export function buildFcn(config: FcnConfig, initial?: Map<string, tf.Tensor>): FcnModel {
+  return new FcnModel(config, initial);
+}
