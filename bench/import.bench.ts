@@ -1,0 +1,2 @@
+import type { BenchSuite } from './benchLine';
+export const importBench: BenchSuite = { name: 'import', run: async () => {} };

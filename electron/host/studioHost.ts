@@ -1,0 +1,45 @@
+import { Backend } from '../backend/backend';
+import { MlSupervisor } from '../backend/mlSupervisor';
+import { ML_WORKER_SOURCE, packageVersion, RENDERER_DIST, rendererBuilt, PACKAGE_ROOT } from './paths';
+import { startStudioServer, type StudioServer } from './server';
+
+export interface HostOptions {
+  project?: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  /** Build the renderer first if it is not built (npm start on a fresh clone). */
+  buildRenderer?: boolean;
+}
+
+/** The ML process from source: Node runs the worker through the tsx loader. */
+export function sourceMlSupervisor(): MlSupervisor {
+  return new MlSupervisor({ entry: ML_WORKER_SOURCE, execArgv: ['--import', import.meta.resolve('tsx')] });
+}
+
+/** Browser mode: backend + ML process + server, as `fcn-studio serve` runs them. */
+export async function startBrowserMode(options: HostOptions): Promise<{ server: StudioServer; backend: Backend; stop(): Promise<void> }> {
+  if (!rendererBuilt()) {
+    if (!options.buildRenderer) throw new Error('the renderer is not built: run `npm run build:renderer` first');
+    await buildRenderer();
+  }
+  const ml = sourceMlSupervisor();
+  ml.start();
+  const backend = new Backend({ mode: 'browser', version: packageVersion(), ml });
+  if (options.project) backend.openProject(options.project);
+  const server = await startStudioServer({ backend, staticDir: RENDERER_DIST, host: options.host, port: options.port, token: options.token });
+  return {
+    server,
+    backend,
+    stop: async () => {
+      await server.close();
+      await backend.dispose();
+    },
+  };
+}
+
+async function buildRenderer(): Promise<void> {
+  process.stderr.write('Building the renderer (first start)…\n');
+  const { build } = await import('vite');
+  await build({ configFile: `${PACKAGE_ROOT}/renderer/vite.config.ts`, logLevel: 'warn' });
+}

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export const IGNORE_INDEX = 255;
+
+/**
+ * Mean softmax cross-entropy over labeled pixels. Labels equal to 255 contribute neither loss nor
+ * gradient, so sparse scribbles are valid training data. With class weights the mean is weighted
+ * (Σ w_y·nll / Σ w_y), as PyTorch's cross_entropy(weight=, ignore_index=255) computes it.
+ *
+ * logits [N, H, W, C], labels int32 [N, H, W]. The gradient is written out (softmax − one-hot)
+ * rather than differentiated through log-softmax: fewer kernels per step on every backend.
+ */
+export function softmaxCrossEntropyIgnore(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  classWeights?: tf.Tensor1D | null,
+): tf.Scalar {
+  const numClasses = logits.shape[3];
+  const lossFn = tf.customGrad((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
+    const valid = tf.notEqual(y, tf.scalar(IGNORE_INDEX, 'int32'));
+    const safeLabels = tf.where(valid, y, tf.zerosLike(y));
+    const oneHot = tf.cast(tf.oneHot(safeLabels as tf.Tensor3D, numClasses), 'float32');
+    const pixelWeight = tf.mul(tf.cast(valid, 'float32'), tf.gather(cw, safeLabels));
+    const denominator = tf.maximum(tf.sum(pixelWeight), tf.scalar(1e-12));
+    const logp = tf.logSoftmax(x);
+    const nll = tf.neg(tf.sum(tf.mul(oneHot, logp), -1));
+    const value = tf.div(tf.sum(tf.mul(nll, pixelWeight)), denominator) as tf.Scalar;
+    const scale = tf.div(tf.expandDims(pixelWeight, -1), denominator);
+    save([logp, oneHot, scale]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedLogp, savedOneHot, savedScale] = saved;
+        const dx = tf.mul(tf.mul(tf.sub(tf.exp(savedLogp), savedOneHot), savedScale), dy);
+        return [dx, tf.zerosLike(y), tf.zerosLike(cw)];
+      },
+    };
+  });
+  return tf.tidy(() => lossFn(logits, labels, classWeights ?? tf.ones([numClasses])) as tf.Scalar);
+}
+
+/**
+ * Median-frequency balancing (Eigen & Fergus): w_c = median(freq) / freq_c over classes present,
+ * from per-class labeled pixel counts; absent classes get weight 0.
+ */
+export function medianFrequencyWeights(pixelCounts: ArrayLike<number>): Float32Array {
+  const counts = Array.from(pixelCounts);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const present = counts.filter((c) => c > 0).map((c) => c / total).sort((a, b) => a - b);
+  const out = new Float32Array(counts.length);
+  if (present.length === 0) return out;
+  const mid = present.length >> 1;
+  const median = present.length % 2 ? present[mid] : (present[mid - 1] + present[mid]) / 2;
+  counts.forEach((c, i) => {
+    out[i] = c > 0 ? median / (c / total) : 0;
+  });
+  return out;
+}
