@@ -16,7 +16,7 @@ export function softmaxCrossEntropyIgnore(
   classWeights?: tf.Tensor1D | null,
 ): tf.Scalar {
   const numClasses = logits.shape[3];
-  const lossFn = tf.customGrad((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
+  const lossFn = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
     const valid = tf.notEqual(y, tf.scalar(IGNORE_INDEX, 'int32'));
     const safeLabels = tf.where(valid, y, tf.zerosLike(y));
     const oneHot = tf.cast(tf.oneHot(safeLabels as tf.Tensor3D, numClasses), 'float32');
@@ -35,7 +35,7 @@ export function softmaxCrossEntropyIgnore(
         return [dx, tf.zerosLike(y), tf.zerosLike(cw)];
       },
     };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return tf.tidy(() => lossFn(logits, labels, classWeights ?? tf.ones([numClasses])) as tf.Scalar);
 }
 

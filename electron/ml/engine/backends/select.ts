@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 
 import * as tf from '@tensorflow/tfjs-core';
+// The union package registers every op's gradient; tfjs-core alone registers none.
+import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 

@@ -96,7 +96,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
     }
   }
   release(backend, xPad, dyFilter);
-  const stacked = taps.length === 1 ? taps[0] : call(backend, 'Concat', Object.fromEntries(taps.map((t, i) => [String(i), t])), { axis: 0 });
+  const stacked = taps.length === 1 ? taps[0] : call(backend, 'Concat', taps as unknown as Record<string, Info>, { axis: 0 });
   if (taps.length > 1) release(backend, ...taps);
   const out = call(backend, 'Reshape', { x: stacked }, { shape: filterShape });
   // Reshape aliases the data; the extra reference is dropped with the stacked handle.

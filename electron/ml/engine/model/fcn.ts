@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// The union package registers every op's gradient; tfjs-core alone registers none.
+import '@tensorflow/tfjs';
 
 import type { FcnConfig } from '../types';
 import { type BackboneSpec, backbones } from './backbones';

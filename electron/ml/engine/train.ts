@@ -1,0 +1,198 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import {
+  type ConfusionMatrix,
+  type SegmentationMetrics,
+  accumulateConfusion,
+  createConfusionMatrix,
+  segmentationMetrics,
+} from '../../../shared/metrics';
+import { softmaxCrossEntropyIgnore } from './loss';
+import type { FcnModel } from './model/fcn';
+import type { Batch, BatchSource, EpochResult, OptimizerConfig, TrainProgress } from './types';
+
+/** Adam (β 0.9/0.999, ε 1e-8, as PyTorch) or SGD with momentum. */
+export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
+  if (config.name === 'adam') return tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8);
+  if (config.name === 'sgd') return tf.train.momentum(config.learningRate, config.momentum ?? 0.9);
+  throw new Error(`unknown optimizer ${String((config as { name: unknown }).name)}`);
+}
+
+/** Sets the learning rate of an optimizer made by createOptimizer (for schedules). */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+}
+
+export interface StepOptions {
+  /** Per-class loss weights (e.g. median-frequency); omitted = all ones. */
+  classWeights?: tf.Tensor1D | null;
+  /** Train only the head (score and upsampling layers): the first stage of a two-stage schedule. */
+  freezeBackbone?: boolean;
+  weightDecay?: number;
+}
+
+function batchTensors(batch: Batch): { images: tf.Tensor4D; labels: tf.Tensor3D } {
+  const { n, height, width } = batch;
+  if (batch.images.length !== n * height * width * 3) throw new Error('batch.images is not N×H×W×3');
+  if (batch.masks.length !== n * height * width) throw new Error('batch.masks is not N×H×W');
+  return {
+    images: tf.tensor4d(batch.images, [n, height, width, 3], 'float32'),
+    labels: tf.tensor3d(Int32Array.from(batch.masks), [n, height, width], 'int32'),
+  };
+}
+
+/**
+ * One optimisation step: forward, loss, backward, update. Everything inside one tf.tidy, so only
+ * the variables and the optimiser's slots survive it. Returns the loss.
+ */
+export async function trainStep(model: FcnModel, optimizer: tf.Optimizer, batch: Batch, options: StepOptions = {}): Promise<number> {
+  const { images, labels } = batchTensors(batch);
+  const frozen = new Set(options.freezeBackbone ? model.backboneWeightNames() : []);
+  const all = [...model.weights.entries()];
+  const vars = all.filter(([name]) => !frozen.has(name)).map(([, v]) => v);
+  const loss = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(
+      () => softmaxCrossEntropyIgnore(model.forward(images, true), labels, options.classWeights),
+      vars,
+    );
+    const decay = options.weightDecay ?? 0;
+    // TF.js optimisers match their slots to gradients by position, so every step hands over all
+    // weights in the model's order; a frozen weight gets a zero gradient (and so no update).
+    const ordered: tf.NamedTensorMap = {};
+    for (const [name, v] of all) {
+      if (frozen.has(name)) ordered[v.name] = tf.zerosLike(v);
+      else ordered[v.name] = decay > 0 ? tf.add(grads[v.name], tf.mul(v, decay)) : grads[v.name];
+    }
+    optimizer.applyGradients(ordered);
+    return value;
+  });
+  images.dispose();
+  labels.dispose();
+  const value = (await loss.data())[0];
+  loss.dispose();
+  return value;
+}
+
+export interface TrainEpochOptions extends StepOptions {
+  epoch: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+/** One pass over the source's batches for `epoch`; stops between steps when `signal` aborts. */
+export async function trainEpoch(
+  model: FcnModel,
+  optimizer: tf.Optimizer,
+  source: BatchSource,
+  options: TrainEpochOptions,
+): Promise<EpochResult> {
+  const start = performance.now();
+  let steps = 0;
+  let images = 0;
+  let lossSum = 0;
+  let cancelled = false;
+  const stepsPerEpoch = source.batchesPerEpoch ?? null;
+  for await (const batch of source.batches(options.epoch)) {
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const loss = await trainStep(model, optimizer, batch, options);
+    steps += 1;
+    images += batch.n;
+    lossSum += loss;
+    if (options.onProgress) {
+      const seconds = (performance.now() - start) / 1000;
+      const mem = tf.memory();
+      options.onProgress({
+        type: 'progress',
+        epoch: options.epoch,
+        step: steps,
+        stepsPerEpoch,
+        globalStep: optimizerStep(optimizer),
+        loss,
+        meanLoss: lossSum / steps,
+        imagesPerSecond: images / Math.max(seconds, 1e-9),
+        etaSeconds: stepsPerEpoch === null ? null : Math.max(0, ((stepsPerEpoch - steps) * seconds) / steps),
+        numTensors: mem.numTensors,
+        numBytes: mem.numBytes,
+      });
+    }
+  }
+  if (options.signal?.aborted) cancelled = true;
+  return {
+    epoch: options.epoch,
+    steps,
+    images,
+    meanLoss: steps > 0 ? lossSum / steps : Number.NaN,
+    seconds: (performance.now() - start) / 1000,
+    cancelled,
+  };
+}
+
+function optimizerStep(optimizer: tf.Optimizer): number {
+  return (optimizer as unknown as { iterations_?: number }).iterations_ ?? 0;
+}
+
+export interface EvaluateResult {
+  confusion: ConfusionMatrix;
+  metrics: SegmentationMetrics;
+  meanLoss: number;
+  images: number;
+}
+
+/** Runs the model over every batch (no dropout) and scores argmax predictions against the masks. */
+export async function evaluate(model: FcnModel, source: BatchSource, options: { epoch?: number; signal?: AbortSignal } = {}): Promise<EvaluateResult> {
+  const confusion = createConfusionMatrix(model.config.numClasses);
+  let lossSum = 0;
+  let batches = 0;
+  let images = 0;
+  for await (const batch of source.batches(options.epoch ?? 0)) {
+    if (options.signal?.aborted) break;
+    const { images: x, labels } = batchTensors(batch);
+    const [predT, lossT] = tf.tidy(() => {
+      const logits = model.forward(x, false);
+      return [tf.argMax(logits, -1), softmaxCrossEntropyIgnore(logits, labels)];
+    });
+    const [pred, loss] = await Promise.all([predT.data(), lossT.data()]);
+    tf.dispose([x, labels, predT, lossT]);
+    accumulateConfusion(confusion, batch.masks, pred);
+    lossSum += loss[0];
+    batches += 1;
+    images += batch.n;
+  }
+  return { confusion, metrics: segmentationMetrics(confusion), meanLoss: batches ? lossSum / batches : Number.NaN, images };
+}
+
+export interface Prediction {
+  width: number;
+  height: number;
+  /** Argmax class per pixel. */
+  mask: Uint8Array;
+  /** Softmax probability of the chosen class per pixel. */
+  confidence: Float32Array;
+  /** Mean per-pixel entropy of the softmax (nats): the "most uncertain" ranking. */
+  meanEntropy: number;
+}
+
+/** Full-resolution prediction for one RGB 0..255 image (HWC float32); any size, padded and cropped inside. */
+export async function predict(model: FcnModel, image: { data: Float32Array; width: number; height: number }): Promise<Prediction> {
+  const { width, height } = image;
+  const x = tf.tensor4d(image.data, [1, height, width, 3], 'float32');
+  const [maskT, confT, entT] = tf.tidy(() => {
+    const logits = model.forward(x, false);
+    const logp = tf.logSoftmax(logits, -1);
+    const p = tf.exp(logp);
+    const entropy = tf.neg(tf.sum(tf.mul(p, logp), -1));
+    return [tf.argMax(logits, -1), tf.max(p, -1), tf.mean(entropy)];
+  });
+  const [mask, confidence, entropy] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
+  tf.dispose([x, maskT, confT, entT]);
+  return {
+    width,
+    height,
+    mask: Uint8Array.from(mask),
+    confidence: confidence as Float32Array,
+    meanEntropy: entropy[0],
+  };
+}
