@@ -33,7 +33,7 @@ export class ImageRejected extends Error {
  * thumbnail. The thumbnail decodes every pixel, so a truncated or corrupt file is caught here.
  */
 export async function inspectImage(bytes: Buffer, extension: string, limits: DecodeLimits): Promise<InspectedImage> {
-  const input = extension === '.bmp' ? bmpToSharp(bytes) : sharp(bytes, { failOn: 'error', limitInputPixels: limits.maxPixels });
+  const input = extension === '.bmp' ? bmpToSharp(bytes) : sharp(bytes, { failOn: 'error', limitInputPixels: false }) // our own limit below names the size;
   let meta;
   try {
     meta = await input.metadata();
@@ -82,6 +82,7 @@ function classifySharpError(err: Error): ImageRejected {
   if (err instanceof ImageRejected) return err;
   const message = err.message.replace(/^Input (buffer|file) /, '');
   if (/exceeds pixel limit/i.test(message)) return new ImageRejected('too_large', message);
-  if (/unsupported image format/i.test(message)) return new ImageRejected('unsupported', 'not an image format FCN Studio reads');
+  // Only files with an image extension get here, so unreadable content means a damaged file.
+  if (/unsupported image format/i.test(message)) return new ImageRejected('corrupt', 'the content is not a readable image');
   return new ImageRejected('corrupt', message);
 }

@@ -1,0 +1,80 @@
+// Lint, and the layering of DESIGN.md enforced as import rules:
+// shared/ is pure; renderer/ and electron/ meet only in shared/; only main.ts and preload.ts import electron.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'url', 'worker_threads', 'stream'];
+// A path, not a pattern: a pattern named 'electron' would also match our own electron/ folder.
+const electronOnly = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts import electron.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            { group: NODE_BUILTINS, message: 'shared/ is pure TypeScript: no Node modules.' },
+            { group: ['react', 'react-dom', 'konva', 'react-konva'], message: 'shared/ has no UI.' },
+            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing from electron/ or renderer/.' },
+            { group: ['better-sqlite3', 'sharp', 'ws', '@tensorflow/*'], message: 'shared/ stays runnable in a browser.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            { group: NODE_BUILTINS, message: 'The renderer never touches the file system: ask the backend.' },
+            { group: ['**/electron/**'], message: 'renderer/ and electron/ meet only in shared/.' },
+            { group: ['better-sqlite3', 'sharp', 'ws', '@tensorflow/*'], message: 'The renderer talks to the backend through the contract.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [{ group: ['**/renderer/**'], message: 'renderer/ and electron/ meet only in shared/.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'renderer/ and electron/ meet only in shared/.' }] }],
+    },
+  },
+);
