@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { migrate } from './migrator';
+import { migrate, refuseNewer } from './migrator';
 
 export type Db = Database.Database;
 
@@ -7,6 +7,7 @@ export type Db = Database.Database;
 export function openDatabase(file: string, options: { create: boolean }): Db {
   const db = new Database(file, { fileMustExist: !options.create });
   try {
+    refuseNewer(db); // before any pragma that writes, so a newer app's file is left byte for byte
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -12,14 +12,8 @@ export function schemaVersion(db: Database): number {
  */
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS, target = migrations.at(-1)?.version ?? 0): number {
   checkOrder(migrations);
+  refuseNewer(db, migrations);
   const current = schemaVersion(db);
-  const newest = migrations.at(-1)?.version ?? 0;
-  if (current > newest) {
-    throw new AppError(
-      'NEWER_DATABASE',
-      `This project was written by a newer FCN Studio (database version ${current}; this app knows up to ${newest}). Update FCN Studio to open it; the file was not changed.`,
-    );
-  }
   const pending = migrations.filter((m) => m.version > current && m.version <= target);
   if (pending.length === 0) return current;
   db.transaction(() => {
@@ -29,6 +23,18 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS, targ
     }
   })();
   return schemaVersion(db);
+}
+
+/** Throws NEWER_DATABASE for a file written by a newer app; reads only, so the file stays as it was. */
+export function refuseNewer(db: Database, migrations: Migration[] = MIGRATIONS): void {
+  const current = schemaVersion(db);
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new AppError(
+      'NEWER_DATABASE',
+      `This project was written by a newer FCN Studio (database version ${current}; this app knows up to ${newest}). Update FCN Studio to open it; the file was not changed.`,
+    );
+  }
 }
 
 function checkOrder(migrations: Migration[]): void {
