@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sourceMlSupervisor } from '../../../electron/host/studioHost';
+import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
+import type { MlStatus } from '../../../shared/contract/rendererContract';
+
+let ml: MlSupervisor;
+afterEach(async () => ml?.stop());
+
+function waitFor(ml: MlSupervisor, predicate: (s: MlStatus) => boolean): Promise<MlStatus> {
+  return new Promise((resolve) => {
+    if (predicate(ml.status())) return resolve(ml.status());
+    const listener = (s: MlStatus) => {
+      if (predicate(s)) {
+        ml.off('status', listener);
+        resolve(s);
+      }
+    };
+    ml.on('status', listener);
+  });
+}
+
+describe('MlSupervisor', () => {
+  it('starts the ML process as a real child and answers ping', async () => {
+    ml = sourceMlSupervisor();
+    ml.start();
+    const ready = await waitFor(ml, (s) => s.state === 'ready');
+    const pong = await ml.request('ping', {});
+    expect(pong.pid).toBe(ready.pid);
+    expect(pong.pid).not.toBe(process.pid);
+  });
+
+  it('restarts a killed ML process and fails the request in flight instead of losing it', async () => {
+    ml = sourceMlSupervisor();
+    ml.start();
+    const first = await waitFor(ml, (s) => s.state === 'ready');
+    const inFlight = ml.request('ping', {});
+    process.kill(first.pid!, 'SIGKILL');
+    // The reply may have raced ahead of the kill; either outcome is explicit, never a silent hang.
+    await inFlight.catch((err: { code: string }) => expect(err.code).toBe('ML_PROCESS_DIED'));
+    const again = await waitFor(ml, (s) => s.state === 'ready' && s.pid !== first.pid);
+    expect(again.restarts).toBe(1);
+    expect(again.lastError).toMatch(/SIGKILL/);
+    expect((await ml.request('ping', {})).pid).toBe(again.pid);
+  });
+
+  it('stops cleanly and refuses requests afterwards', async () => {
+    ml = sourceMlSupervisor();
+    ml.start();
+    await waitFor(ml, (s) => s.state === 'ready');
+    await ml.stop();
+    expect(ml.status().state).toBe('stopped');
+    await expect(ml.request('ping', {})).rejects.toMatchObject({ code: 'ML_PROCESS_DIED' });
+  });
+});

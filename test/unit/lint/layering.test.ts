@@ -1,0 +1,30 @@
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const eslint = new ESLint({ cwd: ROOT });
+
+async function restrictedImports(code: string, file: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layering lint rule', () => {
+  it('keeps shared/ pure', async () => {
+    expect(await restrictedImports("import { readFileSync } from 'node:fs'; export const x = readFileSync;", 'shared/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { Backend } from '../electron/backend/backend'; export const x = Backend;", 'shared/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { z } from 'zod'; export const x = z;", 'shared/probe.ts')).toHaveLength(0);
+  });
+
+  it('lets only main.ts and preload.ts import electron', async () => {
+    expect(await restrictedImports("import { app } from 'electron'; export const x = app;", 'electron/backend/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { app } from 'electron'; export const x = app;", 'electron/main.ts')).toHaveLength(0);
+  });
+
+  it('keeps renderer/ and electron/ apart', async () => {
+    expect(await restrictedImports("import { Project } from '../electron/backend/project'; export const x = Project;", 'renderer/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import fs from 'node:fs'; export const x = fs;", 'renderer/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { x } from '../renderer/api/client'; export const y = x;", 'electron/backend/probe.ts')).toHaveLength(1);
+  });
+});
