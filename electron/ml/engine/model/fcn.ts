@@ -6,6 +6,7 @@ import type { FcnConfig } from '../types';
 import { type BackboneSpec, backbones } from './backbones';
 import { bilinearKernel } from './bilinear';
 import { hashSeed, mulberry32, normalArray } from './random';
+import { upsampleByPhases } from './upsample';
 
 /** The network's total stride: inputs are padded to a multiple of it and outputs cropped back. */
 export const FCN_STRIDE = 32;
@@ -155,7 +156,9 @@ export class FcnModel {
     const [n, h, w, c] = x.shape;
     // 'same' padding crops (k − s)/2 from the full transposed convolution: exactly the paper's
     // (and the peer's) crop offset, with an output of exactly h·s × w·s.
-    return tf.conv2dTranspose(x, this.w(`${name}/kernel`) as tf.Tensor4D, [n, h * stride, w * stride, c], stride, 'same');
+    const kernel = this.w(`${name}/kernel`) as tf.Tensor4D;
+    if (kernel.shape[0] === 2 * stride && stride % 2 === 0) return upsampleByPhases(x, kernel, stride);
+    return tf.conv2dTranspose(x, kernel, [n, h * stride, w * stride, c], stride, 'same');
   }
 
   private dropout(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
