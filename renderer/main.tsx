@@ -1,9 +1,13 @@
 import { createRoot } from 'react-dom/client';
 import { createClient, defaultTransport } from './api/client';
+import { App } from './App';
+import { ClientContext } from './hooks/ClientContext';
+import './styles.css';
 
 const client = createClient(defaultTransport());
-function App() {
-  return <h1>FCN Studio</h1>;
-}
-createRoot(document.getElementById('root')!).render(<App />);
-void client.invoke('app:info', {}).then((info) => console.log(info));
+
+createRoot(document.getElementById('root')!).render(
+  <ClientContext.Provider value={client}>
+    <App />
+  </ClientContext.Provider>,
+);

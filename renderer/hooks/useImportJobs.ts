@@ -68,7 +68,7 @@ export function useImportJobs(): ImportJobs {
     ),
     uploadFiles: useCallback(
       async (files, split) => {
-        let batch: { name: string; bytes: Uint8Array }[] = [];
+        let batch: { name: string; bytes: Uint8Array<ArrayBuffer> }[] = [];
         let bytes = 0;
         const send = async () => {
           if (!batch.length) return;

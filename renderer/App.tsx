@@ -1,0 +1,17 @@
+import { useProjectSession } from './hooks/useProjectSession';
+import { ProjectScreen } from './screens/ProjectScreen';
+import { WelcomeScreen } from './screens/WelcomeScreen';
+import { errorMessage } from './state/errorMessage';
+
+export function App() {
+  const session = useProjectSession();
+  if (session.project === undefined) return <div className="loading">Connecting to FCN Studio…</div>;
+  if (session.project === null) return <WelcomeScreen session={session} />;
+  return (
+    <ProjectScreen
+      key={session.project.path}
+      project={session.project}
+      onClose={() => void session.close().catch((e) => alert(errorMessage(e)))}
+    />
+  );
+}
