@@ -91,7 +91,8 @@ async function importOne(
     if (labelPath && existing.labelVersion === 0) {
       if (importLabel(project, existing.id, existing.width, existing.height, labelPath, report)) return;
     }
-    return skip('duplicate', `same content as ${existing.path}, already in the project`);
+    const storedAs = project.resolveImagePath(existing.path);
+    return skip('duplicate', storedAs === path ? 'already imported' : `same content as ${existing.path}, already in the project`);
   }
 
   let inspected;
