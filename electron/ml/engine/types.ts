@@ -10,7 +10,7 @@ export interface BackendChoice {
   adapter?: { name: string; vendor: string; architecture: string; software: boolean };
 }
 
-export type BackboneName = 'vgg16' | 'small';
+export type BackboneName = 'vgg16' | 'small' | 'tiny';
 export type HeadName = 'fcn32s' | 'fcn16s' | 'fcn8s';
 
 export interface FcnConfig {

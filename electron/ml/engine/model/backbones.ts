@@ -53,4 +53,13 @@ export const backbones: Record<BackboneName, BackboneSpec> = {
     skips: { pool4: 3, pool3: 2 },
     preprocess: torchPreprocess,
   },
+  // A few thousand weights: unit tests, cross-backend checks and smoke runs.
+  tiny: {
+    name: 'tiny',
+    stages: [[4, 1], [8, 1], [8, 1], [16, 1], [16, 1]],
+    fcWidth: 32,
+    fcKernel: 3,
+    skips: { pool4: 3, pool3: 2 },
+    preprocess: torchPreprocess,
+  },
 };

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { medianFrequencyWeights, selectBackend, softmaxCrossEntropyIgnore } from '../../../electron/ml/engine';
+
+beforeAll(async () => {
+  await selectBackend('cpu');
+});
+
+/** Reference: mean over labeled pixels of w_y·(−log softmax(x)_y) / Σ w_y, in plain JS. */
+function referenceLoss(logits: number[][], labels: number[], weights?: number[]): number {
+  let num = 0;
+  let den = 0;
+  logits.forEach((row, i) => {
+    const y = labels[i];
+    if (y === 255) return;
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+    const w = weights ? weights[y] : 1;
+    num += w * (lse - row[y]);
+    den += w;
+  });
+  return num / den;
+}
+
+describe('softmax cross-entropy ignoring 255', () => {
+  const logitRows = [
+    [2, 0, -1],
+    [0.5, 0.5, 3],
+    [-2, 1, 0],
+    [10, -10, 0],
+  ];
+  const logits = () => tf.tensor4d(logitRows.flat(), [1, 2, 2, 3]);
+
+  it('ignores 255 in the loss', async () => {
+    const labels = [0, 255, 1, 255];
+    const loss = softmaxCrossEntropyIgnore(logits(), tf.tensor3d(labels, [1, 2, 2], 'int32'));
+    expect((await loss.data())[0]).toBeCloseTo(referenceLoss(logitRows, labels), 5);
+    // Changing the logits of an ignored pixel changes nothing.
+    const changed = logitRows.map((r) => r.slice());
+    changed[3] = [-50, 50, 7];
+    const loss2 = softmaxCrossEntropyIgnore(tf.tensor4d(changed.flat(), [1, 2, 2, 3]), tf.tensor3d(labels, [1, 2, 2], 'int32'));
+    expect((await loss2.data())[0]).toBeCloseTo((await loss.data())[0], 6);
+  });
+
+  it('gives ignored pixels a zero gradient and labeled ones softmax − one-hot over the count', async () => {
+    const labels = tf.tensor3d([0, 255, 1, 255], [1, 2, 2], 'int32');
+    const g = tf.grad((x: tf.Tensor) => softmaxCrossEntropyIgnore(x as tf.Tensor4D, labels))(logits());
+    const grad = await g.data();
+    expect(Array.from(grad.slice(3, 6), Math.abs)).toEqual([0, 0, 0]);
+    expect(Array.from(grad.slice(9, 12), Math.abs)).toEqual([0, 0, 0]);
+    const p = tf.softmax(tf.tensor1d(logitRows[0])).dataSync();
+    expect(grad[0]).toBeCloseTo((p[0] - 1) / 2, 6);
+    expect(grad[1]).toBeCloseTo(p[1] / 2, 6);
+    // Matches automatic differentiation of the plain formula.
+    const auto = tf.grad((x: tf.Tensor) => {
+      const lp = tf.logSoftmax(x);
+      const oh = tf.oneHot(tf.tensor3d([0, 0, 1, 0], [1, 2, 2], 'int32'), 3);
+      const mask = tf.tensor3d([1, 0, 1, 0], [1, 2, 2]);
+      return tf.div(tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(oh, lp), -1)), mask)), 2);
+    })(logits());
+    const a = await auto.data();
+    for (let i = 0; i < a.length; i++) expect(grad[i]).toBeCloseTo(a[i], 6);
+  });
+
+  it('weights classes as PyTorch does (Σ w_y·nll / Σ w_y)', async () => {
+    const labels = [0, 2, 1, 0];
+    const weights = [0.5, 2, 1];
+    const loss = softmaxCrossEntropyIgnore(logits(), tf.tensor3d(labels, [1, 2, 2], 'int32'), tf.tensor1d(weights));
+    expect((await loss.data())[0]).toBeCloseTo(referenceLoss(logitRows, labels, weights), 5);
+  });
+
+  it('is zero, not NaN, when every pixel is unlabeled', async () => {
+    const loss = softmaxCrossEntropyIgnore(logits(), tf.fill([1, 2, 2], 255, 'int32') as tf.Tensor3D);
+    expect((await loss.data())[0]).toBe(0);
+  });
+
+  it('median-frequency weights: median / frequency, absent classes 0', () => {
+    const w = medianFrequencyWeights([100, 300, 0, 600]);
+    // frequencies 0.1, 0.3, 0.6 → median 0.3
+    expect(Array.from(w).map((v) => +v.toFixed(6))).toEqual([3, 1, 0, 0.5]);
+  });
+});

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+
+import { selectBackend } from '../../../electron/ml/engine';
+
+type Case = { x: [number, number, number, number]; k: [number, number, number, number]; stride: number; pad: 'same' | 'valid' | number };
+
+const cases: Case[] = [
+  { x: [2, 9, 7, 3], k: [3, 3, 3, 4], stride: 1, pad: 'same' },
+  { x: [1, 8, 8, 5], k: [3, 3, 5, 2], stride: 2, pad: 'same' },
+  { x: [2, 11, 10, 4], k: [7, 7, 4, 6], stride: 1, pad: 'same' }, // fc6-style
+  { x: [2, 6, 5, 8], k: [1, 1, 8, 3], stride: 1, pad: 'valid' },
+  { x: [1, 10, 9, 2], k: [3, 3, 2, 3], stride: 1, pad: 'valid' },
+  { x: [1, 12, 12, 3], k: [4, 4, 3, 2], stride: 2, pad: 'valid' },
+  { x: [2, 7, 9, 3], k: [5, 5, 3, 2], stride: 3, pad: 1 },
+];
+
+/** Both gradients of a convolution, on whichever backend is active. */
+async function convGrads(c: Case): Promise<{ dx: Float32Array; dw: Float32Array }> {
+  const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D;
+  const k = tf.randomNormal(c.k, 0, 1, 'float32', 2) as tf.Tensor4D;
+  const y = tf.conv2d(x, k, c.stride, c.pad);
+  const probe = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
+  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), probe)))([x, k]);
+  const out = { dx: (await dx.data()) as Float32Array, dw: (await dw.data()) as Float32Array };
+  tf.dispose([x, k, y, probe, dx, dw]);
+  return out;
+}
+
+describe('wasm training kernels', () => {
+  it('registered Conv2DBackpropFilter and the fast Conv2DBackpropInput match the cpu backend', async () => {
+    await selectBackend('cpu');
+    const expected = [];
+    for (const c of cases) expected.push(await convGrads(c));
+    await selectBackend('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    for (let i = 0; i < cases.length; i++) {
+      const got = await convGrads(cases[i]);
+      for (const key of ['dx', 'dw'] as const) {
+        const a = got[key];
+        const b = expected[i][key];
+        expect(a.length).toBe(b.length);
+        let worst = 0;
+        for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]) / (1 + Math.abs(b[j])));
+        expect(worst, `case ${i} ${key}`).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  it('runs XNNPACK on both cores (threaded build started from a file-based worker)', async () => {
+    const choice = await selectBackend('wasm');
+    expect(choice.threads).toBeGreaterThanOrEqual(Math.min(2, (await import('node:os')).availableParallelism()));
+  });
+});
