@@ -65,6 +65,8 @@ export function probeWebGpu(): Promise<GpuAdapterSummary | null> {
         globals: Record<string, unknown>;
       };
       Object.assign(globalThis, dawn.globals);
+      // Loaded before navigator.gpu exists, so the package does not register its own factory.
+      await import('@tensorflow/tfjs-backend-webgpu');
       // Native Vulkan/Metal/D3D12 first; Debian's old Mesa Vulkan fails, its GLES path works.
       const attempts: [string[], GPURequestAdapterOptions][] = [
         [[], { powerPreference: 'high-performance' }],
