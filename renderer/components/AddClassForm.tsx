@@ -42,7 +42,10 @@ export function AddClassForm({ suggestedColor, onAdd }: Props) {
         className="input"
         placeholder="New class name"
         value={name}
-        onChange={(e) => setName(e.target.value)}
+        onChange={(e) => {
+          setName(e.target.value);
+          setError(null);
+        }}
         aria-label="New class name"
         data-testid="add-class-name"
       />

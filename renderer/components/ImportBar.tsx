@@ -56,7 +56,7 @@ export function ImportBar({ onImport, onChooseFiles }: Props) {
       <button className="btn btn-primary" type="submit" disabled={busy || !path.trim()} data-testid="import-submit">
         Import
       </button>
-      <label className="btn btn-ghost file-pick" title="Upload files from this computer">
+      <label className="btn file-pick" title="Upload files from this computer">
         Upload files…
         <input
           type="file"
