@@ -1,0 +1,231 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import {
+  type BackboneName,
+  type Batch,
+  type FcnModel,
+  buildFcn,
+  createOptimizer,
+  probeWebGpu,
+  selectBackend,
+  trainStep,
+} from '../electron/ml/engine';
+import { benchLine, type BenchSuite } from './benchLine';
+
+const PEER = join('..', 'shared', 'peer', 'fcn_peer_bench.py');
+const PYTHON = '/usr/bin/python3';
+const SIZE = 256;
+const BATCH = 2;
+
+interface PeerCase {
+  model: string;
+  size: number;
+  train_step_s: number;
+  infer_s: number;
+}
+
+interface PeerResult {
+  cases: Map<string, PeerCase>;
+  /** Why there are no figures, when there are none. */
+  missing: string | null;
+}
+
+/** Runs the PyTorch peer for our cases, in this bench run, before our own timings (never beside them). */
+async function runPeer(): Promise<PeerResult> {
+  if (!existsSync(PEER)) return { cases: new Map(), missing: `peer script ${PEER} absent` };
+  if (!existsSync(PYTHON)) return { cases: new Map(), missing: `${PYTHON} absent` };
+  const probe = await run(PYTHON, ['-c', 'import torch']);
+  if (probe.code !== 0) {
+    return { cases: new Map(), missing: 'PyTorch missing (apt-get install python3-torch python3-torchvision libopenblas0-openmp)' };
+  }
+  const out = await run(PYTHON, [PEER, '--cases', `fcn8s_small:${SIZE},fcn8s_vgg16:${SIZE}`, '--batch', String(BATCH)]);
+  const cases = new Map<string, PeerCase>();
+  for (const line of out.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const parsed = JSON.parse(line) as Partial<PeerCase>;
+    if (parsed.model && typeof parsed.train_step_s === 'number') cases.set(`${parsed.model}:${parsed.size}`, parsed as PeerCase);
+  }
+  return { cases, missing: cases.size ? null : `peer produced no figures (exit ${out.code}): ${out.stderr.slice(-200)}` };
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (e) => resolve({ code: -1, stdout, stderr: String(e) }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function randomBatch(seed: number): Batch {
+  let s = seed;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const images = new Float32Array(BATCH * SIZE * SIZE * 3);
+  for (let i = 0; i < images.length; i++) images[i] = rand() * 255;
+  const masks = new Uint8Array(BATCH * SIZE * SIZE);
+  for (let i = 0; i < masks.length; i++) masks[i] = Math.floor(rand() * 21);
+  return { images, masks, n: BATCH, height: SIZE, width: SIZE };
+}
+
+function median(values: number[]): number {
+  const v = values.slice().sort((a, b) => a - b);
+  return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+}
+
+async function timeIt(fn: () => Promise<void>, warmups: number, iters: number): Promise<number> {
+  for (let i = 0; i < warmups; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return median(times);
+}
+
+/**
+ * Wall time per kernel (outermost calls only) over one run of `fn`: where a step's time goes.
+ * Kernels are wrapped for the run and restored after.
+ */
+async function kernelProfile(fn: () => Promise<void>): Promise<string> {
+  const backend = tf.getBackend();
+  const configs = tf.getKernelsForBackend(backend);
+  const totals = new Map<string, number>();
+  let depth = 0;
+  for (const config of configs) {
+    tf.unregisterKernel(config.kernelName, backend);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        depth++;
+        const t0 = performance.now();
+        try {
+          return config.kernelFunc(args);
+        } finally {
+          depth--;
+          if (depth === 0) totals.set(config.kernelName, (totals.get(config.kernelName) ?? 0) + performance.now() - t0);
+        }
+      },
+    });
+  }
+  const t0 = performance.now();
+  try {
+    await fn();
+  } finally {
+    for (const config of configs) {
+      tf.unregisterKernel(config.kernelName, backend);
+      tf.registerKernel(config);
+    }
+  }
+  const wall = performance.now() - t0;
+  const kernelSum = [...totals.values()].reduce((a, b) => a + b, 0);
+  const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 7);
+  return `profile of one step (${wall.toFixed(0)} ms wall, ${kernelSum.toFixed(0)} ms in kernels): ${top
+    .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+    .join(', ')}`;
+}
+
+interface Measured {
+  train: number;
+  infer: number;
+  profile: string;
+  params: number;
+}
+
+async function measure(backbone: BackboneName, warmups: number, iters: number, withProfile: boolean): Promise<Measured> {
+  const model: FcnModel = buildFcn({ head: 'fcn8s', backbone, numClasses: 21, dropout: 0.5, seed: 1 });
+  const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-4 });
+  const batch = randomBatch(7);
+  const train = await timeIt(async () => void (await trainStep(model, optimizer, batch)), warmups, iters);
+  const profile = withProfile ? await kernelProfile(async () => void (await trainStep(model, optimizer, batch))) : '';
+  const images = tf.tensor4d(batch.images, [BATCH, SIZE, SIZE, 3]);
+  const infer = await timeIt(
+    async () => {
+      const logits = model.forward(images, false);
+      await logits.data();
+      logits.dispose();
+    },
+    1,
+    iters,
+  );
+  images.dispose();
+  const params = model.parameterCount();
+  model.dispose();
+  optimizer.dispose();
+  return { train, infer, profile, params };
+}
+
+/**
+ * FCN-8s training step and inference at 256×256, batch 2 (forward + backward + Adam; forward
+ * only), small and VGG16 backbones, against the PyTorch peer measured in the same run; plus the
+ * small net's training step on whatever WebGPU adapter exists.
+ */
+export const mlBench: BenchSuite = {
+  name: 'ml',
+  async run(emit) {
+    const peer = await runPeer();
+    const choice = await selectBackend('auto');
+    const where = `${choice.backend}${choice.threads ? ` ×${choice.threads} threads` : ''}`;
+    const cases: [BackboneName, string, number, number][] = [
+      ['small', 'fcn8s_small', 2, 5],
+      ['vgg16', 'fcn8s_vgg16', 1, 3],
+    ];
+    for (const [backbone, peerName, warmups, iters] of cases) {
+      const m = await measure(backbone, warmups, iters, true);
+      const p = peer.cases.get(`${peerName}:${SIZE}`);
+      const peerNote = p ? `PyTorch peer ${peerName} (2 threads, OpenBLAS) in this run` : `no peer: ${peer.missing ?? 'case missing'}`;
+      const id = backbone === 'small' ? 'small_fcn8s_256_b2' : 'vgg16_fcn8s_256_b2';
+      emit(
+        benchLine(
+          `train.${id}`,
+          m.train,
+          's',
+          p?.train_step_s ?? null,
+          `FCN-8s/${backbone} (${(m.params / 1e6).toFixed(2)} M params) train step 256×256 b2, Adam, median of ${iters}; ours on ${where}; ${peerNote}; ratio = ours/peer, lower is better; ${m.profile}`,
+        ),
+      );
+      emit(
+        benchLine(
+          `infer.${id}`,
+          m.infer,
+          's',
+          p?.infer_s ?? null,
+          `FCN-8s/${backbone} forward 256×256 b2, median of ${iters}; ours on ${where}; ${peerNote}; ratio = ours/peer, lower is better`,
+        ),
+      );
+    }
+
+    const adapter = await probeWebGpu();
+    if (!adapter) {
+      emit(benchLine('train.webgpu_small_fcn8s_256_b2', null, 's', null, 'no WebGPU adapter: Dawn found no Vulkan/Metal/D3D12 device and no Mesa GLES'));
+      return;
+    }
+    await selectBackend('webgpu');
+    const small = peer.cases.get(`fcn8s_small:${SIZE}`);
+    const m = await measure('small', 1, 3, false);
+    emit(
+      benchLine(
+        'train.webgpu_small_fcn8s_256_b2',
+        m.train,
+        's',
+        small?.train_step_s ?? null,
+        `FCN-8s/small train step 256×256 b2 on WebGPU adapter "${adapter.name}" (${adapter.software ? 'software rendering' : 'hardware'}), median of 3; baseline: PyTorch peer on the CPU${small ? '' : ' (absent)'}`,
+      ),
+    );
+    await selectBackend(choice.backend);
+  },
+};
+
+// `npx tsx bench/ml.bench.ts` runs this suite alone and prints its JSON lines.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await mlBench.run((line) => console.log(JSON.stringify(line)));
+  process.exit(0);
+}
