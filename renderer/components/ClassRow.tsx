@@ -1,4 +1,4 @@
-import { memo, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useState, type KeyboardEvent } from 'react';
 import type { LabelClass } from '../../shared/domain/classes';
 import { errorMessage } from '../state/errorMessage';
 
@@ -16,6 +16,14 @@ interface Props {
 
 export const ClassRow = memo(function ClassRow({ labelClass, isFirst, isLast, canReorder, onRename, onRecolor, onMove, onDelete, onError }: Props) {
   const [draft, setDraft] = useState<string | null>(null);
+  const [color, setColor] = useState<string | null>(null);
+
+  // The colour picker fires on every movement; save once the user settles on a colour.
+  useEffect(() => {
+    if (color === null || color === labelClass.color) return;
+    const timer = setTimeout(() => onRecolor(labelClass.id, color).catch((err) => onError(errorMessage(err))), 250);
+    return () => clearTimeout(timer);
+  }, [color, labelClass.id, labelClass.color, onRecolor, onError]);
 
   const commit = async () => {
     if (draft === null) return;
@@ -34,12 +42,12 @@ export const ClassRow = memo(function ClassRow({ labelClass, isFirst, isLast, ca
   };
 
   return (
-    <li className="class-row" data-testid="class-row" data-class-name={labelClass.name}>
+    <li className="class-row" data-testid="class-row" data-class-name={labelClass.name} data-color={labelClass.color}>
       <input
         type="color"
         className="swatch-input"
-        value={labelClass.color}
-        onChange={(e) => onRecolor(labelClass.id, e.target.value).catch((err) => onError(errorMessage(err)))}
+        value={color ?? labelClass.color}
+        onChange={(e) => setColor(e.target.value)}
         aria-label={`Colour of ${labelClass.name}`}
         title="Change colour"
       />

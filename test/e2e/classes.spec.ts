@@ -38,3 +38,14 @@ test('adds, renames, reorders and deletes a class', async ({ page, studio }) => 
   await expect(rows).toHaveCount(2);
   await expect(page.locator('[data-testid="class-row"][data-class-name="sky"]')).toHaveCount(0);
 });
+
+test('recolours a class with the colour picker', async ({ page, studio }) => {
+  await openStudio(page, studio);
+  await createProject(page, join(studio.dir, 'colours'), 'camvid');
+  const sky = page.locator('[data-testid="class-row"][data-class-name="sky"]');
+  await sky.getByLabel('Colour of sky').fill('#12ab34');
+  await expect(sky).toHaveAttribute('data-color', '#12ab34');
+  // Reload: the colour must come back from the backend, not from the input's own state.
+  await page.reload();
+  await expect(page.locator('[data-testid="class-row"][data-class-name="sky"]').getByLabel('Colour of sky')).toHaveValue('#12ab34');
+});

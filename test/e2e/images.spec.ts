@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProject, expect, expectThumbnailsLoaded, openStudio, test } from './studioFixtures';
 
@@ -51,4 +52,21 @@ test('sets the split of selected images and the status counts follow', async ({ 
   await page.getByTestId('selection-done').click();
   await expect(page.getByTestId('status-done')).toHaveText('3');
   await expect(page.locator('[data-testid="card-status"]', { hasText: 'Done' })).toHaveCount(3);
+});
+
+test('uploads dropped files and reports what it skipped', async ({ page, studio, images }) => {
+  await openStudio(page, studio);
+  await createProject(page, join(studio.dir, 'drops'), 'none');
+  const files = [images.valid[0], images.corrupt].map((name) => ({ name, base64: readFileSync(join(images.path, name)).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name));
+    return dt;
+  }, files);
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+
+  await expect(page.getByTestId('import-report-summary')).toContainText('1 image added');
+  await expect(page.locator('[data-testid="skip-row"][data-reason="corrupt"]')).toContainText(images.corrupt);
+  await expect(page.getByTestId('image-card')).toHaveCount(1);
+  await expectThumbnailsLoaded(page, 1);
 });
