@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { IMAGE_EXTENSIONS, type ImportReport, type ImportSkip, type Split } from '../../shared/domain/images';
-import { countClasses, decodeMaskPng, encodeMaskPng, MaskFormatError, normaliseMaskValues } from '../../shared/mask/maskPng';
+import { countClasses, encodeMaskPng, MaskFormatError, normaliseMaskValues } from '../../shared/mask/maskPng';
 import { DEFAULT_LIMITS, ImageRejected, inspectImage, type DecodeLimits } from './imageDecoding';
+import type { LabelSource } from './interop/labelSources';
 import type { Project } from './project';
 
 export interface ImportOptions {
   /** Files and folders (folders are walked recursively). */
   paths: string[];
-  /** A folder of single-channel PNG masks matched to images by file stem. */
-  labelsDir?: string;
+  /** Where masks come from (a folder of PNGs by stem, a COCO file, …); see interop/labelSources. */
+  labels?: LabelSource;
+  /** A split per image (VOC's ImageSets), over `split`. */
+  splitFor?: (stem: string) => Split | undefined;
   copyIntoProject?: boolean;
   split?: Split;
   limits?: DecodeLimits;
@@ -35,7 +37,6 @@ export async function importImages(project: Project, options: ImportOptions): Pr
   const skipped: ImportSkip[] = [];
   const { files, unsupported } = await collectFiles(options.paths);
   for (const path of unsupported) skipped.push({ path, reason: 'unsupported', message: `${extname(path) || 'no extension'}: not an image type FCN Studio imports` });
-  const labels = options.labelsDir ? await labelFilesByStem(options.labelsDir) : new Map<string, string>();
   const report: ImportReport = { added: 0, labelsAdded: 0, skipped, cancelled: false, seconds: 0 };
 
   let next = 0;
@@ -47,7 +48,7 @@ export async function importImages(project: Project, options: ImportOptions): Pr
         return;
       }
       const path = files[next++];
-      await importOne(project, path, labels, options, limits, report);
+      await importOne(project, path, options, limits, report);
       done++;
       options.onProgress?.(done, files.length, path);
     }
@@ -60,7 +61,6 @@ export async function importImages(project: Project, options: ImportOptions): Pr
 async function importOne(
   project: Project,
   path: string,
-  labels: Map<string, string>,
   options: ImportOptions,
   limits: DecodeLimits,
   report: ImportReport,
@@ -83,13 +83,14 @@ async function importOne(
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const stem = basename(path, extname(path));
-  const labelPath = labels.get(stem);
+  const fileName = basename(path);
+  const labelRef = options.labels?.find(stem, fileName) ?? null;
 
   const existing = project.images.bySha256(sha256);
   if (existing) {
     // Content already here: never a second row. A mask for an image that has none is still welcome.
-    if (labelPath && existing.labelVersion === 0) {
-      if (importLabel(project, existing.id, existing.width, existing.height, labelPath, report)) return;
+    if (labelRef && existing.labelVersion === 0) {
+      if (await importLabel(project, existing.id, { stem, fileName, ref: labelRef }, existing, options.labels!, report)) return;
     }
     const storedAs = project.resolveImagePath(existing.path);
     return skip('duplicate', storedAs === path ? 'already imported' : `same content as ${existing.path}, already in the project`);
@@ -131,40 +132,47 @@ async function importOne(
     height: inspected.height,
     format: inspected.format,
     copied: Boolean(options.copyIntoProject),
-    split: options.split ?? 'unassigned',
+    split: options.splitFor?.(stem) ?? options.split ?? 'unassigned',
     thumbnail: inspected.thumbnail,
   });
   report.added++;
-  if (labelPath) importLabel(project, id, inspected.width, inspected.height, labelPath, report);
+  if (labelRef) await importLabel(project, id, { stem, fileName, ref: labelRef }, inspected, options.labels!, report);
 }
 
-// Masks are small and read synchronously, so the checks and the save happen in one tick.
-/** Stores a user's mask as the image's first version; reports (and skips) a mask that does not fit. */
-function importLabel(project: Project, imageId: number, width: number, height: number, labelPath: string, report: ImportReport): boolean {
+/** Stores a user's mask as the image's next version; reports (and skips) a mask that does not fit. */
+async function importLabel(
+  project: Project,
+  imageId: number,
+  label: { stem: string; fileName: string; ref: string },
+  size: { width: number; height: number },
+  source: LabelSource,
+  report: ImportReport,
+): Promise<boolean> {
   const reject = (message: string) => {
-    report.skipped.push({ path: labelPath, reason: 'label_rejected', message });
+    report.skipped.push({ path: label.ref, reason: 'label_rejected', message });
     return false;
   };
-  let mask;
+  let raw;
   try {
-    mask = decodeMaskPng(readFileSync(labelPath));
+    raw = await source.read(label.stem, label.fileName, size.width, size.height);
   } catch (err) {
     return reject(err instanceof MaskFormatError ? err.message : `unreadable mask: ${(err as Error).message}`);
   }
-  if (mask.width !== width || mask.height !== height) {
-    return reject(`mask is ${mask.width}×${mask.height} but its image is ${width}×${height}`);
-  }
   const classValues = new Set(project.classes.list().map((c) => c.value));
-  const { values, unknown } = normaliseMaskValues(mask.values, classValues, project.ignoreIndex());
+  const ignore = project.ignoreIndex();
+  const { values, unknown } = normaliseMaskValues(raw, classValues, [...source.ignoreValues, ...(ignore === null ? [] : [ignore])]);
   if (unknown.size > 0) {
     const listed = [...unknown].map(([v, n]) => `${v} (${n} px)`).join(', ');
     return reject(`mask has values that are not classes of this project: ${listed}`);
   }
+  // The awaits are behind us: from here to the save nothing yields, so the version check holds.
+  const current = project.images.byId(imageId);
+  if (!current || current.labelVersion !== 0) return reject('the image got a mask meanwhile; kept that one');
   const { counts, labeledPixels } = countClasses(values);
   project.masks.save({
     imageId,
     baseVersion: 0,
-    png: encodeMaskPng({ width, height, values }),
+    png: encodeMaskPng({ width: size.width, height: size.height, values }),
     labeledPixels,
     classCounts: counts,
     source: 'import',
@@ -199,20 +207,6 @@ async function collectFiles(paths: string[]): Promise<{ files: string[]; unsuppo
   };
   for (const p of paths) await visit(resolve(p), true);
   return { files, unsupported };
-}
-
-async function labelFilesByStem(dir: string): Promise<Map<string, string>> {
-  const byStem = new Map<string, string>();
-  let entries;
-  try {
-    entries = await readdir(resolve(dir));
-  } catch {
-    throw new AppError('NOT_FOUND', `label folder ${dir} does not exist`);
-  }
-  for (const name of entries) {
-    if (extname(name).toLowerCase() === '.png') byStem.set(basename(name, extname(name)), join(resolve(dir), name));
-  }
-  return byStem;
 }
 
 export function describeSkip(skip: ImportSkip, root?: string): string {

@@ -5,6 +5,7 @@ import { classFileSchema, type ClassFile } from '../../shared/domain/classes';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { CLASS_PRESETS, presetClassFile, type ClassPreset } from '../../shared/domain/presets';
 import { describeSkip, importImages } from '../backend/importService';
+import { IMPORT_FORMATS, importPlan, type ImportFormat } from '../backend/interop/importPlan';
 import { Project } from '../backend/project';
 import { progressBar } from './progressBar';
 import { runBenchmarks } from './benchCommand';
@@ -61,17 +62,26 @@ function buildProgram(): Command {
     .description('import images (files or folders, recursively) and optionally their masks')
     .requiredOption('--project <dir>', 'project folder')
     .requiredOption('--images <path...>', 'image files or folders')
-    .option('--labels <dir>', 'folder of single-channel PNG masks matched by file stem')
+    .option('--labels <path>', 'masks: a folder of PNGs matched by file stem, or the COCO JSON file')
+    .addOption(new Option('--format <format>', 'what --images and --labels hold').choices(IMPORT_FORMATS).default('folder'))
+    .option('--unlabeled-value <n>', 'png-gray: the pixel value that means unlabeled (besides 255)', parseByte)
+    .option('--unlabeled-color <r,g,b>', 'png-color: the colour of unlabeled pixels', parseRgb, [0, 0, 0])
     .addOption(new Option('--split <split>', 'split for the imported images').choices(SPLITS.filter((s) => s !== 'unassigned')))
     .option('--copy', 'copy the images into the project folder')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { project: string; images: string[]; labels?: string; split?: Split; copy?: boolean; json?: boolean }) => {
+    .action(async (opts: ImportCliOptions) => {
       const project = Project.open(opts.project);
       const bar = opts.json ? null : progressBar('Importing');
       try {
+        const plan = importPlan(project, {
+          format: opts.format,
+          images: opts.images,
+          labels: opts.labels,
+          unlabeledValue: opts.unlabeledValue,
+          unlabeledColor: opts.unlabeledColor,
+        });
         const report = await importImages(project, {
-          paths: opts.images,
-          labelsDir: opts.labels,
+          ...plan,
           split: opts.split,
           copyIntoProject: opts.copy,
           onProgress: (done, total) => bar?.update(done, total),
@@ -153,6 +163,32 @@ function loadClasses(spec: string): ClassFile | null {
   const parsed = classFileSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`--classes ${spec}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+interface ImportCliOptions {
+  project: string;
+  images: string[];
+  labels?: string;
+  format: ImportFormat;
+  unlabeledValue?: number;
+  unlabeledColor: [number, number, number];
+  split?: Split;
+  copy?: boolean;
+  json?: boolean;
+}
+
+function parseByte(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UsageError(`${value} is not a pixel value (0..255)`);
+  return n;
+}
+
+function parseRgb(value: string): [number, number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) {
+    throw new UsageError(`${value} is not a colour; write it as r,g,b (e.g. 0,0,0)`);
+  }
+  return parts as [number, number, number];
 }
 
 function parsePort(value: string): number {

@@ -80,20 +80,20 @@ export function countClasses(values: Uint8Array): { counts: Map<number, number>;
 }
 
 /**
- * Maps a mask as users bring it onto the project's values: `ignoreIndex` becomes 255, and values
+ * Maps a mask as users bring it onto the project's values: the ignore values become 255, and values
  * that are neither a class nor ignored are reported (with pixel counts) instead of stored.
  */
 export function normaliseMaskValues(
   values: Uint8Array,
   classValues: ReadonlySet<number>,
-  ignoreIndex: number | null,
+  ignoreValues: readonly number[],
 ): { values: Uint8Array; unknown: Map<number, number> } {
   // A lookup table keeps this one pass of array reads, fast enough for 12-megapixel masks.
   const UNKNOWN = 256;
   const lut = new Uint16Array(256).fill(UNKNOWN);
   for (const v of classValues) lut[v] = v;
   lut[UNLABELED] = UNLABELED;
-  if (ignoreIndex !== null) lut[ignoreIndex] = UNLABELED;
+  for (const v of ignoreValues) lut[v] = UNLABELED;
   const out = new Uint8Array(values.length);
   const unknownHistogram = new Uint32Array(256);
   for (let i = 0; i < values.length; i++) {

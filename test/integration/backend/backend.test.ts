@@ -90,10 +90,11 @@ describe('classes', () => {
     writeMask(join(labels, 'two.png'), 4, 2, () => b.value);
     // Labels arrive through the CLI's import service; here the backend's project is used directly.
     const { importImages } = await import('../../../electron/backend/importService');
+    const { indexPngSource } = await import('../../../electron/backend/interop/labelSources');
     const { Project } = await import('../../../electron/backend/project');
     await call('project:close');
     const project = Project.open(join(root, 'p'));
-    await importImages(project, { paths: [images], labelsDir: labels });
+    await importImages(project, { paths: [images], labels: indexPngSource(labels, []) });
     project.close();
     await call('project:open', { path: join(root, 'p') });
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import { presetClassFile } from '../../../shared/domain/presets';
 import { verifyImageFiles } from '../../../electron/backend/fileCheckService';
+import { indexPngSource } from '../../../electron/backend/interop/labelSources';
 import { importImages } from '../../../electron/backend/importService';
 import { Project } from '../../../electron/backend/project';
 import { mixedImageFolder, tempDir, writeImage, writeMask } from '../../fixtures/images';
@@ -119,7 +120,7 @@ describe('importImages with labels', () => {
   it('stores masks matched by stem, maps the ignore index to 255 and counts classes', async () => {
     // CamVid's class file names 11 as void.
     const { images, labels } = await imageWithMask('frame1', (x) => (x < 4 ? 3 : 11));
-    const report = await importImages(project, { paths: [images], labelsDir: labels });
+    const report = await importImages(project, { paths: [images], labels: indexPngSource(labels, []) });
     expect(report).toMatchObject({ added: 1, labelsAdded: 1, skipped: [] });
 
     const [row] = project.images.list({ sort: 'name', descending: false });
@@ -134,7 +135,7 @@ describe('importImages with labels', () => {
 
   it('rejects a mask of the wrong size but keeps its image', async () => {
     const { images, labels } = await imageWithMask('frame2', () => 1, { w: 9, h: 6 });
-    const report = await importImages(project, { paths: [images], labelsDir: labels });
+    const report = await importImages(project, { paths: [images], labels: indexPngSource(labels, []) });
     expect(report.added).toBe(1);
     expect(report.labelsAdded).toBe(0);
     expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected' });
@@ -143,7 +144,7 @@ describe('importImages with labels', () => {
 
   it('rejects a mask with values that are not classes, naming them', async () => {
     const { images, labels } = await imageWithMask('frame3', (x) => (x === 0 ? 42 : 2));
-    const report = await importImages(project, { paths: [images], labelsDir: labels });
+    const report = await importImages(project, { paths: [images], labels: indexPngSource(labels, []) });
     expect(report.labelsAdded).toBe(0);
     expect(report.skipped[0].message).toContain('42 (6 px)');
     expect(project.images.counts().labeledImages).toBe(0);
@@ -152,9 +153,9 @@ describe('importImages with labels', () => {
   it('adds a mask to an image imported earlier without one, and nothing on a third import', async () => {
     const { images, labels } = await imageWithMask('frame4', () => 5);
     await importImages(project, { paths: [images] });
-    const second = await importImages(project, { paths: [images], labelsDir: labels });
+    const second = await importImages(project, { paths: [images], labels: indexPngSource(labels, []) });
     expect(second).toMatchObject({ added: 0, labelsAdded: 1 });
-    const third = await importImages(project, { paths: [images], labelsDir: labels });
+    const third = await importImages(project, { paths: [images], labels: indexPngSource(labels, []) });
     expect(third).toMatchObject({ added: 0, labelsAdded: 0 });
   });
 });
@@ -201,7 +202,7 @@ describe('copy into a full disk', () => {
     try {
       const p = Project.create(join(small, 'p'), null);
       const big = join(root, 'big.png');
-      writeFileSync(big, await (await import('sharp')).default({ create: { width: 1200, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer());
+      writeFileSync(big, await (await import('sharp')).default({ create: { width: 1200, height: 1000, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer());
       const report = await importImages(p, { paths: [big], copyIntoProject: true });
       expect(report.added).toBe(0);
       expect(report.skipped[0].message).toMatch(/disk is full/);

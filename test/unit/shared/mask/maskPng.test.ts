@@ -39,7 +39,7 @@ describe('decodeMaskPng', () => {
 
 describe('normaliseMaskValues and countClasses', () => {
   it('maps the ignore index to 255 and reports unknown values with counts', () => {
-    const { values, unknown } = normaliseMaskValues(new Uint8Array([0, 11, 3, 200, 200, 255]), new Set([0, 3]), 11);
+    const { values, unknown } = normaliseMaskValues(new Uint8Array([0, 11, 3, 200, 200, 255]), new Set([0, 3]), [11]);
     expect([...values.subarray(0, 3)]).toEqual([0, 255, 3]);
     expect(values[5]).toBe(255);
     expect([...unknown]).toEqual([[200, 2]]);
