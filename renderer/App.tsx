@@ -1,7 +1,6 @@
 import { useProjectSession } from './hooks/useProjectSession';
 import { ProjectScreen } from './screens/ProjectScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
-import { errorMessage } from './state/errorMessage';
 
 export function App() {
   const session = useProjectSession();
@@ -11,7 +10,7 @@ export function App() {
     <ProjectScreen
       key={session.project.path}
       project={session.project}
-      onClose={() => void session.close().catch((e) => alert(errorMessage(e)))}
+      onClose={session.close}
     />
   );
 }

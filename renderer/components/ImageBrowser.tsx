@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Split } from '../../shared/domain/images';
 import { useClient } from '../hooks/ClientContext';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
@@ -25,6 +25,12 @@ export function ImageBrowser() {
   const [verifying, setVerifying] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 8000);
+    return () => clearTimeout(timer);
+  }, [notice]);
 
   const act = useCallback(async (action: () => Promise<string>) => {
     try {

@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import type { ProjectSummary } from '../../shared/domain/images';
 import { useMlStatus } from '../hooks/useMlStatus';
+import { errorMessage } from '../state/errorMessage';
 import { MlStatusBadge } from './MlStatusBadge';
 
-export function ProjectHeader({ project, onClose }: { project: ProjectSummary; onClose(): void }) {
+export function ProjectHeader({ project, onClose }: { project: ProjectSummary; onClose(): Promise<void> }) {
   const ml = useMlStatus();
+  const [closeError, setCloseError] = useState<string | null>(null);
   return (
     <header className="app-header">
       <div className="brand" aria-hidden>
@@ -19,8 +22,13 @@ export function ProjectHeader({ project, onClose }: { project: ProjectSummary; o
         </span>
       </div>
       <div className="header-actions">
+        {closeError && (
+          <span className="header-error" role="alert">
+            {closeError}
+          </span>
+        )}
         <MlStatusBadge status={ml} />
-        <button className="btn btn-ghost" onClick={onClose} data-testid="close-project">
+        <button className="btn btn-ghost" onClick={() => onClose().catch((e) => setCloseError(errorMessage(e)))} data-testid="close-project">
           Close project
         </button>
       </div>

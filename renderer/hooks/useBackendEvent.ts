@@ -6,6 +6,8 @@ import { useClient } from './ClientContext';
 export function useBackendEvent<E extends EventName>(event: E, listener: (payload: RendererEvents[E]) => void): void {
   const client = useClient();
   const latest = useRef(listener);
-  latest.current = listener;
+  useEffect(() => {
+    latest.current = listener;
+  });
   useEffect(() => client.on(event, (payload) => latest.current(payload)), [client, event]);
 }

@@ -17,7 +17,9 @@ export function useRefreshingQuery<T>(load: () => Promise<T>, deps: readonly unk
   const generation = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  });
 
   const run = useCallback(() => {
     const mine = ++generation.current;

@@ -14,7 +14,7 @@ import { useImportJobs } from '../hooks/useImportJobs';
 import { useThumbnailCacheLifetime } from '../hooks/useThumbnailCacheLifetime';
 import { errorMessage } from '../state/errorMessage';
 
-export function ProjectScreen({ project, onClose }: { project: ProjectSummary; onClose(): void }) {
+export function ProjectScreen({ project, onClose }: { project: ProjectSummary; onClose(): Promise<void> }) {
   const thumbnails = useThumbnailCacheLifetime();
   const imports = useImportJobs();
   const [uploadError, setUploadError] = useState<string | null>(null);
@@ -43,11 +43,9 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
             {imports.finished.map((item) => (
               <ImportReportPanel key={item.jobId} item={item} onDismiss={imports.dismiss} />
             ))}
-            {thumbnails && (
-              <ThumbnailContext.Provider value={thumbnails}>
-                <ImageBrowser />
-              </ThumbnailContext.Provider>
-            )}
+            <ThumbnailContext.Provider value={thumbnails}>
+              <ImageBrowser />
+            </ThumbnailContext.Provider>
           </main>
         </DropZone>
       </div>

@@ -8,7 +8,8 @@ export class ThumbnailCache {
   private readonly urls = new Map<string, Promise<string>>();
   private readonly waiting: Array<() => void> = [];
   private running = 0;
-  private closed = false;
+  /** Bumped by clear(), so a fetch that was in flight does not leak its URL into the emptied cache. */
+  private generation = 0;
 
   constructor(
     private readonly client: StudioClient,
@@ -27,20 +28,21 @@ export class ThumbnailCache {
     return url;
   }
 
-  /** Revokes every blob URL; the cache is unusable afterwards. */
-  dispose(): void {
-    this.closed = true;
+  /** Revokes every blob URL and forgets them; later calls fetch afresh. */
+  clear(): void {
+    this.generation++;
     this.waiting.length = 0;
     for (const url of this.urls.values()) void url.then((u) => URL.revokeObjectURL(u), () => {});
     this.urls.clear();
   }
 
   private async fetch(id: number): Promise<string> {
+    const generation = this.generation;
     const thumb = await this.client.invoke('images:thumbnail', { id });
     const url = URL.createObjectURL(new Blob([thumb.bytes as Uint8Array<ArrayBuffer>], { type: thumb.mime }));
-    if (this.closed) {
+    if (generation !== this.generation) {
       URL.revokeObjectURL(url);
-      throw new Error('project closed');
+      throw new Error('thumbnail cache cleared');
     }
     return url;
   }

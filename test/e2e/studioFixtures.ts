@@ -95,6 +95,7 @@ interface WorkerFixtures {
 
 export const test = base.extend<{ studio: StudioServer; serverArgs: string[] }, WorkerFixtures>({
   imageRoot: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern here.
     async ({}, use) => {
       const root = mkdtempSync(join(tmpdir(), 'fcn-e2e-images-'));
       await use(root);
