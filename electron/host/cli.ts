@@ -5,6 +5,7 @@ import { classFileSchema, type ClassFile } from '../../shared/domain/classes';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { CLASS_PRESETS, presetClassFile, type ClassPreset } from '../../shared/domain/presets';
 import { describeSkip, importImages } from '../backend/importService';
+import { EXPORT_FORMATS, exportMasks, type ExportFormat } from '../backend/interop/exportService';
 import { IMPORT_FORMATS, importPlan, type ImportFormat } from '../backend/interop/importPlan';
 import { Project } from '../backend/project';
 import { progressBar } from './progressBar';
@@ -123,6 +124,49 @@ function buildProgram(): Command {
     });
 
   program
+    .command('export')
+    .description('write masks in formats other tools read (png-index, png-gray, png-color, voc, coco)')
+    .requiredOption('--project <dir>', 'project folder')
+    .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS, 'model']).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'output folder (must be empty, or an earlier export with --force)')
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
+    .option('--source <source>', 'labels, or predictions:RUN', 'labels')
+    .option('--only-done', 'only images marked done')
+    .option('--force', 'replace an earlier export in --out')
+    .option('--unlabeled-value <n>', 'png-gray: value written for unlabeled pixels (default 255)', parseByte)
+    .option('--unlabeled-color <r,g,b>', 'png-color: colour written for unlabeled pixels', parseRgb, [0, 0, 0])
+    .option('--json', 'print one JSON object')
+    .action(async (opts: ExportCliOptions) => {
+      if (opts.format === 'model' || opts.source !== 'labels') {
+        throw new Error(
+          opts.format === 'model'
+            ? 'model export needs a trained run; training arrives with the FCN engine and is not in this build yet'
+            : `--source ${opts.source}: predictions come from trained runs, which this build cannot make yet; use --source labels`,
+        );
+      }
+      const project = Project.open(opts.project);
+      const bar = opts.json ? null : progressBar('Exporting');
+      try {
+        const report = await exportMasks(project, {
+          format: opts.format,
+          outDir: opts.out,
+          split: opts.split,
+          onlyDone: opts.onlyDone,
+          force: opts.force,
+          unlabeledValue: opts.unlabeledValue,
+          unlabeledColor: opts.unlabeledColor,
+          onProgress: (done, total) => bar?.update(done, total),
+        });
+        bar?.stop();
+        const text = [`Wrote ${report.written} masks to ${report.outDir} in ${report.seconds.toFixed(1)} s.`, ...report.skipped.map((s) => `  skipped ${s.image}: ${s.message}`)];
+        print(opts.json, report, text.join('\n'));
+      } finally {
+        bar?.stop();
+        project.close();
+      }
+    });
+
+  program
     .command('serve')
     .description('browser mode: serve the studio on this machine (loopback, a session token)')
     .option('--project <dir>', 'project to open')
@@ -163,6 +207,19 @@ function loadClasses(spec: string): ClassFile | null {
   const parsed = classFileSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`--classes ${spec}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+interface ExportCliOptions {
+  project: string;
+  format: ExportFormat | 'model';
+  out: string;
+  split?: Split;
+  source: string;
+  onlyDone?: boolean;
+  force?: boolean;
+  unlabeledValue?: number;
+  unlabeledColor: [number, number, number];
+  json?: boolean;
 }
 
 interface ImportCliOptions {

@@ -28,6 +28,7 @@ export interface StoredImage {
   height: number;
   labelVersion: number;
   fileState: FileState;
+  split: Split;
 }
 
 export interface ImageFilter {
@@ -54,7 +55,7 @@ const SORT_SQL: Record<ImageSortKey, string> = {
 };
 
 const STORED_SQL = `SELECT id, path, file_name AS fileName, stem, sha256, byte_size AS byteSize, mtime_ms AS mtimeMs,
-  width, height, label_version AS labelVersion, file_state AS fileState FROM images`;
+  width, height, label_version AS labelVersion, file_state AS fileState, split FROM images`;
 
 export function imageRepository(db: Db) {
   const insertImage = db.prepare(`INSERT INTO images
