@@ -1,5 +1,6 @@
 import type { FileState, ImageRow, ImageSortKey, ImageStatus, Split } from '../../shared/domain/images';
 import { useBackendEvent } from './useBackendEvent';
+import { useRefreshDuringImports } from './useRefreshDuringImports';
 import { useClient } from './ClientContext';
 import { useRefreshingQuery, type Query } from './useRefreshingQuery';
 
@@ -31,5 +32,6 @@ export function useImages(query: ImageQuery): Query<ImageRow[]> {
   );
   useBackendEvent('images:changed', result.refresh);
   useBackendEvent('classes:changed', result.refresh);
+  useRefreshDuringImports(result.refresh);
   return result;
 }

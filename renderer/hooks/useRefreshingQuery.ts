@@ -8,8 +8,8 @@ export interface Query<T> {
 }
 
 /**
- * Runs `load` now and whenever `refresh` is called or `deps` change; bursts of refreshes
- * collapse into one request, and a reply older than the newest request is dropped.
+ * Runs `load` now and whenever `refresh` is called or `deps` change; a burst of refreshes
+ * within 60 ms is one request, and a reply older than the newest request is dropped.
  */
 export function useRefreshingQuery<T>(load: () => Promise<T>, deps: readonly unknown[]): Query<T> {
   const [data, setData] = useState<T | null>(null);
@@ -42,8 +42,11 @@ export function useRefreshingQuery<T>(load: () => Promise<T>, deps: readonly unk
   }, []);
 
   const refresh = useCallback(() => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(run, 60);
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      run();
+    }, 60);
   }, [run]);
 
   return { data, error, refresh };
