@@ -34,7 +34,9 @@ export function ImportReportPanel({ item, onDismiss }: { item: FinishedImport; o
               <span className="skip-file" title={s.path}>
                 {baseName(s.path)}
               </span>
-              <span className="skip-message muted">{s.message}</span>
+              <span className="skip-message muted" title={s.message}>
+                {s.message}
+              </span>
             </li>
           ))}
         </ul>
