@@ -70,7 +70,7 @@ async function bareThumbnails(files: string[]): Promise<void> {
  * 1,000 distinct JPEGs: CamVid frames where ../shared has them (each re-encoded with a small
  * per-copy shift so no two files share content), synthetic gradients otherwise. Cached in tmp.
  */
-async function benchImages(): Promise<{ dir: string; source: string }> {
+export async function benchImages(): Promise<{ dir: string; source: string }> {
   const camvid = existsSync(CAMVID_DIR);
   const source = camvid ? 'CamVid 480×360 frames, re-encoded' : 'synthetic 480×360';
   const dir = join(tmpdir(), `fcn-bench-import-${COUNT}-${camvid ? 'camvid' : 'synthetic'}`);

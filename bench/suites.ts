@@ -3,5 +3,6 @@ import type { BenchSuite } from './benchLine';
 /** Every suite `npm run bench` runs, loaded lazily so one suite's heavy imports never slow another. */
 export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { importBench } = await import('./import.bench');
-  return [importBench];
+  const { exportBench } = await import('./export.bench');
+  return [importBench, exportBench];
 }

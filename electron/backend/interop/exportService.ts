@@ -12,6 +12,7 @@ import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import type { StoredImage } from '../../db/repositories/imageRepository';
 import type { Project } from '../project';
 import { encodeIndexedPng } from './pngEncoder';
+import { storedMaskAsExport } from './storedMaskPng';
 
 export const EXPORT_FORMATS = ['png-index', 'png-gray', 'png-color', 'voc', 'coco'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -65,9 +66,8 @@ export async function exportMasks(project: Project, options: ExportOptions): Pro
     }
     const mask = project.masks.current(image.id);
     if (!mask) continue;
-    const { values } = decodeMaskPng(mask.png);
     try {
-      await writer.write(image, names.get(image.id)!, values, project.resolveImagePath(image.path));
+      await writer.write(image, names.get(image.id)!, lazyValues(mask.png), project.resolveImagePath(image.path));
       report.written++;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -129,9 +129,20 @@ function inside(outDir: string, ...parts: string[]): string {
   return path;
 }
 
+/** A stored mask: its PNG, and its pixel values decoded only when a format needs them. */
+interface MaskData {
+  png: Uint8Array;
+  values(): Uint8Array;
+}
+
+function lazyValues(png: Uint8Array): MaskData {
+  let values: Uint8Array | undefined;
+  return { png, values: () => (values ??= decodeMaskPng(png).values) };
+}
+
 interface FormatWriter {
   begin?(): Promise<void>;
-  write(image: StoredImage, stem: string, values: Uint8Array, sourcePath: string): Promise<void>;
+  write(image: StoredImage, stem: string, mask: MaskData, sourcePath: string): Promise<void>;
   end?(): Promise<void>;
 }
 
@@ -140,22 +151,23 @@ function formatWriter(options: ExportOptions, classes: LabelClass[], outDir: str
     case 'png-gray': {
       const unlabeled = options.unlabeledValue ?? UNLABELED;
       return {
-        write: (image, stem, values) => {
-          if (unlabeled !== UNLABELED) values = values.map((v) => (v === UNLABELED ? unlabeled : v));
-          return writeFile(inside(outDir, `${stem}.png`), encodeIndexedPng(values, image.width, image.height));
+        write: (image, stem, mask) => {
+          const asStored = unlabeled === UNLABELED ? storedMaskAsExport(mask.png) : null;
+          const png = asStored ?? encodeIndexedPng(mask.values().map((v) => (v === UNLABELED ? unlabeled : v)), image.width, image.height);
+          return writeFile(inside(outDir, `${stem}.png`), png);
         },
       };
     }
     case 'png-index': {
       const palette = vocPalette();
-      return { write: (image, stem, values) => writeFile(inside(outDir, `${stem}.png`), encodeIndexedPng(values, image.width, image.height, palette)) };
+      return { write: (image, stem, mask) => writeFile(inside(outDir, `${stem}.png`), palettePng(mask, image, palette)) };
     }
     case 'png-color': {
       const colours = new Map<number, Rgb>(classes.map((c) => [c.value, hexToRgb(c.color)]));
       const unlabeled = options.unlabeledColor ?? [0, 0, 0];
       return {
-        write: async (image, stem, values) => {
-          const rgb = maskToRgb(values, colours, unlabeled);
+        write: async (image, stem, mask) => {
+          const rgb = maskToRgb(mask.values(), colours, unlabeled);
           await sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
             .png({ compressionLevel: 6 })
             .toFile(inside(outDir, `${stem}.png`));
@@ -169,6 +181,10 @@ function formatWriter(options: ExportOptions, classes: LabelClass[], outDir: str
   }
 }
 
+function palettePng(mask: MaskData, image: StoredImage, palette: Uint8Array): Buffer {
+  return storedMaskAsExport(mask.png, palette) ?? encodeIndexedPng(mask.values(), image.width, image.height, palette);
+}
+
 /** PASCAL VOC's layout, as CVAT and VOC tooling read it. */
 function vocWriter(classes: LabelClass[], outDir: string): FormatWriter {
   const palette = vocPalette();
@@ -180,12 +196,12 @@ function vocWriter(classes: LabelClass[], outDir: string): FormatWriter {
       await mkdir(join(outDir, 'SegmentationClass'));
       await mkdir(join(outDir, 'ImageSets', 'Segmentation'), { recursive: true });
     },
-    async write(image, stem, values, sourcePath) {
+    async write(image, stem, mask, sourcePath) {
       const jpeg = inside(outDir, 'JPEGImages', `${stem}.jpg`);
       // VOC holds JPEGs: a JPEG is copied byte for byte, anything else re-encoded at quality 95.
       if (['.jpg', '.jpeg'].includes(extname(sourcePath).toLowerCase())) await copyFile(sourcePath, jpeg);
       else await sharp(sourcePath).rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
-      await writeFile(inside(outDir, 'SegmentationClass', `${stem}.png`), encodeIndexedPng(values, image.width, image.height, palette));
+      await writeFile(inside(outDir, 'SegmentationClass', `${stem}.png`), palettePng(mask, image, palette));
       splits[image.split].push(stem);
     },
     async end() {
@@ -210,7 +226,8 @@ function cocoWriter(classes: LabelClass[], outDir: string): FormatWriter {
   const annotations: unknown[] = [];
   const byValue = [...classes].sort((a, b) => a.value - b.value);
   return {
-    async write(image, _stem, values) {
+    async write(image, _stem, mask) {
+      const values = mask.values();
       images.push({ id: image.id, file_name: image.fileName, width: image.width, height: image.height });
       const present = new Set(values);
       for (const c of byValue) {
