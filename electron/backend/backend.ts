@@ -40,11 +40,14 @@ export class Backend {
       this.events.emit('images:importDone', { jobId, report });
       this.events.emit('images:changed', { reason: 'import' });
     },
-    failed: (jobId, message) =>
+    failed: (jobId, message) => {
       this.events.emit('images:importDone', {
         jobId,
         report: { added: 0, labelsAdded: 0, skipped: [{ path: '', reason: 'unreadable', message }], cancelled: false, seconds: 0 },
-      }),
+      });
+      // Files imported before the failure are in the project: the grid must show them.
+      this.events.emit('images:changed', { reason: 'import' });
+    },
   });
 
   constructor(private readonly options: BackendOptions) {
