@@ -9,6 +9,7 @@ import {
   type BackboneName,
   type Batch,
   type FcnModel,
+  assertTrainable,
   buildFcn,
   createOptimizer,
   probeWebGpu,
@@ -134,7 +135,8 @@ async function kernelProfile(fn: () => Promise<void>): Promise<string> {
 }
 
 interface Measured {
-  train: number;
+  train: number | null;
+  trainError: string | null;
   infer: number;
   profile: string;
   params: number;
@@ -144,8 +146,16 @@ async function measure(backbone: BackboneName, warmups: number, iters: number, w
   const model: FcnModel = buildFcn({ head: 'fcn8s', backbone, numClasses: 21, dropout: 0.5, seed: 1 });
   const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-4 });
   const batch = randomBatch(7);
-  const train = await timeIt(async () => void (await trainStep(model, optimizer, batch)), warmups, iters);
-  const profile = withProfile ? await kernelProfile(async () => void (await trainStep(model, optimizer, batch))) : '';
+  let train: number | null = null;
+  let trainError: string | null = null;
+  let profile = '';
+  try {
+    assertTrainable(model);
+    train = await timeIt(async () => void (await trainStep(model, optimizer, batch)), warmups, iters);
+    if (withProfile) profile = await kernelProfile(async () => void (await trainStep(model, optimizer, batch)));
+  } catch (error) {
+    trainError = error instanceof Error ? error.message : String(error);
+  }
   const images = tf.tensor4d(batch.images, [BATCH, SIZE, SIZE, 3]);
   const infer = await timeIt(
     async () => {
@@ -160,7 +170,7 @@ async function measure(backbone: BackboneName, warmups: number, iters: number, w
   const params = model.parameterCount();
   model.dispose();
   optimizer.dispose();
-  return { train, infer, profile, params };
+  return { train, trainError, infer, profile, params };
 }
 
 /**
@@ -189,7 +199,9 @@ export const mlBench: BenchSuite = {
           m.train,
           's',
           p?.train_step_s ?? null,
-          `FCN-8s/${backbone} (${(m.params / 1e6).toFixed(2)} M params) train step 256×256 b2, Adam, median of ${iters}; ours on ${where}; ${peerNote}; ratio = ours/peer, lower is better; ${m.profile}`,
+          m.train === null
+            ? `cannot train here on ${where}: ${m.trainError}; ${peerNote}${p ? ` (${p.train_step_s} s)` : ''}`
+            : `FCN-8s/${backbone} (${(m.params / 1e6).toFixed(2)} M params) train step 256×256 b2, Adam, median of ${iters}; ours on ${where}; ${peerNote}; ratio = ours/peer, lower is better; ${m.profile}`,
         ),
       );
       emit(

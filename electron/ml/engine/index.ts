@@ -10,7 +10,7 @@ export { backbones } from './model/backbones';
 export type { BackboneSpec } from './model/backbones';
 export { bilinearKernel } from './model/bilinear';
 export { IGNORE_INDEX, medianFrequencyWeights, softmaxCrossEntropyIgnore } from './loss';
-export { createOptimizer, evaluate, predict, setLearningRate, trainEpoch, trainStep } from './train';
+export { assertTrainable, createOptimizer, estimateTrainingBytes, evaluate, predict, setLearningRate, trainEpoch, trainStep } from './train';
 export type { EvaluateResult, Prediction, StepOptions, TrainEpochOptions } from './train';
 export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from './checkpoint';
 export type { CheckpointManifest, LoadedCheckpoint, SaveCheckpointOptions } from './checkpoint';

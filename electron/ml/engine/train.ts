@@ -23,6 +23,28 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
   (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
 }
 
+/** The wasm backend lives in a 32-bit address space: 4 GB for weights, Adam slots, XNNPACK's packed copies and activations. */
+const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Rough peak bytes of one training step: weights, gradients, two optimiser slots, packed copies
+ * of the weights inside the convolution library and update temporaries (~8 copies of the weights).
+ */
+export function estimateTrainingBytes(model: FcnModel): number {
+  return model.parameterCount() * 4 * 8;
+}
+
+/** Throws a clear error where a model cannot train on the active backend (instead of XNNPACK failing mid-step). */
+export function assertTrainable(model: FcnModel): void {
+  if (tf.getBackend() === 'wasm' && estimateTrainingBytes(model) > WASM_MEMORY_BYTES * 0.85) {
+    throw new Error(
+      `${model.config.head}/${model.config.backbone} (${(model.parameterCount() / 1e6).toFixed(0)} M parameters) needs about ` +
+        `${(estimateTrainingBytes(model) / 1024 ** 3).toFixed(1)} GB to train, more than the wasm backend's 4 GB: ` +
+        'use a GPU backend (webgpu, tensorflow) or a lighter backbone',
+    );
+  }
+}
+
 export interface StepOptions {
   /** Per-class loss weights (e.g. median-frequency); omitted = all ones. */
   classWeights?: tf.Tensor1D | null;
@@ -46,6 +68,7 @@ function batchTensors(batch: Batch): { images: tf.Tensor4D; labels: tf.Tensor3D 
  * the variables and the optimiser's slots survive it. Returns the loss.
  */
 export async function trainStep(model: FcnModel, optimizer: tf.Optimizer, batch: Batch, options: StepOptions = {}): Promise<number> {
+  assertTrainable(model);
   const { images, labels } = batchTensors(batch);
   const frozen = new Set(options.freezeBackbone ? model.backboneWeightNames() : []);
   const all = [...model.weights.entries()];
