@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AppError, type Result } from '../../shared/contract/errors';
+import { AppError, type Result, type WireError } from '../../shared/contract/errors';
 import {
   rendererContract,
   type AppInfo,
@@ -14,7 +14,10 @@ import {
 import { presetClassFile } from '../../shared/domain/presets';
 import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass } from './classService';
 import { verifyImageFiles } from './fileCheckService';
+import { ExportJobs } from './exportJobs';
 import { ImportJobs } from './importJobs';
+import { checkExportTarget } from './interop/exportService';
+import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
 import { autoSplit } from './splitService';
@@ -50,6 +53,14 @@ export class Backend {
     },
   });
 
+  private readonly exports = new ExportJobs(
+    {
+      progress: (jobId, done, total) => this.events.emit('export:progress', { jobId, done, total }),
+      done: (jobId, report, error) => this.events.emit('export:done', { jobId, report, error }),
+    },
+    toWireError,
+  );
+
   constructor(private readonly options: BackendOptions) {
     options.ml?.on('status', (status) => this.events.emit('ml:status', status));
   }
@@ -81,6 +92,7 @@ export class Backend {
 
   closeProject(): void {
     this.imports.cancelAll();
+    this.exports.cancelAll();
     this.project?.close();
     this.project = null;
   }
@@ -132,9 +144,12 @@ export class Backend {
       return this.changedClasses(impact);
     },
 
-    'images:import': ({ paths, copyIntoProject, split }) => ({
-      jobId: this.imports.start(this.requireProject(), { paths, copyIntoProject, split }),
-    }),
+    'images:import': ({ paths, copyIntoProject, split, format, labels, unlabeledValue, unlabeledColor }) => {
+      const project = this.requireProject();
+      // The plan checks the paths and the format's layout now, so a wrong folder is an answer, not a failed job.
+      const plan = importPlan(project, { format, images: paths, labels, unlabeledValue, unlabeledColor });
+      return { jobId: this.imports.start(project, { ...plan, copyIntoProject, split }) };
+    },
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
       // Dropped files have no path on this machine: keep their bytes in the project, then import those.
@@ -161,6 +176,13 @@ export class Backend {
       this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned)),
     'images:verifyFiles': async () => this.changedImages(await verifyImageFiles(this.requireProject())),
 
+    'export:start': (options) => {
+      const project = this.requireProject();
+      checkExportTarget(resolve(options.outDir), options.force); // a refused folder is an answer, not a failed job
+      return { jobId: this.exports.start(project, options) };
+    },
+    'export:cancel': ({ jobId }) => ({ cancelled: this.exports.cancel(jobId) }),
+
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {
       if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
@@ -181,7 +203,7 @@ export class Backend {
   }
 }
 
-function toWireError(err: unknown): { code: AppError['code']; message: string } {
+function toWireError(err: unknown): WireError {
   if (err instanceof AppError) return err.toWire();
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOSPC') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { hexColor, className, type LabelClass } from '../domain/classes';
 import { CLASS_PRESETS } from '../domain/presets';
+import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportProgress, type ExportReport } from '../domain/interop';
+import type { WireError } from './errors';
 import {
   splitSchema,
   IMAGE_STATUSES,
@@ -24,6 +26,8 @@ function channel<Reply>() {
 }
 
 const empty = z.object({}).strict();
+const byte = z.number().int().min(0).max(255);
+const rgb = z.tuple([byte, byte, byte]);
 const imageIds = z.array(z.number().int().positive()).min(1).max(100_000);
 const projectPath = z.string().trim().min(1, 'choose a project folder');
 
@@ -73,6 +77,11 @@ export const rendererContract = {
       paths: z.array(z.string().min(1)).min(1, 'choose at least one file or folder'),
       copyIntoProject: z.boolean().default(false),
       split: splitSchema.optional(),
+      /** What the paths hold (voc: one VOC folder); masks come from `labels` (a folder, or COCO's JSON). */
+      format: z.enum(IMPORT_FORMATS).default('folder'),
+      labels: z.string().min(1).optional(),
+      unlabeledValue: byte.optional(),
+      unlabeledColor: rgb.optional(),
     }),
   ),
   /** Files dropped into a browser (no path): their bytes are copied into the project, then imported. */
@@ -112,6 +121,19 @@ export const rendererContract = {
   ),
   'images:verifyFiles': channel<{ checked: number; missing: number; modified: number }>()(empty),
 
+  'export:start': channel<{ jobId: string }>()(
+    z.object({
+      format: z.enum(EXPORT_FORMATS),
+      outDir: z.string().trim().min(1, 'choose an output folder'),
+      split: splitSchema.optional(),
+      onlyDone: z.boolean().default(false),
+      force: z.boolean().default(false),
+      unlabeledValue: byte.optional(),
+      unlabeledColor: rgb.optional(),
+    }),
+  ),
+  'export:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
+
   'ml:status': channel<MlStatus>()(empty),
   'ml:ping': channel<{ roundTripMs: number; pid: number }>()(empty),
 } as const;
@@ -129,7 +151,17 @@ export interface RendererEvents {
   'images:importDone': { jobId: string; report: ImportReport };
   'images:changed': { reason: string };
   'classes:changed': Record<string, never>;
+  'export:progress': ExportProgress;
+  'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;
 }
 export type EventName = keyof RendererEvents;
-export const EVENT_NAMES: EventName[] = ['images:importProgress', 'images:importDone', 'images:changed', 'classes:changed', 'ml:status'];
+export const EVENT_NAMES: EventName[] = [
+  'images:importProgress',
+  'images:importDone',
+  'images:changed',
+  'classes:changed',
+  'export:progress',
+  'export:done',
+  'ml:status',
+];

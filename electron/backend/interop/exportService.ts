@@ -1,10 +1,11 @@
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/contract/errors';
 import { hexToRgb, UNLABELED, type LabelClass } from '../../../shared/domain/classes';
 import type { Split } from '../../../shared/domain/images';
+import type { ExportFormat, ExportReport } from '../../../shared/domain/interop';
 import { vocPalette } from '../../../shared/domain/vocPalette';
 import { compressCounts, rleAreaAndBbox, rleCounts } from '../../../shared/mask/cocoRle';
 import { maskToRgb, type Rgb } from '../../../shared/mask/colorMask';
@@ -14,8 +15,7 @@ import type { Project } from '../project';
 import { encodeIndexedPng } from './pngEncoder';
 import { storedMaskAsExport } from './storedMaskPng';
 
-export const EXPORT_FORMATS = ['png-index', 'png-gray', 'png-color', 'voc', 'coco'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat, type ExportReport } from '../../../shared/domain/interop';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -30,14 +30,6 @@ export interface ExportOptions {
   unlabeledColor?: Rgb;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface ExportReport {
-  outDir: string;
-  written: number;
-  skipped: Array<{ image: string; message: string }>;
-  cancelled: boolean;
-  seconds: number;
 }
 
 /** Marks a folder as ours, so `--force` replaces our exports and nothing else. */
@@ -82,15 +74,22 @@ export async function exportMasks(project: Project, options: ExportOptions): Pro
   return report;
 }
 
+/**
+ * Throws unless `outDir` is missing, empty, or (with force) an earlier export of ours. Returns
+ * whether an earlier export is there to be replaced.
+ */
+export function checkExportTarget(outDir: string, force: boolean): boolean {
+  if (!existsSync(outDir)) return false;
+  if (!statSync(outDir).isDirectory()) throw new AppError('CONFLICT', `${outDir} is a file, not a folder`);
+  const entries = readdirSync(outDir);
+  if (entries.length === 0) return false;
+  if (!force) throw new AppError('CONFLICT', `${outDir} is not empty; choose another folder, or --force to replace an earlier export there`);
+  if (!entries.includes(MARKER)) throw new AppError('CONFLICT', `${outDir} is not empty and is not an FCN Studio export: refusing to replace it`);
+  return true;
+}
+
 async function prepareOutDir(outDir: string, force: boolean): Promise<void> {
-  if (existsSync(outDir)) {
-    const entries = await readdir(outDir);
-    if (entries.length > 0) {
-      if (!force) throw new AppError('CONFLICT', `${outDir} is not empty; choose another folder, or --force to replace an earlier export there`);
-      if (!entries.includes(MARKER)) throw new AppError('CONFLICT', `${outDir} is not empty and is not an FCN Studio export: refusing to replace it`);
-      await rm(outDir, { recursive: true });
-    }
-  }
+  if (checkExportTarget(outDir, force)) await rm(outDir, { recursive: true });
   await mkdir(outDir, { recursive: true });
 }
 

@@ -2,13 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { Split } from '../../../shared/domain/images';
+import type { ImportFormat } from '../../../shared/domain/interop';
 import type { Rgb } from '../../../shared/mask/colorMask';
 import type { ImportOptions } from '../importService';
 import type { Project } from '../project';
 import { cocoSource, colorPngSource, indexPngSource } from './labelSources';
 
-export const IMPORT_FORMATS = ['folder', 'voc', 'coco', 'png-index', 'png-gray', 'png-color'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from '../../../shared/domain/interop';
 
 export interface ImportRequest {
   format: ImportFormat;

@@ -178,3 +178,33 @@ describe('images', () => {
     expect(row.path.startsWith(join(root, 'p', 'images', 'uploads'))).toBe(true);
   });
 });
+
+describe('export and formatted import through the backend', () => {
+  it('exports in the background with progress, refuses a used folder at once, and imports the export back', async () => {
+    await call('project:create', { path: join(root, 'p'), preset: 'camvid' });
+    const dir = join(root, 'imgs');
+    const labels = join(root, 'labels');
+    (await import('node:fs')).mkdirSync(dir);
+    (await import('node:fs')).mkdirSync(labels);
+    for (const name of ['a', 'b']) {
+      await writeImage(join(dir, `${name}.png`), 6, 5, 'png', name.charCodeAt(0));
+      writeMask(join(labels, `${name}.png`), 6, 5, (x, y) => (x + y) % 4);
+    }
+    const imported = await importAndWait([dir], { format: 'png-gray', labels });
+    expect(imported.labelsAdded).toBe(2);
+
+    const out = join(root, 'out');
+    const done = new Promise<{ report: { written: number } | null }>((resolve) => backend.events.once('export:done', resolve));
+    await call('export:start', { format: 'coco', outDir: out });
+    expect((await done).report?.written).toBe(2);
+    expect(await backend.invoke('export:start', { format: 'coco', outDir: out })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    await call('project:create', { path: join(root, 'q'), preset: 'camvid' });
+    const back = await importAndWait([dir], { format: 'coco', labels: join(out, 'annotations.json') });
+    expect(back).toMatchObject({ added: 2, labelsAdded: 2, skipped: [] });
+    expect(await backend.invoke('images:import', { paths: [dir], format: 'voc' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/JPEGImages/) },
+    });
+  });
+});
