@@ -61,7 +61,9 @@ export const ImageCard = memo(function ImageCard({ image, selected, onClick }: P
           <div className="labeled-bar">
             <div className="labeled-fill" style={{ width: `${percent}%` }} />
           </div>
-          <span className="labeled-text">{percent}%</span>
+          <span className="labeled-text" data-testid="card-labeled">
+            {percent}%
+          </span>
         </div>
       </div>
     </div>

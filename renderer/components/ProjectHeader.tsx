@@ -4,7 +4,13 @@ import { useMlStatus } from '../hooks/useMlStatus';
 import { errorMessage } from '../state/errorMessage';
 import { MlStatusBadge } from './MlStatusBadge';
 
-export function ProjectHeader({ project, onClose }: { project: ProjectSummary; onClose(): Promise<void> }) {
+interface Props {
+  project: ProjectSummary;
+  onExport(): void;
+  onClose(): Promise<void>;
+}
+
+export function ProjectHeader({ project, onExport, onClose }: Props) {
   const ml = useMlStatus();
   const [closeError, setCloseError] = useState<string | null>(null);
   return (
@@ -28,6 +34,9 @@ export function ProjectHeader({ project, onClose }: { project: ProjectSummary; o
           </span>
         )}
         <MlStatusBadge status={ml} />
+        <button className="btn" onClick={onExport} title="Write masks for other tools (VOC, COCO, PNG)" data-testid="export-open">
+          Export…
+        </button>
         <button className="btn btn-ghost" onClick={() => onClose().catch((e) => setCloseError(errorMessage(e)))} data-testid="close-project">
           Close project
         </button>

@@ -1,5 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
+import type { RequestOf } from '../../shared/contract/rendererContract';
 import type { ImportProgress, ImportReport, Split } from '../../shared/domain/images';
+import { IMPORT_FORMAT_NAMES } from '../state/displayNames';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
 
@@ -9,10 +11,12 @@ export interface FinishedImport {
   report: ImportReport;
 }
 
+export type PathImport = RequestOf<'images:import'>;
+
 export interface ImportJobs {
   running: ImportProgress[];
   finished: FinishedImport[];
-  importPaths(paths: string[], copyIntoProject: boolean, split?: Split): Promise<void>;
+  importPaths(request: PathImport): Promise<void>;
   uploadFiles(files: File[], split?: Split): Promise<void>;
   cancel(jobId: string): Promise<void>;
   dismiss(jobId: string): void;
@@ -60,9 +64,10 @@ export function useImportJobs(): ImportJobs {
     running: [...running.values()],
     finished,
     importPaths: useCallback(
-      async (paths, copyIntoProject, split) => {
-        const { jobId } = await client.invoke('images:import', { paths, copyIntoProject, split });
-        started(jobId, `Import of ${paths.join(', ')}`);
+      async (request) => {
+        const { jobId } = await client.invoke('images:import', request);
+        const format = request.format && request.format !== 'folder' ? ` (${IMPORT_FORMAT_NAMES[request.format]})` : '';
+        started(jobId, `Import of ${request.paths.join(', ')}${format}`);
       },
       [client, started],
     ),

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import type { ProjectSummary, Split } from '../../shared/domain/images';
 import { ClassPanel } from '../components/ClassPanel';
 import { DropZone } from '../components/DropZone';
+import { ExportDialog } from '../components/ExportDialog';
 import { ImageBrowser } from '../components/ImageBrowser';
 import { ImportBar } from '../components/ImportBar';
 import { ImportProgressList } from '../components/ImportProgressList';
@@ -18,6 +19,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
   const thumbnails = useThumbnailCacheLifetime();
   const imports = useImportJobs();
   const [uploadError, setUploadError] = useState<string | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
   const { uploadFiles } = imports;
   const upload = useCallback(
     (files: File[], split?: Split) => {
@@ -29,7 +31,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
 
   return (
     <div className="project-screen" data-testid="project-screen">
-      <ProjectHeader project={project} onClose={onClose} />
+      <ProjectHeader project={project} onExport={() => setExportOpen(true)} onClose={onClose} />
       <div className="project-body">
         <aside className="sidebar">
           <StatusSummary />
@@ -49,6 +51,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
           </main>
         </DropZone>
       </div>
+      {exportOpen && <ExportDialog onClose={() => setExportOpen(false)} />}
     </div>
   );
 }

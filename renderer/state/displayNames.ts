@@ -1,4 +1,5 @@
 import type { FileState, ImageStatus, ImportSkipReason, Split } from '../../shared/domain/images';
+import type { ExportFormat, ImportFormat } from '../../shared/domain/interop';
 import type { ClassPreset } from '../../shared/domain/presets';
 
 export const STATUS_NAMES: Record<ImageStatus, string> = { unlabeled: 'Unlabeled', in_progress: 'In progress', done: 'Done' };
@@ -31,3 +32,37 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
+
+export const IMPORT_FORMAT_NAMES: Record<ImportFormat, string> = {
+  folder: 'Images only',
+  voc: 'Pascal VOC folder',
+  coco: 'COCO JSON',
+  'png-index': 'Index PNG masks',
+  'png-gray': 'Grey PNG masks',
+  'png-color': 'Colour PNG masks',
+};
+/** What each import format expects, one line under the import bar. */
+export const IMPORT_FORMAT_HELP: Record<ImportFormat, string> = {
+  folder: 'Image files, or a folder of them (searched recursively).',
+  voc: 'A VOC root holding JPEGImages/, SegmentationClass/ and ImageSets/Segmentation/; splits come from the ImageSets lists.',
+  coco: 'An image folder plus the COCO annotations.json; categories are matched to classes by name.',
+  'png-index': 'An image folder plus a folder of palette PNGs named like the images; palette index = class value.',
+  'png-gray': 'An image folder plus a folder of 8-bit grey PNGs named like the images; pixel value = class value, 255 = unlabeled.',
+  'png-color': 'An image folder plus a folder of RGB PNGs in the class colours; unknown colours are reported, not guessed.',
+};
+
+export const EXPORT_FORMAT_NAMES: Record<ExportFormat, string> = {
+  'png-index': 'Palette PNG',
+  'png-gray': 'Grey PNG',
+  'png-color': 'Colour PNG',
+  voc: 'Pascal VOC folder',
+  coco: 'COCO JSON',
+};
+/** One line per export format: what it is for. */
+export const EXPORT_FORMAT_HELP: Record<ExportFormat, string> = {
+  'png-index': 'Indexed PNG per image, VOC palette — for VOC and CVAT.',
+  'png-gray': 'One channel, value = class index — for training pipelines.',
+  'png-color': 'RGB PNG in the class colours — for viewing.',
+  voc: 'JPEGImages/, SegmentationClass/, ImageSets/, labelmap.txt.',
+  coco: 'One annotations.json, an RLE mask per class and image.',
+};

@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { encode } from 'fast-png';
 import sharp from 'sharp';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -54,6 +55,40 @@ async function writeImageFolder(dir: string): Promise<ImageFolder> {
   return { path: dir, valid: specs.map((s) => s.name.split('/').pop()!), corrupt: 'broken.jpg', unsupported: 'notes.txt' };
 }
 
+/** Images with grey PNG masks named like them (png-gray), for import/export round trips. */
+export interface LabeledDataset {
+  images: string;
+  masks: string;
+  stems: string[];
+  width: number;
+  height: number;
+  /** The grey value that means unlabeled in these mask files (stored as 255 once imported). */
+  unlabeledValue: number;
+  /** Each stem's mask values as written, row-major. */
+  maskValues: Map<string, Uint8Array>;
+}
+
+async function writeLabeledDataset(dir: string): Promise<LabeledDataset> {
+  const width = 64;
+  const height = 48;
+  const unlabeledValue = 200;
+  const stems = ['scene-a', 'scene-b', 'scene-c'];
+  const dataset: LabeledDataset = { images: join(dir, 'images'), masks: join(dir, 'masks'), stems, width, height, unlabeledValue, maskValues: new Map() };
+  mkdirSync(dataset.images, { recursive: true });
+  mkdirSync(dataset.masks, { recursive: true });
+  for (const [i, stem] of stems.entries()) {
+    // Left half: a VOC class per image (1, 2, 3); top right: background (0); bottom right: unlabeled.
+    const values = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) values[y * width + x] = x < width / 2 ? i + 1 : y < height / 2 ? 0 : unlabeledValue;
+    dataset.maskValues.set(stem, values);
+    writeFileSync(join(dataset.masks, `${stem}.png`), encode({ width, height, data: values, depth: 8, channels: 1 }));
+    const background = { r: 40 + i * 60, g: 120, b: 200 - i * 50 };
+    await sharp({ create: { width, height, channels: 3, background } }).png().toFile(join(dataset.images, `${stem}.png`));
+  }
+  return dataset;
+}
+
 /** Starts `fcn-studio serve` as a child process and resolves with the URL it prints. */
 function startServer(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
@@ -91,6 +126,7 @@ export function cli(...args: string[]): string {
 interface WorkerFixtures {
   imageRoot: string;
   images: ImageFolder;
+  labeledDataset: LabeledDataset;
 }
 
 export const test = base.extend<{ studio: StudioServer; serverArgs: string[] }, WorkerFixtures>({
@@ -104,6 +140,7 @@ export const test = base.extend<{ studio: StudioServer; serverArgs: string[] }, 
     { scope: 'worker' },
   ],
   images: [async ({ imageRoot }, use) => use(await writeImageFolder(join(imageRoot, 'photos'))), { scope: 'worker' }],
+  labeledDataset: [async ({ imageRoot }, use) => use(await writeLabeledDataset(join(imageRoot, 'labeled'))), { scope: 'worker' }],
   serverArgs: [[], { option: true }],
   studio: async ({ serverArgs }, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'fcn-e2e-'));

@@ -1,0 +1,83 @@
+import { useCallback, useRef, useState } from 'react';
+import type { RendererEvents, RequestOf } from '../../shared/contract/rendererContract';
+import type { ExportReport } from '../../shared/domain/interop';
+import { ApiError } from '../api/client';
+import { errorMessage } from '../state/errorMessage';
+import { useBackendEvent } from './useBackendEvent';
+import { useClient } from './ClientContext';
+
+export type ExportRequest = RequestOf<'export:start'>;
+
+export type ExportState =
+  | { phase: 'form'; error: { code: string | null; message: string } | null }
+  | { phase: 'starting' }
+  | { phase: 'running'; jobId: string; done: number; total: number; cancelling: boolean }
+  | { phase: 'finished'; report: ExportReport };
+
+export interface ExportJob {
+  state: ExportState;
+  start(request: ExportRequest): Promise<void>;
+  cancel(): Promise<void>;
+  /** Back to the form (after a result), keeping nothing of the last job. */
+  reset(): void;
+}
+
+type ExportDone = RendererEvents['export:done'];
+
+/**
+ * One export at a time from this dialog: the start, its progress and its outcome. A refused start
+ * and a failed job both return to the form with the error, so the user can change it and retry.
+ */
+export function useExportJob(): ExportJob {
+  const client = useClient();
+  const [state, setState] = useState<ExportState>({ phase: 'form', error: null });
+  const jobId = useRef<string | null>(null);
+  // A small export can finish before `export:start` replies; its outcome waits here until then.
+  const starting = useRef(false);
+  const early = useRef(new Map<string, ExportDone>());
+
+  const finish = useCallback(({ report, error }: ExportDone) => {
+    jobId.current = null;
+    setState(report ? { phase: 'finished', report } : { phase: 'form', error: { code: error?.code ?? null, message: error?.message ?? 'the export failed' } });
+  }, []);
+
+  useBackendEvent('export:progress', ({ jobId: id, done, total }) => {
+    if (id !== jobId.current) return;
+    setState((s) => (s.phase === 'running' ? { ...s, done, total } : s));
+  });
+  useBackendEvent('export:done', (event) => {
+    if (event.jobId === jobId.current) finish(event);
+    else if (starting.current) early.current.set(event.jobId, event);
+  });
+
+  return {
+    state,
+    start: useCallback(
+      async (request) => {
+        setState({ phase: 'starting' });
+        starting.current = true;
+        early.current.clear();
+        try {
+          const { jobId: id } = await client.invoke('export:start', request);
+          const done = early.current.get(id);
+          if (done) return finish(done);
+          jobId.current = id;
+          setState({ phase: 'running', jobId: id, done: 0, total: 0, cancelling: false });
+        } catch (err) {
+          setState({ phase: 'form', error: { code: err instanceof ApiError ? err.code : null, message: errorMessage(err) } });
+        } finally {
+          starting.current = false;
+          early.current.clear();
+        }
+      },
+      [client, finish],
+    ),
+    cancel: useCallback(async () => {
+      const id = jobId.current;
+      if (!id) return;
+      setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
+      await client.invoke('export:cancel', { jobId: id });
+    }, [client]),
+    reset: useCallback(() => setState({ phase: 'form', error: null }), []),
+  };
+}
