@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../shared/contract/errors';
-import { isReply, type MlMessage, type MlRequests, type MlRequestType } from '../../shared/contract/mlContract';
+import { isReply, type MlEventMessage, type MlMessage, type MlRequests, type MlRequestType } from '../../shared/contract/mlContract';
 import type { MlStatus } from '../../shared/contract/rendererContract';
 
 export interface MlSupervisorOptions {
@@ -16,6 +16,7 @@ export interface MlSupervisorOptions {
 }
 
 interface Pending {
+  type: MlRequestType;
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
@@ -25,7 +26,7 @@ interface Pending {
  * Starts the ML process, health-checks it, and restarts it when it dies. Requests in flight when
  * it dies fail with ML_PROCESS_DIED (a job is marked failed, never lost silently).
  */
-export class MlSupervisor extends EventEmitter<{ status: [MlStatus] }> {
+export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlEventMessage] }> {
   private child: ChildProcess | null = null;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
@@ -60,7 +61,7 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus] }> {
         this.pending.delete(seq);
         reject(new AppError('ML_TIMEOUT', `the ML process did not answer "${type}" within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(seq, { type, resolve: resolve as (v: unknown) => void, reject, timer });
       child.send({ seq, type, payload });
     });
   }
@@ -94,7 +95,10 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus] }> {
   }
 
   private onMessage(message: MlMessage): void {
-    if (!isReply(message)) return;
+    if (!isReply(message)) {
+      this.emit('event', message);
+      return;
+    }
     const pending = this.pending.get(message.seq);
     if (!pending) return;
     this.pending.delete(message.seq);
@@ -124,8 +128,11 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus] }> {
   private async healthCheck(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    // A training step runs synchronously in the worker for seconds (minutes for big nets on a CPU):
+    // while a job is in flight, a slow ping means busy, not hung; only a dead process is restarted then.
+    const busy = [...this.pending.values()].some((p) => p.type === 'train' || p.type === 'predict');
     try {
-      await this.request('ping', {}, this.options.healthTimeoutMs ?? 5_000);
+      await this.request('ping', {}, busy ? 30 * 60_000 : (this.options.healthTimeoutMs ?? 5_000));
       this.backoffMs = 250;
       if (this.state.state !== 'ready') this.setStatus({ state: 'ready' });
     } catch (err) {

@@ -9,6 +9,7 @@ import { classRepository } from '../db/repositories/classRepository';
 import { imageRepository } from '../db/repositories/imageRepository';
 import { labelMaskRepository } from '../db/repositories/labelMaskRepository';
 import { projectMetaRepository } from '../db/repositories/projectMetaRepository';
+import { runRepository } from '../db/repositories/runRepository';
 
 export const DATABASE_FILE = 'project.sqlite';
 /** Sub-folders of a project; `images/` holds files copied into the project. */
@@ -20,6 +21,7 @@ export class Project {
   readonly images;
   readonly masks;
   readonly meta;
+  readonly runs;
 
   private constructor(
     readonly dir: string,
@@ -29,6 +31,7 @@ export class Project {
     this.images = imageRepository(db);
     this.masks = labelMaskRepository(db);
     this.meta = projectMetaRepository(db);
+    this.runs = runRepository(db);
   }
 
   /** Creates a project in `dir` (made if missing; it must not hold a project already). */

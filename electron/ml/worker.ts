@@ -2,23 +2,47 @@
  * The ML process: one long-lived child of the backend that owns TF.js (its native bindings crash
  * in a second worker thread). It never touches SQLite; it answers requests and sends events.
  */
-import type { MlMessage, MlReplyMessage, MlRequestMessage, MlRequests, MlRequestType } from '../../shared/contract/mlContract';
+import type { MlEventMessage, MlMessage, MlReplyMessage, MlRequestMessage, MlRequests, MlRequestType } from '../../shared/contract/mlContract';
+import { runPrediction } from './predictJob';
+import { runTraining } from './trainJob';
 
 const startedAt = performance.now();
+const jobs = new Map<string, AbortController>();
 
 type Handlers = { [T in MlRequestType]: (payload: MlRequests[T]['request']) => Promise<MlRequests[T]['reply']> | MlRequests[T]['reply'] };
-
-const handlers: Handlers = {
-  ping: () => ({ pid: process.pid, uptimeS: (performance.now() - startedAt) / 1000, node: process.version }),
-  shutdown: () => {
-    setImmediate(() => process.exit(0));
-    return null;
-  },
-};
 
 function send(message: MlMessage): void {
   process.send?.(message);
 }
+const emit = (event: MlEventMessage) => send(event);
+
+/** Runs a job with its own cancel signal; one job at a time keeps the backend's memory predictable. */
+async function asJob<T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (jobs.size > 0) throw new Error(`the ML process is busy with ${[...jobs.keys()].join(', ')}`);
+  const controller = new AbortController();
+  jobs.set(jobId, controller);
+  try {
+    return await run(controller.signal);
+  } finally {
+    jobs.delete(jobId);
+  }
+}
+
+const handlers: Handlers = {
+  ping: () => ({ pid: process.pid, uptimeS: (performance.now() - startedAt) / 1000, node: process.version }),
+  train: (req) => asJob(req.jobId, (signal) => runTraining(req, emit, signal)),
+  predict: (req) => asJob(req.jobId, (signal) => runPrediction(req, emit, signal)),
+  cancel: ({ jobId }) => {
+    const job = jobs.get(jobId);
+    job?.abort();
+    return { cancelled: Boolean(job) };
+  },
+  shutdown: () => {
+    for (const job of jobs.values()) job.abort();
+    setImmediate(() => process.exit(0));
+    return null;
+  },
+};
 
 process.on('message', async (raw: MlRequestMessage) => {
   const handler = handlers[raw.type] as ((payload: unknown) => unknown) | undefined;

@@ -1,16 +1,105 @@
 /**
  * The contract between the backend and the ML process. Requests carry a sequence number and get
- * exactly one reply with the same number; events (progress, epochs, logs) carry no number.
+ * exactly one reply with the same number; events (progress, epochs, predictions, logs) carry the
+ * job they belong to. The ML process never writes the database: the backend stores what it sends.
  */
+import type { SegmentationMetrics } from '../metrics';
+
+export type BackendPreference = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackboneName = 'vgg16' | 'small';
+export type HeadName = 'fcn32s' | 'fcn16s' | 'fcn8s';
+
+/** One image for training or evaluation: its file, and its mask as stored (8-bit grey PNG of class values). */
+export interface DatasetItem {
+  imageId: number;
+  path: string;
+  maskPng: Uint8Array;
+}
+
+/** How images are scaled before the network sees them; predictions use the same rule. */
+export interface InputScaling {
+  /** Images are resized so their longer side is this many pixels (never enlarged). */
+  longSide: number;
+}
+
+export interface TrainRequest {
+  jobId: string;
+  head: HeadName;
+  backbone: BackboneName;
+  /** Project class values in index order: network class i is mask value classValues[i]. */
+  classValues: number[];
+  backend: BackendPreference;
+  optimizer: { name: 'adam' | 'sgd'; learningRate: number; momentum?: number };
+  epochs: number;
+  /** Wall-clock budget; training stops at the epoch boundary that would pass it. */
+  maxMinutes: number | null;
+  batch: number;
+  scaling: InputScaling;
+  /** Square random crops of this size (after random scale and flip); padded with 255 where images are smaller. */
+  crop: number;
+  seed: number;
+  train: DatasetItem[];
+  val: DatasetItem[];
+  /** checkpoints/<run>: `last/` after every epoch, `best/` when val mean IU improves. */
+  checkpointDir: string;
+  /** Continue from `last/` of checkpointDir, whose manifest holds the finished epoch. */
+  resume: { epoch: number; bestMeanIoU: number | null } | null;
+}
+
+export interface TrainResult {
+  epochs: number;
+  cancelled: boolean;
+  stoppedBy: 'epochs' | 'time' | 'cancel';
+}
+
+export interface PredictRequest {
+  jobId: string;
+  checkpoint: string;
+  backend: BackendPreference;
+  classValues: number[];
+  scaling: InputScaling;
+  items: Array<{ imageId: number; path: string }>;
+}
+
 export interface MlRequests {
   ping: { request: Record<string, never>; reply: { pid: number; uptimeS: number; node: string } };
+  train: { request: TrainRequest; reply: TrainResult };
+  predict: { request: PredictRequest; reply: { predicted: number } };
+  cancel: { request: { jobId: string }; reply: { cancelled: boolean } };
   shutdown: { request: Record<string, never>; reply: null };
 }
 export type MlRequestType = keyof MlRequests;
 
+export interface EpochEvent {
+  type: 'epoch';
+  jobId: string;
+  epoch: number;
+  trainLoss: number;
+  seconds: number;
+  imagesPerSecond: number;
+  val: { meanLoss: number; metrics: SegmentationMetrics; confusion: number[][] } | null;
+}
+
+export type MlEventMessage =
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; jobId?: string }
+  | { type: 'backend'; jobId: string; backend: string; reason: string }
+  | {
+      type: 'progress';
+      jobId: string;
+      epoch: number;
+      step: number;
+      stepsPerEpoch: number | null;
+      loss: number;
+      imagesPerSecond: number;
+      etaSeconds: number | null;
+      numTensors: number;
+    }
+  | EpochEvent
+  | { type: 'checkpoint'; jobId: string; kind: 'best' | 'last'; epoch: number; path: string }
+  | { type: 'prediction'; jobId: string; imageId: number; width: number; height: number; mask: Uint8Array; confidence: Uint8Array; meanEntropy: number };
+
 export type MlRequestMessage = { seq: number; type: MlRequestType; payload: unknown };
 export type MlReplyMessage = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: { code: string; message: string } };
-export type MlEventMessage = { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 export type MlMessage = MlReplyMessage | MlEventMessage;
 
 export function isReply(message: MlMessage): message is MlReplyMessage {

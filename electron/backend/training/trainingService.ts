@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/contract/errors';
+import type { DatasetItem, MlEventMessage, TrainResult } from '../../../shared/contract/mlContract';
+import type { Split } from '../../../shared/domain/images';
+import type { MlSupervisor } from '../mlSupervisor';
+import type { Project } from '../project';
+import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
+
+export type TrainEvent = Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }>;
+
+export interface TrainOutcome extends TrainResult {
+  runId: number;
+  settings: TrainSettings;
+}
+
+/** Labeled images of a split whose files are where they were, as the ML process reads them. */
+export function datasetItems(project: Project, split: Split): DatasetItem[] {
+  return project.images
+    .all()
+    .filter((i) => i.split === split && i.labelVersion > 0 && i.fileState === 'ok')
+    .map((i) => ({ imageId: i.id, path: project.resolveImagePath(i.path), maskPng: project.masks.current(i.id)!.png }));
+}
+
+export function classValues(project: Project): number[] {
+  return project.classes
+    .list()
+    .map((c) => c.value)
+    .sort((a, b) => a - b);
+}
+
+/** Finds a run by id or `latest`. */
+export function resolveRun(project: Project, ref: string): number {
+  const run = ref === 'latest' ? project.runs.latest() : project.runs.byId(Number(ref));
+  if (!run) throw new AppError('NOT_FOUND', ref === 'latest' ? 'this project has no training runs yet' : `run ${ref} does not exist`);
+  return run.id;
+}
+
+/**
+ * Trains a new run, or resumes one from its last checkpoint: the ML process trains, the backend
+ * stores each epoch and checkpoint as it is reported, and a run whose ML process dies is marked
+ * failed with the way back (`--resume`), never left "running".
+ */
+export async function train(
+  project: Project,
+  ml: MlSupervisor,
+  input: TrainSettingsInput & { resume?: string },
+  onEvent: (event: TrainEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<TrainOutcome> {
+  const trainItems = datasetItems(project, 'train');
+  const valItems = datasetItems(project, 'val');
+  if (trainItems.length === 0) {
+    throw new AppError('BAD_REQUEST', 'no labeled images in the train split: label some images and assign splits (auto-split) first');
+  }
+  const values = classValues(project);
+  if (values.length < 2) throw new AppError('BAD_REQUEST', 'training needs at least two classes');
+
+  let runId: number;
+  let settings: TrainSettings;
+  let resume: { epoch: number; bestMeanIoU: number | null } | null = null;
+  if (input.resume) {
+    runId = resolveRun(project, input.resume);
+    const run = project.runs.byId(runId)!;
+    if (run.status === 'completed') throw new AppError('CONFLICT', `run ${runId} completed; start a new run instead`);
+    settings = run.config.settings as TrainSettings;
+    const manifest = join(project.dir, 'checkpoints', `run-${runId}`, 'last', 'model.json');
+    const epoch = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { epoch: number }).epoch : 0;
+    const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
+    resume = { epoch, bestMeanIoU: kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
+    project.runs.reopen(runId, epoch);
+  } else {
+    const largest = Math.max(...project.images.all().filter((i) => i.split === 'train').map((i) => Math.max(i.width, i.height)));
+    settings = resolveTrainSettings(input, largest);
+    runId = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length });
+  }
+
+  const jobId = `run-${runId}`;
+  const listener = (event: MlEventMessage) => {
+    if (!('jobId' in event) || event.jobId !== jobId) return;
+    if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);
+    if (event.type === 'epoch') {
+      const m = event.val?.metrics;
+      project.runs.recordEpoch(
+        runId,
+        {
+          epoch: event.epoch,
+          trainLoss: event.trainLoss,
+          valLoss: event.val?.meanLoss ?? null,
+          pixelAccuracy: m?.pixelAccuracy ?? null,
+          meanAccuracy: m?.meanAccuracy ?? null,
+          meanIoU: m?.meanIoU ?? null,
+          fwIoU: m?.fwIoU ?? null,
+          perClassIoU: m?.perClassIoU ?? null,
+          confusion: event.val?.confusion ?? null,
+          seconds: event.seconds,
+          imagesPerSecond: event.imagesPerSecond,
+        },
+        [],
+      );
+    }
+    if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });
+    if (event.type !== 'prediction') onEvent(event);
+  };
+  ml.on('event', listener);
+  const cancel = () => void ml.request('cancel', { jobId }).catch(() => {});
+  signal?.addEventListener('abort', cancel);
+  try {
+    const result = await ml.request(
+      'train',
+      {
+        jobId,
+        head: settings.head,
+        backbone: settings.backbone,
+        classValues: values,
+        backend: settings.backend,
+        optimizer: { name: settings.optimizer, learningRate: settings.learningRate, momentum: 0.9 },
+        epochs: settings.epochs,
+        maxMinutes: settings.maxMinutes,
+        batch: settings.batch,
+        scaling: { longSide: settings.longSide },
+        crop: settings.crop,
+        seed: settings.seed,
+        train: trainItems,
+        val: valItems,
+        checkpointDir: join(project.dir, 'checkpoints', `run-${runId}`),
+        resume,
+      },
+      // A run may take days; the ML process's death, not a timer, ends a stuck one.
+      2 ** 31 - 1,
+    );
+    project.runs.finish(runId, result.cancelled ? 'cancelled' : 'completed');
+    return { ...result, runId, settings };
+  } catch (err) {
+    const message = (err as Error).message;
+    project.runs.finish(runId, 'failed', `${message}; continue with \`fcn-studio train --resume ${runId}\``);
+    throw new AppError((err as AppError).code ?? 'INTERNAL', `run ${runId} failed: ${message}. Continue it with \`fcn-studio train --project ${project.dir} --resume ${runId}\``);
+  } finally {
+    ml.off('event', listener);
+    signal?.removeEventListener('abort', cancel);
+  }
+}

@@ -1,0 +1,130 @@
+import type { Db } from '../connection';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  id: number;
+  createdAt: string;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  backend: string | null;
+  backendReason: string | null;
+  error: string | null;
+  finishedAt: string | null;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  pixelAccuracy: number | null;
+  meanAccuracy: number | null;
+  meanIoU: number | null;
+  fwIoU: number | null;
+  perClassIoU: Array<number | null> | null;
+  confusion: number[][] | null;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface CheckpointRecord {
+  kind: 'best' | 'last';
+  epoch: number;
+  path: string;
+}
+
+export function runRepository(db: Db) {
+  const insertRun = db.prepare("INSERT INTO runs (created_at, status, config) VALUES (?, 'running', ?)");
+  const byId = db.prepare<[number], Record<string, unknown>>('SELECT * FROM runs WHERE id = ?');
+  const latest = db.prepare<[], Record<string, unknown>>('SELECT * FROM runs ORDER BY id DESC LIMIT 1');
+  const setBackend = db.prepare('UPDATE runs SET backend = ?, backend_reason = ? WHERE id = ?');
+  const finish = db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?');
+  const reopen = db.prepare("UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?");
+  const insertEpoch = db.prepare(`INSERT INTO run_epochs
+    (run_id, epoch, train_loss, val_loss, pixel_accuracy, mean_accuracy, mean_iou, fw_iou, per_class_iou, confusion, seconds, images_per_s, finished_at)
+    VALUES (@runId, @epoch, @trainLoss, @valLoss, @pixelAccuracy, @meanAccuracy, @meanIoU, @fwIoU, @perClassIoU, @confusion, @seconds, @imagesPerSecond, @finishedAt)`);
+  const epochs = db.prepare<[number], Record<string, unknown>>('SELECT * FROM run_epochs WHERE run_id = ? ORDER BY epoch');
+  const dropEpochsAfter = db.prepare('DELETE FROM run_epochs WHERE run_id = ? AND epoch > ?');
+  const upsertCheckpoint = db.prepare(`INSERT INTO checkpoints (run_id, kind, epoch, path, created_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, kind) DO UPDATE SET epoch = excluded.epoch, path = excluded.path, created_at = excluded.created_at`);
+  const checkpoints = db.prepare<[number], CheckpointRecord>('SELECT kind, epoch, path FROM checkpoints WHERE run_id = ?');
+  const upsertPrediction = db.prepare(`INSERT INTO predictions (run_id, image_id, mask_png, confidence_png, mean_entropy, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, image_id) DO UPDATE SET mask_png = excluded.mask_png, confidence_png = excluded.confidence_png,
+      mean_entropy = excluded.mean_entropy, created_at = excluded.created_at`);
+  const prediction = db.prepare<[number, number], { mask: Buffer; confidence: Buffer; meanEntropy: number }>(
+    'SELECT mask_png AS mask, confidence_png AS confidence, mean_entropy AS meanEntropy FROM predictions WHERE run_id = ? AND image_id = ?',
+  );
+
+  const toRun = (r: Record<string, unknown> | undefined): RunRecord | undefined =>
+    r && {
+      id: r.id as number,
+      createdAt: r.created_at as string,
+      status: r.status as RunStatus,
+      config: JSON.parse(r.config as string) as Record<string, unknown>,
+      backend: r.backend as string | null,
+      backendReason: r.backend_reason as string | null,
+      error: r.error as string | null,
+      finishedAt: r.finished_at as string | null,
+    };
+  const parse = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
+
+  return {
+    create(config: Record<string, unknown>): number {
+      return Number(insertRun.run(new Date().toISOString(), JSON.stringify(config)).lastInsertRowid);
+    },
+    byId: (id: number) => toRun(byId.get(id)),
+    latest: () => toRun(latest.get()),
+    setBackend(id: number, backend: string, reason: string): void {
+      setBackend.run(backend, reason, id);
+    },
+    finish(id: number, status: Exclude<RunStatus, 'running'>, error: string | null = null): void {
+      finish.run(status, error, new Date().toISOString(), id);
+    },
+    /** A resumed run: epochs after its last checkpoint are dropped, so none is recorded twice. */
+    reopen(id: number, lastCheckpointEpoch: number): void {
+      db.transaction(() => {
+        dropEpochsAfter.run(id, lastCheckpointEpoch);
+        reopen.run(id);
+      })();
+    },
+    /** An epoch's metrics and its checkpoints, in one transaction. */
+    recordEpoch(runId: number, e: EpochRecord, saved: CheckpointRecord[]): void {
+      db.transaction(() => {
+        insertEpoch.run({
+          runId,
+          ...e,
+          perClassIoU: e.perClassIoU && JSON.stringify(e.perClassIoU),
+          confusion: e.confusion && JSON.stringify(e.confusion),
+          finishedAt: new Date().toISOString(),
+        });
+        for (const c of saved) upsertCheckpoint.run(runId, c.kind, c.epoch, c.path, new Date().toISOString());
+      })();
+    },
+    recordCheckpoint(runId: number, c: CheckpointRecord): void {
+      upsertCheckpoint.run(runId, c.kind, c.epoch, c.path, new Date().toISOString());
+    },
+    epochs(runId: number): EpochRecord[] {
+      return epochs.all(runId).map((r) => ({
+        epoch: r.epoch as number,
+        trainLoss: r.train_loss as number,
+        valLoss: r.val_loss as number | null,
+        pixelAccuracy: r.pixel_accuracy as number | null,
+        meanAccuracy: r.mean_accuracy as number | null,
+        meanIoU: r.mean_iou as number | null,
+        fwIoU: r.fw_iou as number | null,
+        perClassIoU: parse<Array<number | null>>(r.per_class_iou),
+        confusion: parse<number[][]>(r.confusion),
+        seconds: r.seconds as number,
+        imagesPerSecond: r.images_per_s as number,
+      }));
+    },
+    checkpoints: (runId: number) => checkpoints.all(runId),
+    savePrediction(runId: number, imageId: number, mask: Uint8Array, confidence: Uint8Array, meanEntropy: number): void {
+      upsertPrediction.run(runId, imageId, mask, confidence, meanEntropy, new Date().toISOString());
+    },
+    prediction(runId: number, imageId: number) {
+      return prediction.get(runId, imageId);
+    },
+  };
+}
+export type RunRepository = ReturnType<typeof runRepository>;

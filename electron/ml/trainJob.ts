@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MlEventMessage, TrainRequest, TrainResult } from '../../shared/contract/mlContract';
+import { confusionRows } from '../../shared/metrics';
+import { evalSource, loadSamples, trainSource, valueToIndexTable } from './dataset';
+import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, trainEpoch, type FcnModel } from './engine';
+import type * as tfTypes from '@tensorflow/tfjs-core';
+
+type Emit = (event: MlEventMessage) => void;
+
+/**
+ * One training run in the ML process: pick the backend, load the data at training scale, then
+ * epoch by epoch train, validate, report, and checkpoint (`last/` every epoch, `best/` when val
+ * mean IU improves). The epoch is reported before its checkpoint is written, so after a crash the
+ * checkpoint on disk is never ahead of the database (resume drops epochs past the checkpoint).
+ */
+export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSignal): Promise<TrainResult> {
+  const started = performance.now();
+  const choice = await selectBackend(req.backend);
+  emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
+
+  const lut = valueToIndexTable(req.classValues);
+  emit({ type: 'log', level: 'info', jobId: req.jobId, message: `loading ${req.train.length} training and ${req.val.length} validation images` });
+  const [train, val] = await Promise.all([loadSamples(req.train, req.scaling, lut), loadSamples(req.val, req.scaling, lut)]);
+  const source = trainSource(train, { batch: req.batch, crop: req.crop, seed: req.seed });
+  const valSource = evalSource(val);
+
+  const lastDir = join(req.checkpointDir, 'last');
+  const bestDir = join(req.checkpointDir, 'best');
+  let model: FcnModel;
+  let optimizer: tfTypes.Optimizer;
+  let startEpoch = 1;
+  let best = req.resume?.bestMeanIoU ?? null;
+  if (req.resume && existsSync(join(lastDir, 'model.json'))) {
+    const loaded = await loadCheckpoint(lastDir);
+    model = loaded.model;
+    optimizer = loaded.optimizer ?? createOptimizer(req.optimizer);
+    startEpoch = loaded.manifest.epoch + 1;
+  } else {
+    model = buildFcn({ head: req.head, backbone: req.backbone, numClasses: req.classValues.length, dropout: 0.5, seed: req.seed });
+    optimizer = createOptimizer(req.optimizer);
+  }
+
+  const metadata = { classValues: req.classValues, scaling: req.scaling };
+  let lastEpochSeconds = 0;
+  let stoppedBy: TrainResult['stoppedBy'] = 'epochs';
+  let epochsDone = 0;
+  let lastProgress = 0;
+  try {
+    for (let epoch = startEpoch; epoch <= req.epochs; epoch++) {
+      const elapsed = (performance.now() - started) / 1000;
+      if (req.maxMinutes !== null && epoch > startEpoch && elapsed + lastEpochSeconds > req.maxMinutes * 60) {
+        stoppedBy = 'time';
+        break;
+      }
+      const epochStart = performance.now();
+      const result = await trainEpoch(model, optimizer, source, {
+        epoch,
+        signal,
+        onProgress: (p) => {
+          // A few events a second are plenty for a progress bar.
+          if (performance.now() - lastProgress < 250 && p.step !== p.stepsPerEpoch) return;
+          lastProgress = performance.now();
+          emit({ type: 'progress', jobId: req.jobId, epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch, loss: p.loss, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds, numTensors: p.numTensors });
+        },
+      });
+      if (result.cancelled) {
+        stoppedBy = 'cancel';
+        break;
+      }
+      const evaluation = val.length ? await evaluate(model, valSource, { signal }) : null;
+      if (signal.aborted) {
+        stoppedBy = 'cancel';
+        break;
+      }
+      emit({
+        type: 'epoch',
+        jobId: req.jobId,
+        epoch,
+        trainLoss: result.meanLoss,
+        seconds: result.seconds,
+        imagesPerSecond: result.images / result.seconds,
+        val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
+      });
+      await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: req.optimizer, epoch, metadata });
+      emit({ type: 'checkpoint', jobId: req.jobId, kind: 'last', epoch, path: lastDir });
+      const meanIoU = evaluation?.metrics.meanIoU;
+      if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (best === null || meanIoU > best)) {
+        best = meanIoU;
+        await saveCheckpoint(bestDir, model, { optimizer: null, epoch, metadata });
+        emit({ type: 'checkpoint', jobId: req.jobId, kind: 'best', epoch, path: bestDir });
+      }
+      epochsDone++;
+      lastEpochSeconds = (performance.now() - epochStart) / 1000;
+    }
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  return { epochs: epochsDone, cancelled: stoppedBy === 'cancel', stoppedBy };
+}
