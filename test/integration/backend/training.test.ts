@@ -1,0 +1,108 @@
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MlStatus } from '../../../shared/contract/rendererContract';
+import { accumulateConfusion, createConfusionMatrix, segmentationMetrics } from '../../../shared/metrics';
+import { decodeMaskPng } from '../../../shared/mask/maskPng';
+import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
+import { importImages } from '../../../electron/backend/importService';
+import { importPlan } from '../../../electron/backend/interop/importPlan';
+import { Project } from '../../../electron/backend/project';
+import { evaluateRun } from '../../../electron/backend/training/predictionService';
+import { train } from '../../../electron/backend/training/trainingService';
+import { sourceMlSupervisor } from '../../../electron/host/studioHost';
+import { writePredictions } from '../../../electron/host/predictCommand';
+import { tempDir } from '../../fixtures/images';
+import { writeRectangleSet } from '../../fixtures/segmentationSet';
+
+let root: string;
+let project: Project;
+let ml: MlSupervisor;
+
+const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3 };
+
+beforeAll(async () => {
+  root = tempDir();
+  const classes = join(root, 'classes.json');
+  writeFileSync(classes, JSON.stringify({ classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] }));
+  project = Project.create(join(root, 'p'), JSON.parse(readFileSync(classes, 'utf8')));
+  const set = await writeRectangleSet(join(root, 'data'), 16, 32);
+  await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
+  const ids = project.images.all().map((i) => i.id);
+  project.images.setSplit(ids.slice(0, 12), 'train');
+  project.images.setSplit(ids.slice(12), 'val');
+  ml = sourceMlSupervisor();
+  ml.start();
+});
+afterAll(async () => {
+  await ml.stop();
+  project.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function waitForReady(previousPid: number | null): Promise<MlStatus> {
+  return new Promise((resolve) => {
+    const check = (s: MlStatus) => {
+      if (s.state === 'ready' && s.pid !== previousPid) {
+        ml.off('status', check);
+        resolve(s);
+      }
+    };
+    ml.on('status', check);
+    check(ml.status());
+  });
+}
+
+describe('training through the ML process', () => {
+  it('trains, stores every epoch and checkpoint, and eval agrees with the predicted masks', async () => {
+    await waitForReady(null);
+    const outcome = await train(project, ml, { ...SETTINGS, epochs: 3 });
+    expect(outcome).toMatchObject({ epochs: 3, stoppedBy: 'epochs', cancelled: false });
+    const epochs = project.runs.epochs(outcome.runId);
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(epochs.every((e) => e.meanIoU !== null && e.confusion !== null)).toBe(true);
+    expect(project.runs.byId(outcome.runId)).toMatchObject({ status: 'completed', backend: 'wasm' });
+    expect(project.runs.checkpoints(outcome.runId).map((c) => c.kind).sort()).toEqual(['best', 'last']);
+
+    const report = await evaluateRun(project, ml, String(outcome.runId), 'val');
+    expect(report.images).toBe(4);
+    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(4 * 32 * 32);
+
+    // Independent check: write the predicted masks, score them against the label files directly.
+    const out = join(root, 'pred');
+    const val = project.images.all().filter((i) => i.split === 'val');
+    await writePredictions(project, ml, String(outcome.runId), val.map((i) => ({ imageId: i.id, path: i.path, stem: i.stem })), out);
+    expect(readdirSync(out).sort()).toEqual(val.map((i) => `${i.stem}.png`).sort());
+    const confusion = createConfusionMatrix(2);
+    for (const image of val) {
+      const truth = decodeMaskPng(readFileSync(join(root, 'data', 'labels', `${image.stem}.png`))).values;
+      accumulateConfusion(confusion, truth, decodeMaskPng(readFileSync(join(out, `${image.stem}.png`))).values);
+    }
+    const independent = segmentationMetrics(confusion);
+    expect(report.meanIoU).toBeCloseTo(independent.meanIoU, 10);
+    expect(report.pixelAccuracy).toBeCloseTo(independent.pixelAccuracy, 10);
+    expect(project.runs.prediction(outcome.runId, val[0].id)).toBeDefined();
+  });
+
+  it('resumes a run whose ML process was killed, with no lost or duplicated epoch', async () => {
+    const firstPid = (await waitForReady(null)).pid!;
+    let killed = false;
+    const training = train(project, ml, { ...SETTINGS, epochs: 4 }, (event) => {
+      // Kill the process in the middle of epoch 2, after epoch 1's checkpoint is on disk.
+      if (!killed && event.type === 'progress' && event.epoch === 2 && event.step >= 1) {
+        killed = true;
+        process.kill(firstPid, 'SIGKILL');
+      }
+    });
+    await expect(training).rejects.toThrow(/failed: .*SIGKILL.*--resume/);
+    const run = project.runs.latest()!;
+    expect(run.status).toBe('failed');
+    expect(project.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1]);
+
+    await waitForReady(firstPid);
+    const resumed = await train(project, ml, { resume: 'latest' });
+    expect(resumed).toMatchObject({ runId: run.id, epochs: 3, stoppedBy: 'epochs' });
+    expect(project.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    expect(project.runs.byId(run.id)!.status).toBe('completed');
+  });
+});
