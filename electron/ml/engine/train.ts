@@ -198,24 +198,86 @@ export interface Prediction {
   meanEntropy: number;
 }
 
-/** Full-resolution prediction for one RGB 0..255 image (HWC float32); any size, padded and cropped inside. */
-export async function predict(model: FcnModel, image: { data: Float32Array; width: number; height: number }): Promise<Prediction> {
+export interface PredictOptions {
+  /** Images with more pixels than this are predicted tile by tile (default 2048×2048). */
+  maxPixels?: number;
+  /** Tile side in pixels, a multiple of 32 (default 1024). */
+  tileSize?: number;
+  /** Overlap between neighbouring tiles; each pixel is taken from the tile where it is most central (default 128). */
+  overlap?: number;
+}
+
+/** Tile origins covering `length` with tiles of `tile` overlapping by at least `overlap`. */
+function tileStarts(length: number, tile: number, overlap: number): number[] {
+  if (length <= tile) return [0];
+  const starts: number[] = [];
+  for (let s = 0; ; s += tile - overlap) {
+    if (s + tile >= length) {
+      starts.push(length - tile);
+      break;
+    }
+    starts.push(s);
+  }
+  return starts;
+}
+
+/**
+ * Full-resolution prediction for one RGB 0..255 image (HWC float32); any size, padded and cropped
+ * inside; very large images go tile by tile with overlap, so memory stays bounded.
+ */
+export async function predict(
+  model: FcnModel,
+  image: { data: Float32Array; width: number; height: number },
+  options: PredictOptions = {},
+): Promise<Prediction> {
   const { width, height } = image;
-  const x = tf.tensor4d(image.data, [1, height, width, 3], 'float32');
-  const [maskT, confT, entT] = tf.tidy(() => {
-    const logits = model.forward(x, false);
-    const logp = tf.logSoftmax(logits, -1);
-    const p = tf.exp(logp);
-    const entropy = tf.neg(tf.sum(tf.mul(p, logp), -1));
-    return [tf.argMax(logits, -1), tf.max(p, -1), tf.mean(entropy)];
-  });
-  const [mask, confidence, entropy] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
-  tf.dispose([x, maskT, confT, entT]);
-  return {
-    width,
-    height,
-    mask: Uint8Array.from(mask),
-    confidence: confidence as Float32Array,
-    meanEntropy: entropy[0],
-  };
+  const maxPixels = options.maxPixels ?? 2048 * 2048;
+  const tile = Math.max(32, Math.floor((options.tileSize ?? 1024) / 32) * 32);
+  const overlap = Math.min(options.overlap ?? 128, tile / 2);
+  const mask = new Uint8Array(width * height);
+  const confidence = new Float32Array(width * height);
+  let entropySum = 0;
+  const ys = width * height <= maxPixels ? [0] : tileStarts(height, tile, overlap);
+  const xs = width * height <= maxPixels ? [0] : tileStarts(width, tile, overlap);
+  const th = ys.length === 1 ? height : tile;
+  const tw = xs.length === 1 ? width : tile;
+  // Each pixel comes from the tile whose core holds it; cores meet halfway through each overlap.
+  const cores = (starts: number[], size: number, total: number) =>
+    starts.map((s, i) => [
+      i === 0 ? 0 : Math.floor((s + starts[i - 1] + size) / 2),
+      i === starts.length - 1 ? total : Math.floor((starts[i + 1] + s + size) / 2),
+    ]);
+  const yCores = cores(ys, th, height);
+  const xCores = cores(xs, tw, width);
+  for (let iy = 0; iy < ys.length; iy++) {
+    for (let ix = 0; ix < xs.length; ix++) {
+      const y0 = ys[iy];
+      const x0 = xs[ix];
+      const crop = ys.length === 1 && xs.length === 1 ? image.data : new Float32Array(th * tw * 3);
+      if (crop !== image.data) {
+        for (let y = 0; y < th; y++) crop.set(image.data.subarray(((y0 + y) * width + x0) * 3, ((y0 + y) * width + x0 + tw) * 3), y * tw * 3);
+      }
+      const x = tf.tensor4d(crop, [1, th, tw, 3], 'float32');
+      const [maskT, confT, entT] = tf.tidy(() => {
+        const logits = model.forward(x, false);
+        const logp = tf.logSoftmax(logits, -1);
+        const p = tf.exp(logp);
+        return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1))];
+      });
+      const [m, c, e] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
+      tf.dispose([x, maskT, confT, entT]);
+      const [cy0, cy1] = yCores[iy];
+      const [cx0, cx1] = xCores[ix];
+      for (let y = cy0; y < cy1; y++) {
+        for (let xx = cx0; xx < cx1; xx++) {
+          const src = (y - y0) * tw + (xx - x0);
+          const dst = y * width + xx;
+          mask[dst] = m[src];
+          confidence[dst] = c[src];
+          entropySum += e[src];
+        }
+      }
+    }
+  }
+  return { width, height, mask, confidence, meanEntropy: entropySum / Math.max(1, width * height) };
 }

@@ -92,3 +92,24 @@ describe('training', () => {
     optimizer.dispose();
   });
 });
+
+describe('prediction', () => {
+  it('tiles very large images and agrees with whole-image prediction away from tile seams', async () => {
+    const model = buildFcn({ ...config, seed: 21 });
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 3e-3 });
+    for (let i = 0; i < 15; i++) await trainStep(model, optimizer, syntheticBatch(4, 64, 300 + i));
+    const big = syntheticBatch(1, 160, 77);
+    const image = { data: big.images, width: 160, height: 160 };
+    const whole = await predict(model, image);
+    const tiled = await predict(model, image, { maxPixels: 64 * 64, tileSize: 96, overlap: 32 });
+    expect(tiled.mask.length).toBe(160 * 160);
+    let same = 0;
+    for (let i = 0; i < whole.mask.length; i++) if (whole.mask[i] === tiled.mask[i]) same++;
+    expect(same / whole.mask.length).toBeGreaterThan(0.9);
+    // Every pixel was written (confidence of a softmax argmax is at least 1/numClasses).
+    expect(tiled.confidence.every((c) => c >= 1 / 3 - 1e-6)).toBe(true);
+    expect(tiled.meanEntropy).toBeCloseTo(whole.meanEntropy, 1);
+    model.dispose();
+    optimizer.dispose();
+  });
+});

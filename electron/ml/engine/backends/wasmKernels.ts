@@ -61,41 +61,67 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   }
   const dyFilter = call(backend, 'Reshape', { x: dy }, { shape: [1, 1, m, co] });
 
-  const taps: Info[] = [];
+  const windows: Info[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      let window: Info;
       if (sh === 1 && sw === 1) {
-        window = call(backend, 'Slice', { x: xPad }, { begin: [0, 0, i, j], size: [ci, n, oh, ow] });
+        windows.push(call(backend, 'Slice', { x: xPad }, { begin: [0, 0, i, j], size: [ci, n, oh, ow] }));
       } else {
-        window = call(
-          backend,
-          'StridedSlice',
-          { x: xPad },
-          {
-            begin: [0, 0, i, j],
-            end: [ci, n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1],
-            strides: [1, 1, sh, sw],
-            beginMask: 0,
-            endMask: 0,
-            ellipsisMask: 0,
-            newAxisMask: 0,
-            shrinkAxisMask: 0,
-          },
+        windows.push(
+          call(
+            backend,
+            'StridedSlice',
+            { x: xPad },
+            {
+              begin: [0, 0, i, j],
+              end: [ci, n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1],
+              strides: [1, 1, sh, sw],
+              beginMask: 0,
+              endMask: 0,
+              ellipsisMask: 0,
+              newAxisMask: 0,
+              shrinkAxisMask: 0,
+            },
+          ),
         );
       }
-      const image = call(backend, 'Reshape', { x: window }, { shape: [1, 1, ci, m] });
-      const tap = call(
+    }
+  }
+  release(backend, xPad);
+  // All taps as rows of one product: more row tiles for the thread pool than Ci rows alone, and
+  // dy is streamed once per row tile instead of once per tap.
+  const rows = kh * kw * ci;
+  let image: Info;
+  if (STACK_TAPS && windows.length > 1) {
+    const all = call(backend, 'Concat', windows as unknown as Record<string, Info>, { axis: 0 });
+    release(backend, ...windows);
+    image = call(backend, 'Reshape', { x: all }, { shape: [1, 1, rows, m] });
+    release(backend, all);
+    const stacked = call(
+      backend,
+      'Conv2D',
+      { x: image, filter: dyFilter },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
+    );
+    release(backend, image, dyFilter);
+    const out = call(backend, 'Reshape', { x: stacked }, { shape: filterShape });
+    release(backend, stacked);
+    return out;
+  }
+  const taps: Info[] = [];
+  for (const window of windows) {
+    image = call(backend, 'Reshape', { x: window }, { shape: [1, 1, ci, m] });
+    taps.push(
+      call(
         backend,
         'Conv2D',
         { x: image, filter: dyFilter },
         { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
-      );
-      release(backend, window, image);
-      taps.push(tap);
-    }
+      ),
+    );
+    release(backend, window, image);
   }
-  release(backend, xPad, dyFilter);
+  release(backend, dyFilter);
   const stacked = taps.length === 1 ? taps[0] : call(backend, 'Concat', taps as unknown as Record<string, Info>, { axis: 0 });
   if (taps.length > 1) release(backend, ...taps);
   const out = call(backend, 'Reshape', { x: stacked }, { shape: filterShape });
@@ -148,6 +174,12 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
 }
 
 let registered = false;
+
+/** Whether the filter gradient runs all taps as one product: measured no faster (2026-11-22), so off unless FCN_WASM_STACK_TAPS=1. */
+export let STACK_TAPS = process.env.FCN_WASM_STACK_TAPS === '1';
+export function setStackTaps(on: boolean): void {
+  STACK_TAPS = on;
+}
 
 /** Adds the training kernels tfjs-backend-wasm lacks or runs slowly. Idempotent; call before tf.setBackend('wasm'). */
 export function registerWasmTrainingKernels(): void {
