@@ -13,7 +13,7 @@ import { runBenchmarks } from './benchCommand';
 import { startApp } from './startCommand';
 import { sourceMlSupervisor, startBrowserMode } from './studioHost';
 import type { MlSupervisor } from '../backend/mlSupervisor';
-import { train } from '../backend/training/trainingService';
+import { resolveRun, train } from '../backend/training/trainingService';
 import { evaluateRun } from '../backend/training/predictionService';
 import { listImageFiles, writePredictions } from './predictCommand';
 import type { BackboneName, BackendPreference, HeadName } from '../../shared/contract/mlContract';
@@ -239,13 +239,9 @@ function buildProgram(): Command {
     .option('--unlabeled-color <r,g,b>', 'png-color: colour written for unlabeled pixels', parseRgb, [0, 0, 0])
     .option('--json', 'print one JSON object')
     .action(async (opts: ExportCliOptions) => {
-      if (opts.format === 'model' || opts.source !== 'labels') {
-        throw new Error(
-          opts.format === 'model'
-            ? 'model export needs a trained run; training arrives with the FCN engine and is not in this build yet'
-            : `--source ${opts.source}: predictions come from trained runs, which this build cannot make yet; use --source labels`,
-        );
-      }
+      if (opts.format === 'model') throw new Error('model export (TF.js folder, ONNX) is not in this build yet');
+      const source = /^predictions:(\w+)$/.exec(opts.source);
+      if (opts.source !== 'labels' && !source) throw new UsageError(`--source ${opts.source}: write labels or predictions:RUN (a run id or latest)`);
       const project = Project.open(opts.project);
       const bar = opts.json ? null : progressBar('Exporting');
       try {
@@ -257,6 +253,7 @@ function buildProgram(): Command {
           force: opts.force,
           unlabeledValue: opts.unlabeledValue,
           unlabeledColor: opts.unlabeledColor,
+          predictionsOf: source ? resolveRun(project, source[1]) : undefined,
           onProgress: (done, total) => bar?.update(done, total),
         });
         bar?.stop();

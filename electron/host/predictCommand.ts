@@ -5,6 +5,7 @@ import type { MlSupervisor } from '../backend/mlSupervisor';
 import { encodeIndexedPng } from '../backend/interop/pngEncoder';
 import type { Project } from '../backend/project';
 import { predictImages } from '../backend/training/predictionService';
+import { resolveRun } from '../backend/training/trainingService';
 
 /** Image files under the given files and folders (recursively), in name order. */
 export async function listImageFiles(paths: string[]): Promise<string[]> {
@@ -31,8 +32,12 @@ export async function writePredictions(
   await mkdir(out, { recursive: true });
   const stemById = new Map(items.map((i) => [i.imageId, i.stem.replace(/[/\\]/g, '_')]));
   const writes: Promise<void>[] = [];
-  const { predicted } = await predictImages(project, ml, runRef, items, (p) => {
-    writes.push(writeFile(join(out, `${stemById.get(p.imageId)}.png`), encodeIndexedPng(p.mask, p.width, p.height)));
+  const runId = resolveRun(project, runRef);
+  const { predicted } = await predictImages(project, ml, String(runId), items, (p) => {
+    const png = encodeIndexedPng(p.mask, p.width, p.height);
+    writes.push(writeFile(join(out, `${stemById.get(p.imageId)}.png`), png));
+    // Project images keep their prediction too, for review and `export --source predictions:RUN`.
+    if (p.imageId > 0) project.runs.savePrediction(runId, p.imageId, png, encodeIndexedPng(p.confidence, p.width, p.height), p.meanEntropy);
   });
   await Promise.all(writes);
   return predicted;

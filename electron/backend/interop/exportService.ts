@@ -28,6 +28,8 @@ export interface ExportOptions {
   unlabeledValue?: number;
   /** png-color: the colour written for unlabeled pixels (default black). */
   unlabeledColor?: Rgb;
+  /** Export a run's stored predictions instead of the labels. */
+  predictionsOf?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -36,7 +38,7 @@ export interface ExportOptions {
 const MARKER = '.fcn-studio-export.json';
 
 /**
- * Writes the project's label masks in a format other tools read. Only images with a mask are
+ * Writes the project's label masks (or a run's predictions) in a format other tools read. Only images with a mask are
  * exported; files are named by the image's stem and never leave `outDir`.
  */
 export async function exportMasks(project: Project, options: ExportOptions): Promise<ExportReport> {
@@ -47,6 +49,9 @@ export async function exportMasks(project: Project, options: ExportOptions): Pro
   checkUnlabeledChoice(options, classes);
 
   const images = selectImages(project, options);
+  if (options.predictionsOf !== undefined && images.length === 0) {
+    throw new AppError('NOT_FOUND', `run ${options.predictionsOf} has no stored predictions for these images: run \`fcn-studio eval\` or \`predict --split\` with it first`);
+  }
   const names = fileStems(images);
   const writer = formatWriter(options, classes, outDir);
   await writer.begin?.();
@@ -56,8 +61,8 @@ export async function exportMasks(project: Project, options: ExportOptions): Pro
       report.cancelled = true;
       break;
     }
-    const mask = project.masks.current(image.id);
-    if (!mask) continue;
+    const mask = options.predictionsOf === undefined ? project.masks.current(image.id) : { png: project.runs.prediction(options.predictionsOf, image.id)?.mask };
+    if (!mask?.png) continue;
     try {
       await writer.write(image, names.get(image.id)!, lazyValues(mask.png), project.resolveImagePath(image.path));
       report.written++;
@@ -108,6 +113,10 @@ function checkUnlabeledChoice(options: ExportOptions, classes: LabelClass[]): vo
 function selectImages(project: Project, options: ExportOptions): StoredImage[] {
   const rows = project.images.list({ sort: 'name', descending: false, split: options.split, status: options.onlyDone ? 'done' : undefined });
   const wanted = new Set(rows.map((r) => r.id));
+  if (options.predictionsOf !== undefined) {
+    const predicted = new Set(project.runs.predictedImageIds(options.predictionsOf));
+    return project.images.all().filter((i) => wanted.has(i.id) && predicted.has(i.id));
+  }
   return project.images.all().filter((i) => wanted.has(i.id) && i.labelVersion > 0);
 }
 

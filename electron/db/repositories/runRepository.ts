@@ -55,6 +55,8 @@ export function runRepository(db: Db) {
     'SELECT mask_png AS mask, confidence_png AS confidence, mean_entropy AS meanEntropy FROM predictions WHERE run_id = ? AND image_id = ?',
   );
 
+  const predictedImages = db.prepare<[number], { imageId: number }>('SELECT image_id AS imageId FROM predictions WHERE run_id = ?');
+
   const toRun = (r: Record<string, unknown> | undefined): RunRecord | undefined =>
     r && {
       id: r.id as number,
@@ -124,6 +126,9 @@ export function runRepository(db: Db) {
     },
     prediction(runId: number, imageId: number) {
       return prediction.get(runId, imageId);
+    },
+    predictedImageIds(runId: number): number[] {
+      return predictedImages.all(runId).map((r) => r.imageId);
     },
   };
 }

@@ -7,6 +7,7 @@ import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
 import { importImages } from '../../../electron/backend/importService';
 import { importPlan } from '../../../electron/backend/interop/importPlan';
+import { exportMasks } from '../../../electron/backend/interop/exportService';
 import { Project } from '../../../electron/backend/project';
 import { evaluateRun } from '../../../electron/backend/training/predictionService';
 import { train } from '../../../electron/backend/training/trainingService';
@@ -82,6 +83,16 @@ describe('training through the ML process', () => {
     expect(report.meanIoU).toBeCloseTo(independent.meanIoU, 10);
     expect(report.pixelAccuracy).toBeCloseTo(independent.pixelAccuracy, 10);
     expect(project.runs.prediction(outcome.runId, val[0].id)).toBeDefined();
+
+    // The stored predictions export like labels do.
+    const exported = join(root, 'pred-export');
+    const report2 = await exportMasks(project, { format: 'png-gray', outDir: exported, predictionsOf: outcome.runId });
+    expect(report2.written).toBe(4);
+    for (const image of val) {
+      const decoded = (dir: string) => Buffer.from(decodeMaskPng(readFileSync(join(dir, `${image.stem}.png`))).values);
+      expect(decoded(exported).equals(decoded(out))).toBe(true);
+    }
+    await expect(exportMasks(project, { format: 'png-gray', outDir: join(root, 'none'), predictionsOf: outcome.runId, split: 'train' })).rejects.toThrow(/no stored predictions/);
   });
 
   it('resumes a run whose ML process was killed, with no lost or duplicated epoch', async () => {

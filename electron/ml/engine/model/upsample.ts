@@ -49,9 +49,12 @@ export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.
   const [k, , cout, cin] = w.shape;
   if (k !== 2 * s || s % 2 !== 0) throw new Error(`upsampleByPhases needs an even stride and kernel 2·stride, got k=${k} s=${s}`);
   return tf.tidy(() => {
-    const both = tf.reshape(phaseKernel(w, s), [3, s, 3, s, cout, cin]);
-    // → [3 (ty), 3 (tx), Cin, s (ry), s (rx), Cout]
-    const kernel = tf.reshape(tf.transpose(both, [0, 2, 5, 1, 3, 4]), [3, 3, cin, s * s * cout]) as tf.Tensor4D;
+    // [3s, 3s, Cout, Cin] viewed as [ty, ry, tx, rx·Cout·Cin] → [ty, tx, ry, rx·Cout·Cin] → viewed as
+    // [ty·tx, ry·rx·Cout, Cin] → [ty·tx, Cin, ry·rx·Cout]: two low-rank transposes instead of one
+    // rank-6 one (the wasm backend's generic transpose is ~50× slower per element).
+    const placed = tf.reshape(phaseKernel(w, s), [3, s, 3, s * cout * cin]);
+    const tapsFirst = tf.reshape(tf.transpose(placed, [0, 2, 1, 3]), [9, s * s * cout, cin]);
+    const kernel = tf.reshape(tf.transpose(tapsFirst, [0, 2, 1]), [3, 3, cin, s * s * cout]) as tf.Tensor4D;
     const [n, h, wd] = x.shape;
     const phases = tf.conv2d(x, kernel, 1, 'same'); // [N, h, w, s·s·Cout]
     // Interleave: [N·h, w, ry, rx·C] → [N·h, ry, w, rx·C] → [N, h·s, w·s, C].
