@@ -16,6 +16,7 @@ import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass }
 import { verifyImageFiles } from './fileCheckService';
 import { ExportJobs } from './exportJobs';
 import { ImportJobs } from './importJobs';
+import { getLabels, imagePixels, saveLabels } from './labelService';
 import { checkExportTarget } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
@@ -175,6 +176,14 @@ export class Backend {
     'images:autoSplit': ({ seed, onlyUnassigned, ...fractions }) =>
       this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned)),
     'images:verifyFiles': async () => this.changedImages(await verifyImageFiles(this.requireProject())),
+
+    'images:pixels': ({ id }) => imagePixels(this.requireProject(), id),
+    'labels:get': ({ imageId }) => getLabels(this.requireProject(), imageId),
+    'labels:save': ({ imageId, baseVersion, png }) => {
+      const saved = saveLabels(this.requireProject(), imageId, baseVersion, png);
+      this.events.emit('images:changed', { reason: 'labels' });
+      return saved;
+    },
 
     'export:start': (options) => {
       const project = this.requireProject();

@@ -61,7 +61,8 @@ export async function inspectImage(bytes: Buffer, extension: string, limits: Dec
   }
 }
 
-function bmpToSharp(bytes: Buffer): Sharp {
+/** sharp cannot read BMP: fast-bmp decodes it to raw pixels sharp takes. */
+export function bmpToSharp(bytes: Buffer): Sharp {
   let bmp;
   try {
     bmp = decodeBmp(bytes);

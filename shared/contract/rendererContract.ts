@@ -49,6 +49,14 @@ export interface ClassDeleteImpact {
   images: number;
 }
 
+export interface LabelMask {
+  imageId: number;
+  version: number;
+  width: number;
+  height: number;
+  png: Uint8Array | null;
+}
+
 export interface Thumbnail {
   mime: string;
   bytes: Uint8Array;
@@ -120,6 +128,18 @@ export const rendererContract = {
       .refine((f) => Math.abs(f.train + f.val + f.test - 1) < 1e-6, 'train + val + test must add up to 1'),
   ),
   'images:verifyFiles': channel<{ checked: number; missing: number; modified: number }>()(empty),
+
+  /** The image for the editor, in a format every browser shows (JPEG/PNG/WebP as stored; TIFF/BMP as PNG). */
+  'images:pixels': channel<{ mime: string; bytes: Uint8Array; width: number; height: number }>()(z.object({ id: z.number().int().positive() })),
+  /** The current mask: 8-bit grey PNG of class values (255 = unlabeled), or null when the image has none. */
+  'labels:get': channel<LabelMask>()(z.object({ imageId: z.number().int().positive() })),
+  /**
+   * Saves a new mask version. `baseVersion` is the version the edit started from: if the image has
+   * moved past it (another window saved), the save is refused with CONFLICT and nothing is lost.
+   */
+  'labels:save': channel<{ version: number; labeledFraction: number }>()(
+    z.object({ imageId: z.number().int().positive(), baseVersion: z.number().int().min(0), png: z.instanceof(Uint8Array) }),
+  ),
 
   'export:start': channel<{ jobId: string }>()(
     z.object({

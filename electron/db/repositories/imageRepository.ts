@@ -29,6 +29,7 @@ export interface StoredImage {
   labelVersion: number;
   fileState: FileState;
   split: Split;
+  format: string;
 }
 
 export interface ImageFilter {
@@ -55,7 +56,7 @@ const SORT_SQL: Record<ImageSortKey, string> = {
 };
 
 const STORED_SQL = `SELECT id, path, file_name AS fileName, stem, sha256, byte_size AS byteSize, mtime_ms AS mtimeMs,
-  width, height, label_version AS labelVersion, file_state AS fileState, split FROM images`;
+  width, height, label_version AS labelVersion, file_state AS fileState, split, format FROM images`;
 
 export function imageRepository(db: Db) {
   const insertImage = db.prepare(`INSERT INTO images

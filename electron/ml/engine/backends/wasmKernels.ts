@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-type Backend = tf.KernelBackend & { disposeData(dataId: tf.DataId): boolean };
+type Backend = tf.KernelBackend & {
+  disposeData(dataId: tf.DataId): boolean;
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory };
+};
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
 
@@ -130,6 +135,39 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   return out;
 }
 
+/** A float32 view of a tensor in the wasm heap (the memory object, not a cached view: the heap may have grown). */
+function heapF32(backend: Backend, info: Info): Float32Array {
+  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
+  const size = info.shape.reduce((a, b) => a * b, 1);
+  return new Float32Array(buffer, backend.dataIdMap.get(info.dataId).memoryOffset, size);
+}
+
+/**
+ * The filter of the input gradient: spatially flipped, in/out channels swapped:
+ * F[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co]. Flipping both spatial axes reverses the order
+ * of the KH·KW taps, so it is a channel transpose (fast) plus block copies in reverse order —
+ * the backend's Reverse kernel walks element by element and costs ~25× more.
+ */
+function flippedFilter(backend: Backend, filter: Info): Info {
+  const [kh, kw, ci, co] = filter.shape as Shape4;
+  const taps = kh * kw;
+  const byTap = call(backend, 'Reshape', { x: filter }, { shape: [taps, ci, co] });
+  const swapped = call(backend, 'Transpose', { x: byTap }, { perm: [0, 2, 1] });
+  release(backend, byTap);
+  if (taps === 1) {
+    const out = call(backend, 'Reshape', { x: swapped }, { shape: [kh, kw, co, ci] });
+    release(backend, swapped);
+    return out;
+  }
+  const out = backend.makeOutput([kh, kw, co, ci], 'float32');
+  const src = heapF32(backend, swapped);
+  const dst = heapF32(backend, out);
+  const block = ci * co;
+  for (let t = 0; t < taps; t++) dst.set(src.subarray(t * block, (t + 1) * block), (taps - 1 - t) * block);
+  release(backend, swapped);
+  return out;
+}
+
 /**
  * Stride-1 input gradient as a forward convolution of dy with the spatially flipped filter whose
  * in/out channels are swapped — XNNPACK's threaded convolution instead of the package's scalar loop.
@@ -148,14 +186,7 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
     if (info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0)) {
       return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
     }
-    let flipped: Info;
-    if (kh === 1 && kw === 1) {
-      flipped = call(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
-    } else {
-      const reversed = call(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-      flipped = call(backend, 'Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
-      release(backend, reversed);
-    }
+    const flipped = flippedFilter(backend, filter);
     const out = call(
       backend,
       'Conv2D',

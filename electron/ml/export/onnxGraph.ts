@@ -1,0 +1,186 @@
+import { onnx } from 'onnx-proto';
+
+import type { FcnConfig } from '../engine';
+import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, samePadding, writeFcn } from './fcnGraph';
+
+/** Opset of the exported graph: 13 gives Pad with a `pads` input; everything used is unchanged up to 21. */
+export const ONNX_OPSET = 13;
+const IR_VERSION = 7;
+
+const { DataType } = onnx.TensorProto;
+const { AttributeType } = onnx.AttributeProto;
+
+function floatTensor(name: string, shape: number[], data: Float32Array): onnx.ITensorProto {
+  return { name, dims: shape, dataType: DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
+  const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+  return { name, dims: [values.length], dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
+}
+
+function ints(name: string, values: number[]): onnx.IAttributeProto {
+  return { name, type: AttributeType.INTS, ints: values };
+}
+
+function int(name: string, value: number): onnx.IAttributeProto {
+  return { name, type: AttributeType.INT, i: value };
+}
+
+/** Reorders an [a, b, c, d] float32 array by axis permutation `perm` (TF layouts → ONNX layouts). */
+function transposeData(data: Float32Array, shape: number[], perm: number[]): { data: Float32Array; shape: number[] } {
+  const outShape = perm.map((p) => shape[p]);
+  const inStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
+  const s = perm.map((p) => inStrides[p]);
+  const out = new Float32Array(data.length);
+  let o = 0;
+  for (let i0 = 0; i0 < outShape[0]; i0++) {
+    for (let i1 = 0; i1 < outShape[1]; i1++) {
+      for (let i2 = 0; i2 < outShape[2]; i2++) {
+        const base = i0 * s[0] + i1 * s[1] + i2 * s[2];
+        for (let i3 = 0; i3 < outShape[3]; i3++) out[o++] = data[base + i3 * s[3]];
+      }
+    }
+  }
+  return { data: out, shape: outShape };
+}
+
+/** Builds the graph in NCHW (what ONNX's Conv wants) between an NHWC input and an NHWC output. */
+class OnnxWriter implements FcnGraphWriter<string> {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+  private counter = 0;
+
+  constructor(
+    private readonly weights: Map<string, ExportWeight>,
+    private readonly numClasses: number,
+  ) {}
+
+  private node(opType: string, inputs: string[], attribute: onnx.IAttributeProto[] = [], output?: string): string {
+    const name = output ?? `${opType.toLowerCase()}_${this.counter++}`;
+    this.nodes.push({ opType, input: inputs, output: [name], name, attribute });
+    return name;
+  }
+
+  private constInt64(values: number[]): string {
+    const name = `const_${this.counter++}`;
+    this.initializers.push(int64Tensor(name, values));
+    return name;
+  }
+
+  private constFloat(values: number[]): string {
+    const name = `const_${this.counter++}`;
+    this.initializers.push(floatTensor(name, [values.length], Float32Array.from(values)));
+    return name;
+  }
+
+  private weight(name: string): ExportWeight {
+    const w = this.weights.get(name);
+    if (!w) throw new Error(`checkpoint has no weight ${name}`);
+    return w;
+  }
+
+  /** TF.js conv kernels are [kh, kw, in, out] and transposed-conv kernels [kh, kw, out, in]; ONNX wants [out, in, kh, kw] and [in, out, kh, kw]: the same permutation. */
+  private kernelInitializer(layer: string): { name: string; size: number } {
+    const w = this.weight(`${layer}/kernel`);
+    const t = transposeData(w.data, w.shape, [3, 2, 0, 1]);
+    this.initializers.push(floatTensor(`${layer}.weight`, t.shape, t.data));
+    return { name: `${layer}.weight`, size: w.shape[0] };
+  }
+
+  input(): string {
+    return 'image';
+  }
+
+  preprocess(x: string, spec: PreprocessSpec): string {
+    let y = spec.bgr ? this.node('Gather', [x, this.constInt64([2, 1, 0])], [int('axis', 3)]) : x;
+    y = this.node('Sub', [y, this.constFloat(spec.mean)]);
+    if (spec.std) y = this.node('Div', [y, this.constFloat(spec.std)]);
+    return this.node('Transpose', [y], [ints('perm', [0, 3, 1, 2])]);
+  }
+
+  padToMultiple(x: string, multiple: number): string {
+    const shape = this.node('Shape', [x]);
+    const m = this.constInt64([multiple]);
+    // ceil(size / m)·m − size; sizes are positive, so Div's truncation is a floor.
+    const rounded = this.node('Mul', [this.node('Div', [this.node('Add', [shape, this.constInt64([multiple - 1])]), m]), m]);
+    const extra = this.node('Mul', [this.node('Sub', [rounded, shape]), this.constInt64([0, 0, 1, 1])]);
+    const pads = this.node('Concat', [this.constInt64([0, 0, 0, 0]), extra], [int('axis', 0)]);
+    return this.node('Pad', [x, pads], [{ name: 'mode', type: AttributeType.STRING, s: new TextEncoder().encode('constant') }]);
+  }
+
+  conv(x: string, layer: string, relu: boolean): string {
+    const kernel = this.kernelInitializer(layer);
+    const bias = this.weight(`${layer}/bias`);
+    this.initializers.push(floatTensor(`${layer}.bias`, bias.shape, bias.data));
+    const [before, after] = samePadding(kernel.size, 1);
+    const y = this.node('Conv', [x, kernel.name, `${layer}.bias`], [
+      ints('kernel_shape', [kernel.size, kernel.size]),
+      ints('pads', [before, before, after, after]),
+      ints('strides', [1, 1]),
+    ]);
+    return relu ? this.node('Relu', [y]) : y;
+  }
+
+  maxPool(x: string): string {
+    return this.node('MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
+  }
+
+  upsample(x: string, layer: string, stride: number): string {
+    const kernel = this.kernelInitializer(layer);
+    const [before, after] = samePadding(kernel.size, stride);
+    return this.node('ConvTranspose', [x, kernel.name], [
+      ints('kernel_shape', [kernel.size, kernel.size]),
+      ints('pads', [before, before, after, after]),
+      ints('strides', [stride, stride]),
+    ]);
+  }
+
+  add(a: string, b: string): string {
+    return this.node('Add', [a, b]);
+  }
+
+  cropToInput(x: string, input: string): string {
+    const hw = this.node('Gather', [this.node('Shape', [input]), this.constInt64([1, 2])], [int('axis', 0)]);
+    return this.node('Slice', [x, this.constInt64([0, 0]), hw, this.constInt64([2, 3])]);
+  }
+
+  output(x: string): void {
+    this.node('Transpose', [x], [ints('perm', [0, 2, 3, 1])], 'logits');
+  }
+
+  tensorInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
+    return {
+      name,
+      type: {
+        tensorType: {
+          elemType: DataType.FLOAT,
+          shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        },
+      },
+    };
+  }
+
+  model(docString: string): onnx.IModelProto {
+    return {
+      irVersion: IR_VERSION,
+      opsetImport: [{ domain: '', version: ONNX_OPSET }],
+      producerName: 'FCN Studio',
+      docString,
+      graph: {
+        name: 'fcn',
+        node: this.nodes,
+        initializer: this.initializers,
+        input: [this.tensorInfo('image', ['N', 'H', 'W', 3])],
+        output: [this.tensorInfo('logits', ['N', 'H', 'W', this.numClasses])],
+      },
+    };
+  }
+}
+
+/** The serialised ONNX model (ModelProto bytes) computing FcnModel.forward, preprocessing and padding included. */
+export function buildOnnxModel(config: FcnConfig, weights: Map<string, ExportWeight>, docString = ''): Uint8Array {
+  const writer = new OnnxWriter(weights, config.numClasses);
+  writeFcn(writer, config);
+  return onnx.ModelProto.encode(onnx.ModelProto.create(writer.model(docString))).finish();
+}
