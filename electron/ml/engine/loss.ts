@@ -14,12 +14,7 @@ export function softmaxCrossEntropyIgnore(
   logits: tf.Tensor4D,
   labels: tf.Tensor3D,
   classWeights?: tf.Tensor1D | null,
-  implementation: 'auto' | 'ops' | 'fused' = 'auto',
 ): tf.Scalar {
-  const backend = tf.getBackend();
-  if (implementation === 'fused' || (implementation === 'auto' && (backend === 'wasm' || backend === 'cpu'))) {
-    return fusedCrossEntropy(logits, labels, classWeights);
-  }
   const numClasses = logits.shape[3];
   const lossFn = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
     const valid = tf.notEqual(y, tf.scalar(IGNORE_INDEX, 'int32'));
@@ -42,51 +37,6 @@ export function softmaxCrossEntropyIgnore(
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return tf.tidy(() => lossFn(logits, labels, classWeights ?? tf.ones([numClasses])) as tf.Scalar);
-}
-
-/**
- * The same loss and gradient in one pass of plain JavaScript over the logits, for backends whose
- * data can be read synchronously (wasm, cpu). On wasm every elementwise op is a single-threaded
- * pass over N·H·W·C values; the op-by-op version makes about twelve of them, this makes one.
- */
-function fusedCrossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D, classWeights?: tf.Tensor1D | null): tf.Scalar {
-  const [n, h, w, c] = logits.shape;
-  const lossFn = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const z = x.dataSync() as Float32Array;
-    const y = labels.dataSync() as Int32Array;
-    const cw = classWeights ? (classWeights.dataSync() as Float32Array) : null;
-    const grad = new Float32Array(n * h * w * c);
-    let numerator = 0;
-    let denominator = 0;
-    for (let p = 0, base = 0; p < y.length; p++, base += c) {
-      const label = y[p];
-      if (label === IGNORE_INDEX || label < 0 || label >= c) continue;
-      const weight = cw ? cw[label] : 1;
-      if (weight === 0) continue;
-      let max = z[base];
-      for (let k = 1; k < c; k++) if (z[base + k] > max) max = z[base + k];
-      let sum = 0;
-      for (let k = 0; k < c; k++) {
-        const e = Math.exp(z[base + k] - max);
-        grad[base + k] = e;
-        sum += e;
-      }
-      numerator += weight * (Math.log(sum) + max - z[base + label]);
-      denominator += weight;
-      const scale = weight / sum;
-      for (let k = 0; k < c; k++) grad[base + k] *= scale;
-      grad[base + label] -= weight;
-    }
-    const inv = denominator > 0 ? 1 / denominator : 0;
-    for (let i = 0; i < grad.length; i++) grad[i] *= inv;
-    const gradient = tf.tensor4d(grad, [n, h, w, c]);
-    save([gradient]);
-    return {
-      value: tf.scalar(numerator * inv),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0], dy),
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return tf.tidy(() => lossFn(logits) as tf.Scalar);
 }
 
 /**
