@@ -14,10 +14,10 @@ import {
 import { presetClassFile } from '../../shared/domain/presets';
 import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass } from './classService';
 import { verifyImageFiles } from './fileCheckService';
-import { ExportJobs } from './exportJobs';
-import { ImportJobs } from './importJobs';
+import { BackgroundJobs } from './backgroundJobs';
+import { importImages, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
-import { checkExportTarget } from './interop/exportService';
+import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
@@ -38,29 +38,7 @@ type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<Reply
 export class Backend {
   readonly events = new EventEmitter<{ [E in keyof RendererEvents]: [RendererEvents[E]] }>();
   private project: Project | null = null;
-  private readonly imports = new ImportJobs({
-    progress: (jobId, done, total, current) => this.events.emit('images:importProgress', { jobId, done, total, current }),
-    finished: (jobId, report) => {
-      this.events.emit('images:importDone', { jobId, report });
-      this.events.emit('images:changed', { reason: 'import' });
-    },
-    failed: (jobId, message) => {
-      this.events.emit('images:importDone', {
-        jobId,
-        report: { added: 0, labelsAdded: 0, skipped: [{ path: '', reason: 'unreadable', message }], cancelled: false, seconds: 0 },
-      });
-      // Files imported before the failure are in the project: the grid must show them.
-      this.events.emit('images:changed', { reason: 'import' });
-    },
-  });
-
-  private readonly exports = new ExportJobs(
-    {
-      progress: (jobId, done, total) => this.events.emit('export:progress', { jobId, done, total }),
-      done: (jobId, report, error) => this.events.emit('export:done', { jobId, report, error }),
-    },
-    toWireError,
-  );
+  private readonly jobs = new BackgroundJobs();
 
   constructor(private readonly options: BackendOptions) {
     options.ml?.on('status', (status) => this.events.emit('ml:status', status));
@@ -92,8 +70,7 @@ export class Backend {
   }
 
   closeProject(): void {
-    this.imports.cancelAll();
-    this.exports.cancelAll();
+    this.jobs.cancelAll();
     this.project?.close();
     this.project = null;
   }
@@ -149,7 +126,7 @@ export class Backend {
       const project = this.requireProject();
       // The plan checks the paths and the format's layout now, so a wrong folder is an answer, not a failed job.
       const plan = importPlan(project, { format, images: paths, labels, unlabeledValue, unlabeledColor });
-      return { jobId: this.imports.start(project, { ...plan, copyIntoProject, split }) };
+      return { jobId: this.startImport(project, { ...plan, copyIntoProject, split }) };
     },
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
@@ -162,9 +139,9 @@ export class Backend {
         await writeFile(join(dir, safeName), f.bytes);
         paths.push(join(dir, safeName));
       }
-      return { jobId: this.imports.start(project, { paths, split }) };
+      return { jobId: this.startImport(project, { paths, split }) };
     },
-    'images:cancelImport': ({ jobId }) => ({ cancelled: this.imports.cancel(jobId) }),
+    'images:cancelImport': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'images:list': (filter) => this.requireProject().images.list(filter),
     'images:thumbnail': ({ id }) => {
       const thumb = this.requireProject().images.thumbnail(id);
@@ -188,9 +165,14 @@ export class Backend {
     'export:start': (options) => {
       const project = this.requireProject();
       checkExportTarget(resolve(options.outDir), options.force); // a refused folder is an answer, not a failed job
-      return { jobId: this.exports.start(project, options) };
+      const jobId = this.jobs.start((signal, progress) => exportMasks(project, { ...options, signal, onProgress: (done, total) => progress(done, total, '') }), {
+        progress: (id, done, total) => this.events.emit('export:progress', { jobId: id, done, total }),
+        done: (id, report) => this.events.emit('export:done', { jobId: id, report, error: null }),
+        failed: (id, err) => this.events.emit('export:done', { jobId: id, report: null, error: toWireError(err) }),
+      });
+      return { jobId };
     },
-    'export:cancel': ({ jobId }) => ({ cancelled: this.exports.cancel(jobId) }),
+    'export:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
 
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {
@@ -200,6 +182,25 @@ export class Backend {
       return { roundTripMs: performance.now() - t0, pid };
     },
   };
+
+  private startImport(project: Project, options: Omit<ImportOptions, 'signal' | 'onProgress'>): string {
+    return this.jobs.start((signal, onProgress) => importImages(project, { ...options, signal, onProgress }), {
+      progress: (jobId, done, total, current) => this.events.emit('images:importProgress', { jobId, done, total, current }),
+      done: (jobId, report) => {
+        this.events.emit('images:importDone', { jobId, report });
+        this.events.emit('images:changed', { reason: 'import' });
+      },
+      failed: (jobId, err) => {
+        const message = toWireError(err).message;
+        this.events.emit('images:importDone', {
+          jobId,
+          report: { added: 0, labelsAdded: 0, skipped: [{ path: '', reason: 'unreadable', message }], cancelled: false, seconds: 0 },
+        });
+        // Files imported before the failure are in the project: the grid must show them.
+        this.events.emit('images:changed', { reason: 'import' });
+      },
+    });
+  }
 
   private changedClasses<T>(value: T): T {
     this.events.emit('classes:changed', {});

@@ -1,5 +1,6 @@
 import type { Split } from '../../shared/domain/images';
 import type { Project } from './project';
+import { mulberry32 } from '../../shared/random';
 
 export interface SplitFractions {
   train: number;
@@ -26,18 +27,6 @@ export function autoSplit(project: Project, seed: number, fractions: SplitFracti
     if (test.length) project.images.setSplit(test, 'test');
   })();
   return project.images.counts().splits;
-}
-
-/** A small, well-known seeded generator (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { DatasetItem, InputScaling } from '../../shared/contract/mlContract';
 import { decodeMaskPng } from '../../shared/mask/maskPng';
 import type { Batch, BatchSource } from './engine';
+import { mulberry32 } from '../../shared/random';
 
 /** An image at training scale: RGB bytes (HWC) and network class indices (255 = ignore). */
 export interface Sample {
@@ -71,17 +72,6 @@ export async function loadSamples(items: DatasetItem[], scaling: InputScaling, l
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface AugmentOptions {

@@ -15,15 +15,16 @@ export function encodeIndexedPng(values: Uint8Array, width: number, height: numb
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = palette ? 3 : 0; // colour type
-  const chunks = [chunk('IHDR', ihdr)];
-  if (palette) chunks.push(chunk('PLTE', Buffer.from(palette.buffer, palette.byteOffset, 256 * 3)));
-  chunks.push(chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', Buffer.alloc(0)));
+  const chunks = [pngChunk('IHDR', ihdr)];
+  if (palette) chunks.push(pngChunk('PLTE', Buffer.from(palette.buffer, palette.byteOffset, 256 * 3)));
+  chunks.push(pngChunk('IDAT', deflateSync(raw, { level: 6 })), pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat([PNG_SIGNATURE, ...chunks]);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'ascii');

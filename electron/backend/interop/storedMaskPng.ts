@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { pngChunk as chunk } from './pngEncoder';
 
 /**
  * The project stores masks as 8-bit grey, non-interlaced PNGs. For png-gray (unlabeled = 255)
@@ -34,13 +35,4 @@ export function storedMaskAsExport(png: Uint8Array, palette?: Uint8Array): Buffe
     offset = end;
   }
   return Buffer.concat(parts);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'ascii');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
 }
