@@ -13,6 +13,12 @@ const cases: Case[] = [
   { x: [1, 10, 9, 2], k: [3, 3, 2, 3], stride: 1, pad: 'valid' },
   { x: [1, 12, 12, 3], k: [4, 4, 3, 2], stride: 2, pad: 'valid' },
   { x: [2, 7, 9, 3], k: [5, 5, 3, 2], stride: 3, pad: 1 },
+  // Large enough that the filter gradient reads shifted views of one padded buffer, not copies.
+  { x: [2, 40, 36, 5], k: [3, 3, 5, 7], stride: 1, pad: 'same' },
+  { x: [1, 33, 47, 4], k: [3, 3, 4, 3], stride: 1, pad: 'valid' },
+  { x: [2, 30, 30, 3], k: [5, 5, 3, 4], stride: 1, pad: 2 },
+  // Strided with a large output: copied windows, one product per tap (not stacked).
+  { x: [2, 100, 90, 3], k: [3, 3, 3, 2], stride: 2, pad: 'same' },
 ];
 
 /** Both gradients of a convolution, on whichever backend is active. */

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type Backend = tf.KernelBackend & {
   disposeData(dataId: tf.DataId): boolean;
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory };
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): Info;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number }; delete(dataId: tf.DataId): boolean };
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; tfjs: { disposeData(id: number): void } };
 };
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
@@ -53,6 +53,11 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const { top, left } = info.padInfo;
   const m = n * oh * ow;
 
+  if (sh === 1 && sw === 1 && kh * kw > 1) {
+    const hp = oh + kh - 1;
+    const wp = ow + kw - 1;
+    if ((n * hp * wp) / m <= SHIFTED_VIEW_MAX_GROWTH) return filterGradByShiftedViews(backend, x, dy, info, filterShape);
+  }
   // Input channels first: [Ci, N, H, W], then padded so every tap's window is in range.
   const xT = call(backend, 'Transpose', { x }, { perm: [3, 0, 1, 2] });
   const needH = (oh - 1) * sh + kh;
@@ -97,7 +102,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   // dy is streamed once per row tile instead of once per tap.
   const rows = kh * kw * ci;
   let image: Info;
-  if (STACK_TAPS && windows.length > 1) {
+  if ((STACK_TAPS ?? m <= STACK_TAPS_MAX_M) && windows.length > 1) {
     const all = call(backend, 'Concat', windows as unknown as Record<string, Info>, { axis: 0 });
     release(backend, ...windows);
     image = call(backend, 'Reshape', { x: all }, { shape: [1, 1, rows, m] });
@@ -168,6 +173,67 @@ function flippedFilter(backend: Backend, filter: Info): Info {
   return out;
 }
 
+/** Largest growth of the product's length (padded grid / output grid) for which the view trick pays. */
+const SHIFTED_VIEW_MAX_GROWTH = 1.3;
+
+/**
+ * Stride-1 filter gradient without copying a window per tap. Over the zero-padded input grid
+ * (Hp × Wp per image, flattened with the channel as the row: [Ci, N·Hp·Wp]), tap (i, j) is a
+ * constant shift i·Wp + j, so its "window" is the same buffer read from a later offset. dy is
+ * zero-padded onto the same grid, so positions that read past a row's end (into the next channel's
+ * row, or into the one zero row added at the end) are multiplied by zero. Each tap is a tensor
+ * registered at an interior heap offset (no copy), unregistered afterwards without freeing.
+ */
+function filterGradByShiftedViews(backend: Backend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, filterShape: Shape4): Info {
+  const [kh, kw, ci, co] = filterShape;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
+  const { top, left } = info.padInfo;
+  const hp = oh + kh - 1;
+  const wp = ow + kw - 1;
+  const grid = n * hp * wp;
+  const xT = call(backend, 'Transpose', { x }, { perm: [3, 0, 1, 2] });
+  // One extra zero "channel" row at the end keeps the last row's shifted reads inside the tensor.
+  const xGrid = call(
+    backend,
+    'PadV2',
+    { x: xT },
+    { paddings: [[0, 1], [0, 0], [top, Math.max(0, hp - top - h)], [left, Math.max(0, wp - left - w)]], constantValue: 0 },
+  );
+  release(backend, xT);
+  const dyGrid = call(backend, 'PadV2', { x: dy }, { paddings: [[0, 0], [0, hp - oh], [0, wp - ow], [0, 0]], constantValue: 0 });
+  const dyFilter = call(backend, 'Reshape', { x: dyGrid }, { shape: [1, 1, grid, co] });
+  release(backend, dyGrid);
+  const base = backend.dataIdMap.get(xGrid.dataId).memoryOffset;
+  const taps: Info[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const view = backend.makeOutput([1, 1, ci, grid], 'float32', base + (i * wp + j) * 4);
+      taps.push(
+        call(
+          backend,
+          'Conv2D',
+          { x: view, filter: dyFilter },
+          { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
+        ),
+      );
+      forgetView(backend, view);
+    }
+  }
+  release(backend, xGrid, dyFilter);
+  const stacked = call(backend, 'Concat', taps as unknown as Record<string, Info>, { axis: 0 });
+  release(backend, ...taps);
+  const out = call(backend, 'Reshape', { x: stacked }, { shape: filterShape });
+  release(backend, stacked);
+  return out;
+}
+
+/** Unregisters a tensor made over borrowed heap memory, without freeing that memory. */
+function forgetView(backend: Backend, view: Info): void {
+  const entry = backend.dataIdMap.get(view.dataId) as unknown as { id: number };
+  backend.wasm.tfjs.disposeData(entry.id);
+  backend.dataIdMap.delete(view.dataId);
+}
+
 /**
  * Stride-1 input gradient as a forward convolution of dy with the spatially flipped filter whose
  * in/out channels are swapped — XNNPACK's threaded convolution instead of the package's scalar loop.
@@ -206,9 +272,14 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
 
 let registered = false;
 
-/** Whether the filter gradient runs all taps as one product: measured no faster (2026-11-22), so off unless FCN_WASM_STACK_TAPS=1. */
-export let STACK_TAPS = process.env.FCN_WASM_STACK_TAPS === '1';
-export function setStackTaps(on: boolean): void {
+/**
+ * Whether the copied-window filter gradient runs all taps as one product. It pays when each tap's
+ * product is small (fc6 on an 8×8 map: 49 taps of M = 128 rows, 3× faster stacked) and not for
+ * large maps, so by default it stacks when M ≤ STACK_TAPS_MAX_M. null = that default.
+ */
+let STACK_TAPS: boolean | null = null;
+const STACK_TAPS_MAX_M = 4096;
+export function setStackTaps(on: boolean | null): void {
   STACK_TAPS = on;
 }
 
