@@ -22,6 +22,8 @@ import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
 import { autoSplit } from './splitService';
+import { runSummaries } from './training/runSummaries';
+import { train } from './training/trainingService';
 
 export interface BackendOptions {
   mode: AppInfo['mode'];
@@ -173,6 +175,33 @@ export class Backend {
       return { jobId };
     },
     'export:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+
+    'runs:start': (settings) => {
+      const project = this.requireProject();
+      const ml = this.options.ml;
+      if (!ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+      let runId: number | null = null;
+      const jobId = this.jobs.start(
+        (signal) =>
+          train(project, ml, settings, (event) => {
+            if (event.type === 'run') runId = event.runId;
+            if (event.type === 'progress') {
+              this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds });
+            }
+            if (event.type === 'epoch') {
+              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null });
+            }
+          }, signal),
+        {
+          progress: () => {},
+          done: (id, outcome) => this.events.emit('runs:done', { jobId: id, runId: outcome.runId, stoppedBy: outcome.stoppedBy, error: null }),
+          failed: (id, err) => this.events.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err) }),
+        },
+      );
+      return { jobId };
+    },
+    'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+    'runs:list': () => runSummaries(this.requireProject()),
 
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {

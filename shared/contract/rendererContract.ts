@@ -57,6 +57,17 @@ export interface LabelMask {
   png: Uint8Array | null;
 }
 
+export interface RunSummary {
+  id: number;
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  createdAt: string;
+  backend: string | null;
+  backendReason: string | null;
+  error: string | null;
+  settings: Record<string, unknown>;
+  epochs: Array<{ epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null; seconds: number }>;
+}
+
 export interface Thumbnail {
   mime: string;
   bytes: Uint8Array;
@@ -154,6 +165,23 @@ export const rendererContract = {
   ),
   'export:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
 
+  /** Starts training (or resumes a run) in the ML process; progress and epochs arrive as events. */
+  'runs:start': channel<{ jobId: string }>()(
+    z.object({
+      head: z.enum(['fcn32s', 'fcn16s', 'fcn8s']).optional(),
+      backbone: z.enum(['small', 'vgg16']).optional(),
+      backend: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+      epochs: z.number().int().positive().optional(),
+      maxMinutes: z.number().positive().optional(),
+      batch: z.number().int().positive().max(256).optional(),
+      longSide: z.number().int().min(32).max(4096).optional(),
+      learningRate: z.number().positive().max(1).optional(),
+      resume: z.string().optional(),
+    }),
+  ),
+  'runs:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
+  'runs:list': channel<RunSummary[]>()(empty),
+
   'ml:status': channel<MlStatus>()(empty),
   'ml:ping': channel<{ roundTripMs: number; pid: number }>()(empty),
 } as const;
@@ -171,6 +199,9 @@ export interface RendererEvents {
   'images:importDone': { jobId: string; report: ImportReport };
   'images:changed': { reason: string };
   'classes:changed': Record<string, never>;
+  'runs:progress': { jobId: string; runId: number | null; epoch: number; step: number; stepsPerEpoch: number | null; loss: number; imagesPerSecond: number; etaSeconds: number | null };
+  'runs:epoch': { jobId: string; epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null };
+  'runs:done': { jobId: string; runId: number | null; stoppedBy: string | null; error: WireError | null };
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;
@@ -183,5 +214,8 @@ export const EVENT_NAMES: EventName[] = [
   'classes:changed',
   'export:progress',
   'export:done',
+  'runs:progress',
+  'runs:epoch',
+  'runs:done',
   'ml:status',
 ];

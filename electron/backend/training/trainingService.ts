@@ -7,7 +7,7 @@ import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
 
-export type TrainEvent = Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }>;
+export type TrainEvent = Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }> | { type: 'run'; runId: number };
 
 export interface TrainOutcome extends TrainResult {
   runId: number;
@@ -76,6 +76,7 @@ export async function train(
   }
 
   const jobId = `run-${runId}`;
+  onEvent({ type: 'run', runId });
   const listener = (event: MlEventMessage) => {
     if (!('jobId' in event) || event.jobId !== jobId) return;
     if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);

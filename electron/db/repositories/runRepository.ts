@@ -37,6 +37,7 @@ export function runRepository(db: Db) {
   const insertRun = db.prepare("INSERT INTO runs (created_at, status, config) VALUES (?, 'running', ?)");
   const byId = db.prepare<[number], Record<string, unknown>>('SELECT * FROM runs WHERE id = ?');
   const latest = db.prepare<[], Record<string, unknown>>('SELECT * FROM runs ORDER BY id DESC LIMIT 1');
+  const all = db.prepare<[], Record<string, unknown>>('SELECT * FROM runs ORDER BY id DESC');
   const setBackend = db.prepare('UPDATE runs SET backend = ?, backend_reason = ? WHERE id = ?');
   const finish = db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?');
   const reopen = db.prepare("UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?");
@@ -76,6 +77,7 @@ export function runRepository(db: Db) {
     },
     byId: (id: number) => toRun(byId.get(id)),
     latest: () => toRun(latest.get()),
+    all: () => all.all().map((r) => toRun(r)!),
     setBackend(id: number, backend: string, reason: string): void {
       setBackend.run(backend, reason, id);
     },

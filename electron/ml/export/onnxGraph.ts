@@ -1,4 +1,6 @@
-import { onnx } from 'onnx-proto';
+// onnx-proto is CommonJS whose named exports Node's ESM loader cannot see: take the default export.
+import onnxProto from 'onnx-proto';
+import type { onnx as Onnx } from 'onnx-proto';
 
 import type { FcnConfig } from '../engine';
 import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, samePadding, writeFcn } from './fcnGraph';
@@ -7,23 +9,24 @@ import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, samePaddin
 export const ONNX_OPSET = 13;
 const IR_VERSION = 7;
 
+const { onnx } = onnxProto;
 const { DataType } = onnx.TensorProto;
 const { AttributeType } = onnx.AttributeProto;
 
-function floatTensor(name: string, shape: number[], data: Float32Array): onnx.ITensorProto {
+function floatTensor(name: string, shape: number[], data: Float32Array): Onnx.ITensorProto {
   return { name, dims: shape, dataType: DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
+function int64Tensor(name: string, values: number[]): Onnx.ITensorProto {
   const data = BigInt64Array.from(values.map((v) => BigInt(v)));
   return { name, dims: [values.length], dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
 }
 
-function ints(name: string, values: number[]): onnx.IAttributeProto {
+function ints(name: string, values: number[]): Onnx.IAttributeProto {
   return { name, type: AttributeType.INTS, ints: values };
 }
 
-function int(name: string, value: number): onnx.IAttributeProto {
+function int(name: string, value: number): Onnx.IAttributeProto {
   return { name, type: AttributeType.INT, i: value };
 }
 
@@ -47,8 +50,8 @@ function transposeData(data: Float32Array, shape: number[], perm: number[]): { d
 
 /** Builds the graph in NCHW (what ONNX's Conv wants) between an NHWC input and an NHWC output. */
 class OnnxWriter implements FcnGraphWriter<string> {
-  readonly nodes: onnx.INodeProto[] = [];
-  readonly initializers: onnx.ITensorProto[] = [];
+  readonly nodes: Onnx.INodeProto[] = [];
+  readonly initializers: Onnx.ITensorProto[] = [];
   private counter = 0;
 
   constructor(
@@ -56,7 +59,7 @@ class OnnxWriter implements FcnGraphWriter<string> {
     private readonly numClasses: number,
   ) {}
 
-  private node(opType: string, inputs: string[], attribute: onnx.IAttributeProto[] = [], output?: string): string {
+  private node(opType: string, inputs: string[], attribute: Onnx.IAttributeProto[] = [], output?: string): string {
     const name = output ?? `${opType.toLowerCase()}_${this.counter++}`;
     this.nodes.push({ opType, input: inputs, output: [name], name, attribute });
     return name;
@@ -149,7 +152,7 @@ class OnnxWriter implements FcnGraphWriter<string> {
     this.node('Transpose', [x], [ints('perm', [0, 2, 3, 1])], 'logits');
   }
 
-  tensorInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
+  tensorInfo(name: string, dims: (number | string)[]): Onnx.IValueInfoProto {
     return {
       name,
       type: {
@@ -161,7 +164,7 @@ class OnnxWriter implements FcnGraphWriter<string> {
     };
   }
 
-  model(docString: string): onnx.IModelProto {
+  model(docString: string): Onnx.IModelProto {
     return {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: ONNX_OPSET }],

@@ -117,3 +117,26 @@ describe('training through the ML process', () => {
     expect(project.runs.byId(run.id)!.status).toBe('completed');
   });
 });
+
+describe('training through the backend contract', () => {
+  it('starts a run, streams progress and epochs as events, and lists it with its curve', async () => {
+    const { Backend } = await import('../../../electron/backend/backend');
+    const backend = new Backend({ mode: 'browser', version: 'test', ml });
+    backend.openProject(project.dir);
+    const epochs: number[] = [];
+    let progressEvents = 0;
+    backend.events.on('runs:epoch', (e) => epochs.push(e.epoch));
+    backend.events.on('runs:progress', () => progressEvents++);
+    const done = new Promise<{ runId: number | null; error: unknown }>((resolve) => backend.events.once('runs:done', resolve));
+    const started = await backend.invoke('runs:start', { ...SETTINGS, epochs: 2 });
+    expect(started.ok).toBe(true);
+    const result = await done;
+    expect(result.error).toBeNull();
+    expect(epochs).toEqual([1, 2]);
+    expect(progressEvents).toBeGreaterThan(0);
+    const runs = await backend.invoke('runs:list', {});
+    if (!runs.ok) throw new Error(runs.error.message);
+    expect((runs.value as unknown[])[0]).toMatchObject({ id: result.runId, status: 'completed', backend: 'wasm', epochs: [{ epoch: 1 }, { epoch: 2 }] });
+    backend.closeProject();
+  });
+});

@@ -8,57 +8,60 @@ function sliceAxis(t: tf.Tensor, axis: number, start: number, length: number): t
   return tf.slice(t, begin, size);
 }
 
-/**
- * Along `axis`, lays the 2s kernel rows out as [3 taps × s phases] (length 3s): output phase r
- * reads input row q−1 through kernel row r + 3s/2 (r < s/2), row q through r + s/2, and row q+1
- * through r − s/2 (r ≥ s/2); unused slots are zero. Every kernel row lands in exactly one slot.
- */
-function placeTaps(w: tf.Tensor, axis: number, s: number): tf.Tensor {
-  const h = s / 2;
-  const zeroShape = w.shape.slice();
-  zeroShape[axis] = h;
-  const zeros = tf.zeros(zeroShape);
-  return tf.concat([sliceAxis(w, axis, 3 * h, h), zeros, sliceAxis(w, axis, h, 2 * h), zeros, sliceAxis(w, axis, 0, h)], axis);
+/** Kernel row blocks (of s/2 rows) in the order the quadrants use them: 3, 1 | 2, 0 (its own inverse). */
+function reorderBlocks(t: tf.Tensor, axis: number, half: number): tf.Tensor {
+  return tf.concat([3, 1, 2, 0].map((b) => sliceAxis(t, axis, b * half, half)), axis);
 }
 
-/** Inverse of placeTaps (and, as it is a placement, also its gradient). */
-function extractTaps(k: tf.Tensor, axis: number, s: number): tf.Tensor {
-  const h = s / 2;
-  return tf.concat([sliceAxis(k, axis, 5 * h, h), sliceAxis(k, axis, 2 * h, 2 * h), sliceAxis(k, axis, 0, h)], axis);
-}
-
-/** [2s, 2s, Cout, Cin] → [3s, 3s, Cout, Cin] with a hand-written gradient (no stack/unstack kernels). */
-function phaseKernel(w: tf.Tensor4D, s: number): tf.Tensor4D {
-  const place = tf.customGrad(((x: tf.Tensor) => ({
-    value: placeTaps(placeTaps(x, 0, s), 1, s),
-    gradFunc: (dy: tf.Tensor) => extractTaps(extractTaps(dy, 0, s), 1, s),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return place(w) as tf.Tensor4D;
+/** reorderBlocks on both spatial axes, with its gradient written out (the same permutation). */
+function quadrantOrder(w: tf.Tensor4D, half: number): tf.Tensor4D {
+  const permute = (t: tf.Tensor) => reorderBlocks(reorderBlocks(t, 0, half), 1, half);
+  const op = tf.customGrad(((x: tf.Tensor) => ({ value: permute(x), gradFunc: (dy: tf.Tensor) => permute(dy) })) as unknown as Parameters<
+    typeof tf.customGrad
+  >[0]);
+  return op(w) as tf.Tensor4D;
 }
 
 /**
  * The FCN's learnable upsampling: TF.js conv2dTranspose(x, w, [n, h·s, w·s, c], s, 'same') for a
- * kernel of size 2s, computed as a stride-1 3×3 convolution producing s² phases per channel,
- * then interleaved into the s× larger grid. Same result (tested against conv2dTranspose), but
- * forward and both gradients are ordinary convolutions — fast on every backend, where the wasm
- * backend's strided transposed convolution and its filter gradient are scalar loops.
+ * kernel of size 2s (the paper's and the peer's crop offset s/2), computed as four stride-1 2×2
+ * convolutions, one per quadrant of output phases. With k = 2s every output phase r reads two
+ * input rows: rows q−1, q for r < s/2 and q, q+1 for r ≥ s/2, through kernel row blocks (3, 1) and
+ * (2, 0) respectively; in two dimensions that makes four quadrants, each a 2×2 convolution with
+ * (s/2)²·C output channels, then interleaved into the s× larger grid. Same result and FLOPs as the
+ * transposed convolution (tested against it), but forward and both gradients are ordinary dense
+ * convolutions — fast on every backend, where the wasm backend's strided transposed convolution
+ * and its filter gradient are scalar loops.
  *
  * x [N, h, w, Cin], w [2s, 2s, Cout, Cin] (conv2dTranspose layout), s even.
  */
 export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.Tensor4D {
   const [k, , cout, cin] = w.shape;
   if (k !== 2 * s || s % 2 !== 0) throw new Error(`upsampleByPhases needs an even stride and kernel 2·stride, got k=${k} s=${s}`);
+  const half = s / 2;
   return tf.tidy(() => {
-    // [3s, 3s, Cout, Cin] viewed as [ty, ry, tx, rx·Cout·Cin] → [ty, tx, ry, rx·Cout·Cin] → viewed as
-    // [ty·tx, ry·rx·Cout, Cin] → [ty·tx, Cin, ry·rx·Cout]: two low-rank transposes instead of one
-    // rank-6 one (the wasm backend's generic transpose is ~50× slower per element).
-    const placed = tf.reshape(phaseKernel(w, s), [3, s, 3, s * cout * cin]);
-    const tapsFirst = tf.reshape(tf.transpose(placed, [0, 2, 1, 3]), [9, s * s * cout, cin]);
-    const kernel = tf.reshape(tf.transpose(tapsFirst, [0, 2, 1]), [3, 3, cin, s * s * cout]) as tf.Tensor4D;
+    // [4h, 4h, Cout, Cin] as [by, ry, bx, rx·Cout·Cin] → [by, bx, ry, rx·Cout·Cin] → as
+    // [by·bx, ry·rx·Cout, Cin] → [by·bx, Cin, ry·rx·Cout] = [4, 4, Cin, ry·rx·Cout]: two low-rank
+    // transposes (the wasm backend's generic rank-6 transpose is ~50× slower per element).
+    const ordered = tf.reshape(quadrantOrder(w, half), [4, half, 4, half * cout * cin]);
+    const blocks = tf.reshape(tf.transpose(ordered, [0, 2, 1, 3]), [16, half * half * cout, cin]);
+    const kernels = tf.reshape(tf.transpose(blocks, [0, 2, 1]), [4, 4, cin, half * half * cout]);
     const [n, h, wd] = x.shape;
-    const phases = tf.conv2d(x, kernel, 1, 'same'); // [N, h, w, s·s·Cout]
-    // Interleave: [N·h, w, ry, rx·C] → [N·h, ry, w, rx·C] → [N, h·s, w·s, C].
-    const rows = tf.reshape(phases, [n * h, wd, s, s * cout]);
-    return tf.reshape(tf.transpose(rows, [0, 2, 1, 3]), [n, h * s, wd * s, cout]) as tf.Tensor4D;
+    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const rowsOfPhases: tf.Tensor[] = [];
+    for (const a of [0, 1]) {
+      const cols: tf.Tensor[] = [];
+      for (const b of [0, 1]) {
+        const kernel = tf.slice(kernels, [2 * a, 2 * b, 0, 0], [2, 2, cin, half * half * cout]) as tf.Tensor4D;
+        const window = tf.slice(padded, [0, a, b, 0], [n, h + 1, wd + 1, cin]) as tf.Tensor4D;
+        const quadrant = tf.conv2d(window, kernel, 1, 'valid'); // [N, h, w, (ry', rx', C)]
+        cols.push(tf.reshape(quadrant, [n * h * wd * half, 1, half * cout]));
+      }
+      // (ry', b, rx', C) = (ry', rx, C) with rx = b·s/2 + rx'
+      rowsOfPhases.push(tf.reshape(tf.concat(cols, 1), [n * h * wd, 1, half * s * cout]));
+    }
+    // (a, ry', rx, C) = (ry, rx, C): every pixel's s×s phases; interleave them into the big grid.
+    const phases = tf.reshape(tf.concat(rowsOfPhases, 1), [n * h, wd, s, s * cout]);
+    return tf.reshape(tf.transpose(phases, [0, 2, 1, 3]), [n, h * s, wd * s, cout]) as tf.Tensor4D;
   });
 }
