@@ -16,11 +16,13 @@ export function softmaxCrossEntropyIgnore(
   classWeights?: tf.Tensor1D | null,
 ): tf.Scalar {
   const numClasses = logits.shape[3];
+  const weighted = classWeights != null;
   const lossFn = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
     const valid = tf.notEqual(y, tf.scalar(IGNORE_INDEX, 'int32'));
     const safeLabels = tf.where(valid, y, tf.zerosLike(y));
     const oneHot = tf.cast(tf.oneHot(safeLabels as tf.Tensor3D, numClasses), 'float32');
-    const pixelWeight = tf.mul(tf.cast(valid, 'float32'), tf.gather(cw, safeLabels));
+    const validF = tf.cast(valid, 'float32');
+    const pixelWeight = weighted ? tf.mul(validF, tf.gather(cw, safeLabels)) : validF;
     const denominator = tf.maximum(tf.sum(pixelWeight), tf.scalar(1e-12));
     const logp = tf.logSoftmax(x);
     const nll = tf.neg(tf.sum(tf.mul(oneHot, logp), -1));

@@ -48,6 +48,11 @@ export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.
     const kernels = tf.reshape(tf.transpose(blocks, [0, 2, 1]), [4, 4, cin, half * half * cout]);
     const [n, h, wd] = x.shape;
     const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    // Interleaving two parts along a middle axis: concatenate along axis 0 (contiguous copies) and
+    // swap the first two axes — the backward pass then splits along axis 0 too (the wasm backend's
+    // split along a middle axis walks element by element).
+    const interleave = (parts: tf.Tensor[], rows: number, width: number) =>
+      tf.transpose(tf.reshape(tf.concat(parts, 0), [2, rows, width]), [1, 0, 2]);
     const rowsOfPhases: tf.Tensor[] = [];
     for (const a of [0, 1]) {
       const cols: tf.Tensor[] = [];
@@ -55,13 +60,13 @@ export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.
         const kernel = tf.slice(kernels, [2 * a, 2 * b, 0, 0], [2, 2, cin, half * half * cout]) as tf.Tensor4D;
         const window = tf.slice(padded, [0, a, b, 0], [n, h + 1, wd + 1, cin]) as tf.Tensor4D;
         const quadrant = tf.conv2d(window, kernel, 1, 'valid'); // [N, h, w, (ry', rx', C)]
-        cols.push(tf.reshape(quadrant, [n * h * wd * half, 1, half * cout]));
+        cols.push(tf.reshape(quadrant, [n * h * wd * half, half * cout]));
       }
       // (ry', b, rx', C) = (ry', rx, C) with rx = b·s/2 + rx'
-      rowsOfPhases.push(tf.reshape(tf.concat(cols, 1), [n * h * wd, 1, half * s * cout]));
+      rowsOfPhases.push(tf.reshape(interleave(cols, n * h * wd * half, half * cout), [n * h * wd, half * s * cout]));
     }
     // (a, ry', rx, C) = (ry, rx, C): every pixel's s×s phases; interleave them into the big grid.
-    const phases = tf.reshape(tf.concat(rowsOfPhases, 1), [n * h, wd, s, s * cout]);
+    const phases = tf.reshape(interleave(rowsOfPhases, n * h * wd, half * s * cout), [n * h, wd, s, s * cout]);
     return tf.reshape(tf.transpose(phases, [0, 2, 1, 3]), [n, h * s, wd * s, cout]) as tf.Tensor4D;
   });
 }
