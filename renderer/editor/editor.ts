@@ -1,0 +1,443 @@
+import type { LabelClass } from '../../shared/domain/classes';
+import type { MaskRect } from '../../shared/mask/maskRect';
+import type { Superpixels } from '../../shared/mask/slic';
+import { History } from './history';
+import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction, type KeyBinding, type KeyLike } from './keymap';
+import { colourTable, LabelView } from './labelView';
+import { LabelMaskDocument } from './maskDocument';
+import { BrushTool } from './tools/brushTool';
+import { FillTool } from './tools/fillTool';
+import { PanTool } from './tools/panTool';
+import { PolygonTool } from './tools/polygonTool';
+import { SuperpixelTool } from './tools/superpixelTool';
+import type { Tool, ToolContext, ToolId, ToolPointer, ToolSettings } from './tools/tool';
+import { Viewport } from './viewport';
+
+export const MIN_BRUSH = 1;
+export const MAX_BRUSH = 500;
+
+/** What panels show; a new object whenever something in it changes (for useSyncExternalStore). */
+export interface EditorSnapshot {
+  tool: ToolId;
+  toolState: string;
+  settings: ToolSettings;
+  labelsVisible: boolean;
+  opacity: number;
+  scale: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Pixels per mask value (index 255 = unlabeled). */
+  counts: Float64Array;
+  cursor: { x: number; y: number; value: number } | null;
+  message: string | null;
+  superpixels: 'none' | 'computing' | 'ready';
+}
+
+export interface EditorOptions {
+  width: number;
+  height: number;
+  values?: Uint8Array;
+  classes?: readonly LabelClass[];
+  keymap?: readonly KeyBinding[];
+  isMac?: boolean;
+  historyBytes?: number;
+  /** Called after every committed edit, undo and redo (autosave listens). */
+  onEdit?(): void;
+  /** Keys that belong to the screen around the editor (navigation, done, help). */
+  onAction?(action: EditorAction): void;
+  /** Asked once when a tool first needs superpixels. */
+  requestSuperpixels?(): void;
+}
+
+type PointerInput = Omit<ToolPointer, 'x' | 'y'>;
+
+/**
+ * The label editor without any UI framework: mask, history, tools, view and keymap. A canvas view
+ * forwards pointer and key events here and draws what it reports; React panels read snapshots.
+ */
+export class Editor {
+  readonly doc: LabelMaskDocument;
+  readonly history: History;
+  readonly view: Viewport;
+  readonly labelView: LabelView;
+  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24 };
+  labelsVisible = true;
+  opacity = 0.55;
+  private readonly tools: Record<ToolId, Tool>;
+  private activeTool: ToolId = 'brush';
+  private gestureTool: Tool | null = null;
+  private spaceHeld = false;
+  private classes: LabelClass[] = [];
+  private keys: Map<string, EditorAction>;
+  private cursor: EditorSnapshot['cursor'] = null;
+  private message: string | null = null;
+  private rgba: Uint8ClampedArray | null = null;
+  private sp: Superpixels | null = null;
+  private spRequested = false;
+  private snapshot: EditorSnapshot | null = null;
+  private readonly stateListeners = new Set<() => void>();
+  private readonly viewListeners = new Set<() => void>();
+  private readonly overlayListeners = new Set<() => void>();
+
+  constructor(private readonly o: EditorOptions) {
+    this.doc = new LabelMaskDocument(o.width, o.height, o.values);
+    this.history = new History(o.historyBytes);
+    this.view = new Viewport(o.width, o.height);
+    this.labelView = new LabelView(this.doc.values, o.width, o.height, colourTable(o.classes ?? []));
+    this.keys = keyLookup(o.keymap ?? DEFAULT_KEYMAP, o.isMac);
+    const ctx = this.toolContext();
+    this.tools = {
+      brush: new BrushTool('brush', ctx),
+      eraser: new BrushTool('eraser', ctx),
+      fill: new FillTool(ctx),
+      polygon: new PolygonTool(ctx),
+      superpixel: new SuperpixelTool(ctx),
+      pan: new PanTool(ctx),
+    };
+    if (o.classes) this.setClasses(o.classes);
+  }
+
+  // ---------- state for panels ----------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  };
+
+  getSnapshot = (): EditorSnapshot => {
+    this.snapshot ??= {
+      tool: this.activeTool,
+      toolState: (this.gestureTool ?? this.tools[this.activeTool]).state,
+      settings: { ...this.settings },
+      labelsVisible: this.labelsVisible,
+      opacity: this.opacity,
+      scale: this.view.scale,
+      canUndo: this.history.canUndo,
+      canRedo: this.history.canRedo,
+      counts: Float64Array.from(this.doc.counts),
+      cursor: this.cursor,
+      message: this.message,
+      superpixels: this.sp ? 'ready' : this.spRequested ? 'computing' : 'none',
+    };
+    return this.snapshot;
+  };
+
+  onViewChange(listener: () => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  onOverlayChange(listener: () => void): () => void {
+    this.overlayListeners.add(listener);
+    return () => this.overlayListeners.delete(listener);
+  }
+
+  onDirty(listener: (rect: MaskRect) => void): () => void {
+    return this.doc.onDirty(listener);
+  }
+
+  private changed(): void {
+    this.snapshot = null;
+    for (const l of this.stateListeners) l();
+  }
+
+  private viewChanged(): void {
+    this.changed();
+    for (const l of this.viewListeners) l();
+  }
+
+  // ---------- configuration ----------
+
+  setClasses(classes: readonly LabelClass[]): void {
+    this.classes = [...classes].sort((a, b) => a.position - b.position);
+    this.labelView.lut = colourTable(this.classes);
+    if (!this.classes.some((c) => c.value === this.settings.classValue) && this.classes.length) this.settings.classValue = this.classes[0].value;
+    this.viewChanged();
+  }
+
+  get orderedClasses(): readonly LabelClass[] {
+    return this.classes;
+  }
+
+  get tool(): ToolId {
+    return this.activeTool;
+  }
+
+  /** The tool that handles the pointer now (Space or the middle button borrow the hand). */
+  get effectiveTool(): ToolId {
+    return this.gestureTool?.id ?? (this.spaceHeld ? 'pan' : this.activeTool);
+  }
+
+  setTool(id: ToolId): void {
+    if (id === this.activeTool) return;
+    this.tools[this.activeTool].cancel();
+    this.activeTool = id;
+    if (id === 'superpixel') this.superpixelsNeeded();
+    this.message = null;
+    this.changed();
+    this.overlayChanged();
+  }
+
+  updateSettings(change: Partial<ToolSettings>): void {
+    this.settings = { ...this.settings, ...change };
+    if (change.brushSize !== undefined) this.settings.brushSize = clampSize(change.brushSize);
+    this.changed();
+    this.overlayChanged();
+  }
+
+  setClass(value: number): void {
+    this.updateSettings({ classValue: value });
+  }
+
+  setLabelsVisible(visible: boolean): void {
+    this.labelsVisible = visible;
+    this.viewChanged();
+  }
+
+  setOpacity(opacity: number): void {
+    this.opacity = Math.min(1, Math.max(0.05, Math.round(opacity * 100) / 100));
+    this.viewChanged();
+  }
+
+  /** RGBA pixels of the image, for fills by colour. */
+  setImagePixels(rgba: Uint8ClampedArray): void {
+    this.rgba = rgba;
+  }
+
+  setSuperpixels(sp: Superpixels): void {
+    this.sp = sp;
+    this.spRequested = true;
+    if (this.message?.startsWith('Superpixels')) this.message = null;
+    this.changed();
+  }
+
+  get superpixelData(): Superpixels | null {
+    return this.sp;
+  }
+
+  // ---------- view ----------
+
+  resize(width: number, height: number): void {
+    const first = this.view.viewWidth <= 1;
+    this.view.resize(width, height);
+    if (first) this.view.fit();
+    this.viewChanged();
+  }
+
+  zoomAt(factor: number, sx: number, sy: number): void {
+    this.view.zoomAt(factor, sx, sy);
+    this.viewChanged();
+  }
+
+  fit(): void {
+    this.view.fit();
+    this.viewChanged();
+  }
+
+  actualSize(): void {
+    this.view.actualSize();
+    this.viewChanged();
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.view.panBy(dx, dy);
+    this.viewChanged();
+  }
+
+  // ---------- pointer ----------
+
+  pointerDown(sx: number, sy: number, input: Partial<PointerInput> = {}): void {
+    const p = this.pointer(sx, sy, input);
+    if (this.gestureTool) return;
+    const panning = p.button === 1 || this.spaceHeld || this.activeTool === 'pan';
+    if (!panning && p.button !== 0) return;
+    this.gestureTool = panning ? this.tools.pan : this.tools[this.activeTool];
+    if (this.gestureTool.id === 'pan' && this.gestureTool !== this.tools[this.activeTool]) this.tools[this.activeTool].cancel();
+    this.message = null;
+    this.gestureTool.pointerDown(panning ? { ...p, button: 0 } : p);
+    this.changed();
+  }
+
+  pointerMove(sx: number, sy: number, input: Partial<PointerInput> = {}): void {
+    const p = this.pointer(sx, sy, input);
+    const x = Math.floor(p.x);
+    const y = Math.floor(p.y);
+    const inside = x >= 0 && y >= 0 && x < this.doc.width && y < this.doc.height;
+    this.cursor = inside ? { x, y, value: this.doc.values[y * this.doc.width + x] } : null;
+    (this.gestureTool ?? this.tools[this.activeTool]).pointerMove(p);
+    this.snapshot = null;
+    this.overlayChanged();
+  }
+
+  pointerUp(sx: number, sy: number, input: Partial<PointerInput> = {}): void {
+    const tool = this.gestureTool;
+    if (!tool) return;
+    this.gestureTool = null;
+    tool.pointerUp(this.pointer(sx, sy, { ...input, button: 0 }));
+    this.changed();
+  }
+
+  /** Double click: finishes a polygon. */
+  doubleClick(): void {
+    this.tools[this.activeTool].complete?.();
+  }
+
+  /** The transient outline of the active tool, in mask coordinates. */
+  overlay(): { points: number[]; closed: boolean } | null {
+    return this.tools[this.activeTool].overlay?.() ?? null;
+  }
+
+  private pointer(sx: number, sy: number, input: Partial<PointerInput>): ToolPointer {
+    const [x, y] = this.view.toMask(sx, sy);
+    return { x, y, sx, sy, button: input.button ?? 0, shift: !!input.shift, alt: !!input.alt, ctrl: !!input.ctrl };
+  }
+
+  // ---------- history ----------
+
+  undo(): boolean {
+    if (this.gestureTool) return false;
+    this.tools[this.activeTool].cancel();
+    const diff = this.history.undo(this.doc);
+    if (diff) this.edited();
+    return !!diff;
+  }
+
+  redo(): boolean {
+    if (this.gestureTool) return false;
+    const diff = this.history.redo(this.doc);
+    if (diff) this.edited();
+    return !!diff;
+  }
+
+  /** Replaces the mask with a stored version (reload after a conflict); clears history. */
+  replaceMask(values: Uint8Array): void {
+    this.tools[this.activeTool].cancel();
+    this.gestureTool = null;
+    this.doc.replaceAll(values);
+    this.history.clear();
+    this.changed();
+  }
+
+  private edited(): void {
+    this.changed();
+    this.o.onEdit?.();
+  }
+
+  // ---------- keys ----------
+
+  /** Handles a key press; true when it was the editor's (the caller then prevents the default). */
+  keyDown(e: KeyLike): boolean {
+    if (e.key === ' ') {
+      if (!this.spaceHeld) {
+        this.spaceHeld = true;
+        this.changed();
+      }
+      return true;
+    }
+    const action = this.keys.get(chordOf(e, this.o.isMac));
+    if (!action) return false;
+    this.perform(action);
+    return true;
+  }
+
+  keyUp(e: { key: string }): void {
+    if (e.key === ' ' && this.spaceHeld) {
+      this.spaceHeld = false;
+      this.changed();
+    }
+  }
+
+  /** Runs an action of the keymap (toolbar buttons call this too). */
+  perform(action: EditorAction): void {
+    const s = this.settings;
+    const step = Math.max(1, Math.round(s.brushSize * 0.15));
+    switch (action) {
+      case 'tool.brush': return this.setTool('brush');
+      case 'tool.eraser': return this.setTool('eraser');
+      case 'tool.fill': return this.setTool('fill');
+      case 'tool.polygon': return this.setTool('polygon');
+      case 'tool.superpixel': return this.setTool('superpixel');
+      case 'tool.pan': return this.setTool('pan');
+      case 'brush.smaller': return this.updateSettings({ brushSize: s.brushSize - step });
+      case 'brush.larger': return this.updateSettings({ brushSize: s.brushSize + step });
+      case 'brush.shape': return this.updateSettings({ brushShape: s.brushShape === 'round' ? 'square' : 'round' });
+      case 'labels.protect': return this.updateSettings({ protect: !s.protect });
+      case 'labels.toggle': return this.setLabelsVisible(!this.labelsVisible);
+      case 'labels.opacityDown': return this.setOpacity(this.opacity - 0.1);
+      case 'labels.opacityUp': return this.setOpacity(this.opacity + 0.1);
+      case 'view.fit': return this.fit();
+      case 'view.actual': return this.actualSize();
+      case 'view.zoomIn': return this.zoomAt(1.25, this.view.viewWidth / 2, this.view.viewHeight / 2);
+      case 'view.zoomOut': return this.zoomAt(0.8, this.view.viewWidth / 2, this.view.viewHeight / 2);
+      case 'history.undo': return void this.undo();
+      case 'history.redo': return void this.redo();
+      case 'gesture.complete': return this.tools[this.activeTool].complete?.();
+      case 'gesture.back': return this.tools[this.activeTool].stepBack?.();
+      case 'gesture.cancel':
+        this.tools[this.activeTool].cancel();
+        return this.o.onAction?.(action);
+      default:
+        if (action.startsWith('class.')) {
+          const c = this.classes[Number(action.slice(6))];
+          if (c) this.setClass(c.value);
+          return;
+        }
+        this.o.onAction?.(action);
+    }
+  }
+
+  // ---------- accounting ----------
+
+  /** Bytes the editor holds for this image beyond the decoded picture (mask, history, label view, superpixels). */
+  memoryBytes(): number {
+    return this.doc.values.byteLength + this.doc.overheadBytes + this.history.bytes + this.labelView.pixels.byteLength + (this.sp ? this.sp.labels.byteLength + this.sp.bounds.byteLength : 0);
+  }
+
+  private superpixelsNeeded(): void {
+    if (this.sp || this.spRequested) return;
+    this.spRequested = true;
+    this.o.requestSuperpixels?.();
+  }
+
+  private overlayChanged(): void {
+    for (const l of this.overlayListeners) l();
+  }
+
+  private toolContext(): ToolContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- tools see the editor through this narrow interface.
+    const editor = this;
+    return {
+      get doc() {
+        return editor.doc;
+      },
+      get settings() {
+        return editor.settings;
+      },
+      get scale() {
+        return editor.view.scale;
+      },
+      setBrushSize: (size) => editor.updateSettings({ brushSize: size }),
+      commitEdit: (label) => {
+        const diff = editor.doc.commit(label);
+        if (!diff) return;
+        editor.history.push(diff);
+        editor.edited();
+      },
+      panBy: (dx, dy) => editor.panBy(dx, dy),
+      imagePixels: () => editor.rgba,
+      superpixels: () => {
+        editor.superpixelsNeeded();
+        return editor.sp;
+      },
+      notify: (message) => {
+        editor.message = message;
+        editor.changed();
+      },
+      overlayChanged: () => editor.overlayChanged(),
+    };
+  }
+}
+
+function clampSize(size: number): number {
+  return Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, Math.round(size)));
+}
