@@ -53,6 +53,34 @@ describe('wasm training kernels', () => {
     }
   });
 
+  it('heap-copy Slice and SplitV match the cpu backend (ranks 1–5, float32/int32/bool)', async () => {
+    const cases: { shape: number[]; begin: number[]; size: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
+      { shape: [10], begin: [3], size: [4], dtype: 'float32' },
+      { shape: [6, 7], begin: [2, 0], size: [3, 7], dtype: 'float32' },
+      { shape: [6, 7], begin: [1, 2], size: [4, 3], dtype: 'int32' },
+      { shape: [3, 4, 5], begin: [1, 1, 2], size: [2, 3, 3], dtype: 'bool' },
+      { shape: [2, 5, 6, 3], begin: [0, 1, 2, 0], size: [2, 3, 4, 3], dtype: 'float32' },
+      { shape: [2, 3, 4, 5, 6], begin: [1, 0, 1, 2, 3], size: [1, 3, 2, 3, 2], dtype: 'int32' },
+    ];
+    const run = async () => {
+      const out: number[][] = [];
+      for (const c of cases) {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor(Array.from({ length: n }, (_, i) => (c.dtype === 'bool' ? i % 3 === 0 : i * 1.5 - 7)), c.shape, c.dtype);
+        const y = tf.slice(x, c.begin, c.size);
+        out.push(Array.from(await y.data()));
+        const parts = tf.split(x, [1, c.shape[c.shape.length - 1] - 1], -1);
+        for (const p of parts) out.push(Array.from(await p.data()));
+        tf.dispose([x, y, ...parts]);
+      }
+      return out;
+    };
+    await selectBackend('cpu');
+    const expected = await run();
+    await selectBackend('wasm');
+    expect(await run()).toEqual(expected);
+  });
+
   it('runs XNNPACK on both cores (threaded build started from a file-based worker)', async () => {
     const choice = await selectBackend('wasm');
     expect(choice.threads).toBeGreaterThanOrEqual(Math.min(2, (await import('node:os')).availableParallelism()));

@@ -270,6 +270,55 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
   };
 }
 
+/** A typed view of a tensor's data in the wasm heap. Make outputs first: allocating may grow the heap. */
+function heapView(backend: Backend, info: Info): Float32Array | Int32Array | Uint8Array {
+  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
+  const offset = backend.dataIdMap.get(info.dataId).memoryOffset;
+  const size = info.shape.reduce((a, b) => a * b, 1);
+  if (info.dtype === 'float32') return new Float32Array(buffer, offset, size);
+  if (info.dtype === 'int32') return new Int32Array(buffer, offset, size);
+  return new Uint8Array(buffer, offset, size);
+}
+
+/**
+ * Slice that copies straight from the heap. The package's version first copies the whole input out
+ * of the heap (readSync) for every slice, so splitting a tensor in k parts copied it k times.
+ */
+function makeSliceWasm(fallback: tf.KernelFunc) {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info => {
+    const backend = args.backend as Backend;
+    const { x } = args.inputs as { x: Info };
+    if (x.dtype === 'string') return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
+    const attrs = args.attrs as unknown as tf.SliceAttrs;
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, attrs.begin, attrs.size);
+    const out = backend.makeOutput(size, x.dtype);
+    const total = size.reduce((a, b) => a * b, 1);
+    if (total === 0) return out;
+    const src = heapView(backend, x);
+    const dst = heapView(backend, out);
+    const strides = tf.util.computeStrides(x.shape);
+    if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+      const offset = tf.slice_util.computeFlatOffset(begin, strides);
+      dst.set(src.subarray(offset, offset + total));
+      return out;
+    }
+    // Copy row by row (the last axis is contiguous in both).
+    const rank = x.shape.length;
+    const rowLength = size[rank - 1];
+    const index = new Array<number>(rank - 1).fill(0);
+    for (let o = 0; o < total; o += rowLength) {
+      let offset = begin[rank - 1];
+      for (let d = 0; d < rank - 1; d++) offset += (begin[d] + index[d]) * strides[d];
+      dst.set(src.subarray(offset, offset + rowLength), o);
+      for (let d = rank - 2; d >= 0; d--) {
+        if (++index[d] < size[d]) break;
+        index[d] = 0;
+      }
+    }
+    return out;
+  };
+}
+
 let registered = false;
 
 /**
@@ -289,6 +338,33 @@ export function registerWasmTrainingKernels(): void {
   registered = true;
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilterWasm as tf.KernelFunc });
+  }
+  const sliceKernel = tf.getKernel('Slice', 'wasm');
+  if (sliceKernel) {
+    const fastSlice = makeSliceWasm(sliceKernel.kernelFunc);
+    tf.unregisterKernel('Slice', 'wasm');
+    tf.registerKernel({ ...sliceKernel, kernelFunc: fastSlice as tf.KernelFunc });
+    if (tf.getKernel('SplitV', 'wasm')) {
+      const splitKernel = tf.getKernel('SplitV', 'wasm')!;
+      tf.unregisterKernel('SplitV', 'wasm');
+      tf.registerKernel({
+        ...splitKernel,
+        kernelFunc: ((args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }) => {
+          const { x } = args.inputs as { x: Info };
+          const attrs = args.attrs as unknown as tf.SplitVAttrs;
+          const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0];
+          const sizes = tf.backend_util.prepareSplitSize(x as tf.TensorInfo as tf.Tensor, attrs.numOrSizeSplits, axis);
+          const begin = x.shape.map(() => 0);
+          return sizes.map((part) => {
+            const size = x.shape.slice();
+            size[axis] = part;
+            const piece = fastSlice({ inputs: { x }, backend: args.backend, attrs: { begin: begin.slice(), size } as unknown as tf.NamedAttrMap });
+            begin[axis] += part;
+            return piece;
+          });
+        }) as tf.KernelFunc,
+      });
+    }
   }
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original) {
