@@ -1,6 +1,20 @@
 /**
  * FCN engine: what the ML process calls. Backends, models, training, evaluation, prediction and
  * checkpoints; no database, no IPC — batches come in as typed arrays, progress goes out as events.
+ *
+ *   const choice = await selectBackend('auto');            // { backend, reason, threads?, adapter? }
+ *   const model = buildFcn({ head: 'fcn8s', backbone: 'small', numClasses, dropout: 0.5, seed: 1 });
+ *   const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
+ *   for (let epoch = 0; epoch < epochs; epoch++) {
+ *     await trainEpoch(model, optimizer, trainSource, { epoch, signal, onProgress });
+ *     const { metrics, confusion } = await evaluate(model, valSource);
+ *     await saveCheckpoint(dir, model, { optimizer, optimizerConfig, epoch, metadata });
+ *   }
+ *   const { model, optimizer, manifest } = await loadCheckpoint(dir);   // resume: manifest.epoch
+ *   const { mask, confidence, meanEntropy } = await predict(model, { data, width, height });
+ *
+ * A BatchSource yields { images: Float32Array NHWC RGB 0..255, masks: Uint8Array NHW (255 =
+ * unlabeled), n, height, width }; any height/width (padded to a multiple of 32 and cropped inside).
  */
 export { selectBackend, probeWebGpu, probeTensorflow, wasmThreadCount, webGpuAdapter } from './backends/select';
 export type { GpuAdapterSummary, SelectOptions } from './backends/select';
