@@ -141,7 +141,10 @@ export class AutosaveQueue {
   private settleWaiters(error: Error | null): void {
     const waiters = this.waiters;
     this.waiters = [];
-    for (const w of waiters) (error ? w.reject(error) : w.resolve());
+    for (const w of waiters) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
   }
 
   private set(change: Partial<SaveStatus>): void {
