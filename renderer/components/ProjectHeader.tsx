@@ -7,10 +7,11 @@ import { MlStatusBadge } from './MlStatusBadge';
 interface Props {
   project: ProjectSummary;
   onExport(): void;
+  onTrain(): void;
   onClose(): Promise<void>;
 }
 
-export function ProjectHeader({ project, onExport, onClose }: Props) {
+export function ProjectHeader({ project, onExport, onTrain, onClose }: Props) {
   const ml = useMlStatus();
   const [closeError, setCloseError] = useState<string | null>(null);
   return (
@@ -34,6 +35,9 @@ export function ProjectHeader({ project, onExport, onClose }: Props) {
           </span>
         )}
         <MlStatusBadge status={ml} />
+        <button className="btn" onClick={onTrain} title="Train an FCN on the labeled train split" data-testid="training-open">
+          Train…
+        </button>
         <button className="btn" onClick={onExport} title="Write masks for other tools (VOC, COCO, PNG)" data-testid="export-open">
           Export…
         </button>

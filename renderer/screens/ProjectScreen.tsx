@@ -10,6 +10,7 @@ import { ImportReportPanel } from '../components/ImportReportPanel';
 import { InlineError } from '../components/InlineError';
 import { ProjectHeader } from '../components/ProjectHeader';
 import { StatusSummary } from '../components/StatusSummary';
+import { TrainingPanel } from '../components/training/TrainingPanel';
 import { ThumbnailContext } from '../hooks/ThumbnailContext';
 import { useImportJobs } from '../hooks/useImportJobs';
 import { useThumbnailCacheLifetime } from '../hooks/useThumbnailCacheLifetime';
@@ -20,6 +21,8 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
   const imports = useImportJobs();
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  const [trainingOpen, setTrainingOpen] = useState(false);
+  const closeTraining = useCallback(() => setTrainingOpen(false), []);
   const { uploadFiles } = imports;
   const upload = useCallback(
     (files: File[], split?: Split) => {
@@ -31,7 +34,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
 
   return (
     <div className="project-screen" data-testid="project-screen">
-      <ProjectHeader project={project} onExport={() => setExportOpen(true)} onClose={onClose} />
+      <ProjectHeader project={project} onExport={() => setExportOpen(true)} onTrain={() => setTrainingOpen(true)} onClose={onClose} />
       <div className="project-body">
         <aside className="sidebar">
           <StatusSummary />
@@ -51,6 +54,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
           </main>
         </DropZone>
       </div>
+      <TrainingPanel open={trainingOpen} onOpen={() => setTrainingOpen(true)} onClose={closeTraining} />
       {exportOpen && <ExportDialog onClose={() => setExportOpen(false)} />}
     </div>
   );

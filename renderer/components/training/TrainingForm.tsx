@@ -1,0 +1,148 @@
+import { useState, type FormEvent } from 'react';
+import type { TrainingRequest } from '../../hooks/useTrainingJob';
+import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
+
+const HEADS = Object.keys(HEAD_NAMES) as HeadName[];
+const BACKBONES = Object.keys(BACKBONE_NAMES) as BackboneName[];
+const BACKENDS = Object.keys(BACKEND_NAMES) as BackendName[];
+
+interface Props {
+  busy: boolean;
+  onStart(request: TrainingRequest): void;
+}
+
+/** A number field's value for the request: blank means "let the backend choose". */
+function optionalNumber(text: string): number | undefined {
+  const value = Number(text.trim());
+  return text.trim() === '' || !Number.isFinite(value) ? undefined : value;
+}
+
+/** New-run settings with the backend's defaults filled in, so one click trains a sensible model. */
+export function TrainingForm({ busy, onStart }: Props) {
+  const [head, setHead] = useState<HeadName>('fcn8s');
+  const [backbone, setBackbone] = useState<BackboneName>('small');
+  const [backend, setBackend] = useState<BackendName>('auto');
+  const [epochs, setEpochs] = useState('50');
+  const [maxMinutes, setMaxMinutes] = useState('');
+  const [batch, setBatch] = useState('8');
+  const [longSide, setLongSide] = useState('');
+  const [learningRate, setLearningRate] = useState('');
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onStart({
+      head,
+      backbone,
+      backend,
+      epochs: optionalNumber(epochs),
+      maxMinutes: optionalNumber(maxMinutes),
+      batch: optionalNumber(batch),
+      longSide: optionalNumber(longSide),
+      learningRate: optionalNumber(learningRate),
+    });
+  };
+
+  return (
+    <form className="training-form" onSubmit={submit} data-testid="training-form">
+      <fieldset className="training-fields" disabled={busy}>
+        <div className="training-grid">
+          <label className="field">
+            <span>Model</span>
+            <select className="select" value={head} onChange={(e) => setHead(e.target.value as HeadName)} data-testid="training-head">
+              {HEADS.map((h) => (
+                <option key={h} value={h}>
+                  {HEAD_NAMES[h]} — {HEAD_HELP[h]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="field">
+            <span>Backbone</span>
+            <div className="segmented" role="radiogroup" aria-label="Backbone">
+              {BACKBONES.map((b) => (
+                <label key={b} className={b === backbone ? 'segment selected' : 'segment'} data-testid={`training-backbone-${b}`}>
+                  <input type="radio" name="training-backbone" value={b} checked={b === backbone} onChange={() => setBackbone(b)} />
+                  {BACKBONE_NAMES[b]}
+                </label>
+              ))}
+            </div>
+          </div>
+        </div>
+        <p className="field-hint muted">Small: fast on CPUs; VGG16: the paper&apos;s net, for a GPU.</p>
+
+        <div className="training-grid training-grid-3">
+          <label className="field">
+            <span>Compute</span>
+            <select className="select" value={backend} onChange={(e) => setBackend(e.target.value as BackendName)} data-testid="training-backend">
+              {BACKENDS.map((b) => (
+                <option key={b} value={b}>
+                  {BACKEND_NAMES[b]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Epochs</span>
+            <input className="input" type="number" min={1} step={1} value={epochs} onChange={(e) => setEpochs(e.target.value)} data-testid="training-epochs" />
+          </label>
+          <label className="field">
+            <span>Max minutes</span>
+            <input
+              className="input"
+              type="number"
+              min={0.1}
+              step="any"
+              placeholder="No limit"
+              value={maxMinutes}
+              onChange={(e) => setMaxMinutes(e.target.value)}
+              data-testid="training-max-minutes"
+            />
+          </label>
+        </div>
+
+        <details className="training-advanced" data-testid="training-advanced">
+          <summary>Advanced</summary>
+          <div className="training-grid training-grid-3">
+            <label className="field">
+              <span>Batch</span>
+              <input className="input" type="number" min={1} max={256} step={1} value={batch} onChange={(e) => setBatch(e.target.value)} data-testid="training-batch" />
+            </label>
+            <label className="field">
+              <span>Image size (long side)</span>
+              <input
+                className="input"
+                type="number"
+                min={32}
+                max={4096}
+                step={1}
+                placeholder="Auto (≤ 320)"
+                value={longSide}
+                onChange={(e) => setLongSide(e.target.value)}
+                data-testid="training-size"
+              />
+            </label>
+            <label className="field">
+              <span>Learning rate</span>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                max={1}
+                step="any"
+                placeholder={backbone === 'vgg16' ? '0.0001' : '0.001'}
+                value={learningRate}
+                onChange={(e) => setLearningRate(e.target.value)}
+                data-testid="training-lr"
+              />
+            </label>
+          </div>
+        </details>
+      </fieldset>
+      <div className="training-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="training-start">
+          {busy ? 'Starting…' : 'Start training'}
+        </button>
+      </div>
+    </form>
+  );
+}

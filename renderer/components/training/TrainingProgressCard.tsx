@@ -1,0 +1,52 @@
+import type { TrainingProgress } from '../../hooks/useTrainingJob';
+import { formatCount } from '../../state/displayNames';
+import { formatDuration, formatMetric } from './trainingNames';
+
+interface Props {
+  runId: number | null;
+  progress: TrainingProgress | null;
+  plannedEpochs: number | null;
+  cancelling: boolean;
+  onCancel(): void;
+}
+
+/** The running epoch: step bar, loss, throughput and time left, with Cancel. */
+export function TrainingProgressCard({ runId, progress, plannedEpochs, cancelling, onCancel }: Props) {
+  const steps = progress?.stepsPerEpoch ?? null;
+  const fraction = progress && steps ? Math.min(1, progress.step / steps) : 0;
+  return (
+    <div className="training-progress" data-testid="training-progress">
+      <div className="training-progress-head">
+        <span className="live-dot" aria-hidden />
+        <strong data-testid="training-epoch">
+          {cancelling ? 'Cancelling…' : progress ? `Epoch ${progress.epoch}${plannedEpochs ? ` of ${plannedEpochs}` : ''}` : 'Preparing data…'}
+        </strong>
+        {runId !== null && <span className="muted">Run #{runId}</span>}
+        <button className="btn btn-small training-cancel" onClick={onCancel} disabled={cancelling} data-testid="training-cancel">
+          Cancel
+        </button>
+      </div>
+      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={steps ?? undefined} aria-valuenow={progress?.step ?? 0}>
+        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      </div>
+      <dl className="training-stats">
+        <div>
+          <dt>Step</dt>
+          <dd data-testid="training-step">{progress ? `${formatCount(progress.step)}${steps ? ` / ${formatCount(steps)}` : ''}` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Loss</dt>
+          <dd data-testid="training-loss">{formatMetric(progress?.loss, 4)}</dd>
+        </div>
+        <div>
+          <dt>Images/s</dt>
+          <dd>{progress ? progress.imagesPerSecond.toFixed(1) : '—'}</dd>
+        </div>
+        <div>
+          <dt>ETA</dt>
+          <dd>{progress?.etaSeconds != null ? formatDuration(progress.etaSeconds) : '—'}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

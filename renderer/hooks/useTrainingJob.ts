@@ -1,0 +1,85 @@
+import { useCallback, useRef, useState } from 'react';
+import type { RendererEvents, RequestOf } from '../../shared/contract/rendererContract';
+import { errorMessage } from '../state/errorMessage';
+import { useBackendEvent } from './useBackendEvent';
+import { useClient } from './ClientContext';
+
+export type TrainingRequest = RequestOf<'runs:start'>;
+export type TrainingProgress = Omit<RendererEvents['runs:progress'], 'jobId' | 'runId'>;
+export type EpochPoint = Omit<RendererEvents['runs:epoch'], 'jobId'>;
+
+export type TrainingState =
+  /** `finished` names the run that just stopped, so the panel can keep showing it. */
+  | { phase: 'idle'; error: string | null; finished: { runId: number | null; stoppedBy: string | null } | null }
+  | { phase: 'starting' }
+  | { phase: 'running'; jobId: string; runId: number | null; progress: TrainingProgress | null; epochs: EpochPoint[]; cancelling: boolean };
+
+export interface TrainingJob {
+  state: TrainingState;
+  start(request: TrainingRequest): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+type RunDone = RendererEvents['runs:done'];
+
+/**
+ * The training run started from this window: its start, live progress, epochs and outcome.
+ * A refused start and a failed run both end idle with the backend's message.
+ */
+export function useTrainingJob(): TrainingJob {
+  const client = useClient();
+  const [state, setState] = useState<TrainingState>({ phase: 'idle', error: null, finished: null });
+  const jobId = useRef<string | null>(null);
+  // A run refused inside the job (no labeled images) can end before `runs:start` replies.
+  const starting = useRef(false);
+  const early = useRef(new Map<string, RunDone>());
+
+  const finish = useCallback(({ runId, stoppedBy, error }: RunDone) => {
+    jobId.current = null;
+    setState({ phase: 'idle', error: error?.message ?? null, finished: error && runId === null ? null : { runId, stoppedBy } });
+  }, []);
+
+  useBackendEvent('runs:progress', ({ jobId: id, runId, ...progress }) => {
+    if (id !== jobId.current) return;
+    setState((s) => (s.phase === 'running' ? { ...s, runId: runId ?? s.runId, progress } : s));
+  });
+  useBackendEvent('runs:epoch', ({ jobId: id, ...point }) => {
+    if (id !== jobId.current) return;
+    setState((s) => (s.phase === 'running' ? { ...s, epochs: [...s.epochs.filter((e) => e.epoch !== point.epoch), point] } : s));
+  });
+  useBackendEvent('runs:done', (event) => {
+    if (event.jobId === jobId.current) finish(event);
+    else if (starting.current) early.current.set(event.jobId, event);
+  });
+
+  return {
+    state,
+    start: useCallback(
+      async (request) => {
+        setState({ phase: 'starting' });
+        starting.current = true;
+        early.current.clear();
+        try {
+          const { jobId: id } = await client.invoke('runs:start', request);
+          const done = early.current.get(id);
+          if (done) return finish(done);
+          jobId.current = id;
+          const resumed = request.resume !== undefined && /^\d+$/.test(request.resume) ? Number(request.resume) : null;
+          setState({ phase: 'running', jobId: id, runId: resumed, progress: null, epochs: [], cancelling: false });
+        } catch (err) {
+          setState({ phase: 'idle', error: errorMessage(err), finished: null });
+        } finally {
+          starting.current = false;
+          early.current.clear();
+        }
+      },
+      [client, finish],
+    ),
+    cancel: useCallback(async () => {
+      const id = jobId.current;
+      if (!id) return;
+      setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
+      await client.invoke('runs:cancel', { jobId: id });
+    }, [client]),
+  };
+}
