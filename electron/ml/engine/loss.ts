@@ -24,16 +24,20 @@ export function softmaxCrossEntropyIgnore(
     const validF = tf.cast(valid, 'float32');
     const pixelWeight = weighted ? tf.mul(validF, tf.gather(cw, safeLabels)) : validF;
     const denominator = tf.maximum(tf.sum(pixelWeight), tf.scalar(1e-12));
-    const logp = tf.logSoftmax(x);
-    const nll = tf.neg(tf.sum(tf.mul(oneHot, logp), -1));
+    // nll = log Σ exp(x − max) − (x_y − max); the softmax for the gradient is exp(x − max) / Σ,
+    // so one exp serves both (each full-size op is a pass over N·H·W·C values).
+    const shifted = tf.sub(x, tf.max(x, -1, true));
+    const e = tf.exp(shifted);
+    const sumE = tf.sum(e, -1, true);
+    const nll = tf.sub(tf.log(tf.squeeze(sumE, [-1])), tf.sum(tf.mul(oneHot, shifted), -1));
     const value = tf.div(tf.sum(tf.mul(nll, pixelWeight)), denominator) as tf.Scalar;
     const scale = tf.div(tf.expandDims(pixelWeight, -1), denominator);
-    save([logp, oneHot, scale]);
+    save([e, sumE, oneHot, scale]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedLogp, savedOneHot, savedScale] = saved;
-        const dx = tf.mul(tf.mul(tf.sub(tf.exp(savedLogp), savedOneHot), savedScale), dy);
+        const [savedE, savedSum, savedOneHot, savedScale] = saved;
+        const dx = tf.mul(tf.sub(tf.div(savedE, savedSum), savedOneHot), tf.mul(savedScale, dy));
         return [dx, tf.zerosLike(y), tf.zerosLike(cw)];
       },
     };
