@@ -41,7 +41,7 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
               </span>
               <span className="run-created muted">{formatCreated(run.createdAt)}</span>
               <span className="run-best" title="Best validation mean IU">
-                <span className="muted">mean IU</span> <strong data-testid="run-best-iou">{formatMetric(best)}</strong>
+                <span className="muted">best mean IU</span> <strong data-testid="run-best-iou">{formatMetric(best)}</strong>
               </span>
             </div>
             <div className="run-line run-details muted">
@@ -55,7 +55,7 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
               <div className="run-line run-backend" data-testid="run-backend">
                 <span className="chip chip-backend">{run.backend}</span>
                 {run.backendReason && (
-                  <span className="muted ellipsis" title={run.backendReason}>
+                  <span className="muted run-backend-reason" title={run.backendReason}>
                     {run.backendReason}
                   </span>
                 )}

@@ -64,7 +64,7 @@ export function TrainingChart({ epochs }: { epochs: ChartEpoch[] }) {
 
   return (
     <div className="training-chart" data-testid="training-chart" data-epochs={epochs.length}>
-      <div ref={container} />
+      <div ref={container} className={epochs.length ? undefined : 'chart-hidden'} />
       {epochs.length === 0 && <div className="training-chart-empty muted">Curves appear after the first epoch.</div>}
     </div>
   );

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
 
@@ -6,27 +6,39 @@ const HEADS = Object.keys(HEAD_NAMES) as HeadName[];
 const BACKBONES = Object.keys(BACKBONE_NAMES) as BackboneName[];
 const BACKENDS = Object.keys(BACKEND_NAMES) as BackendName[];
 
+/** The form's fields as typed; blank number fields mean "let the backend choose". */
+export interface TrainingDraft {
+  head: HeadName;
+  backbone: BackboneName;
+  backend: BackendName;
+  epochs: string;
+  maxMinutes: string;
+  batch: string;
+  longSide: string;
+  learningRate: string;
+}
+
+/** The backend's own defaults, shown so that one click trains a sensible model. */
+export const DEFAULT_DRAFT: TrainingDraft = { head: 'fcn8s', backbone: 'small', backend: 'auto', epochs: '50', maxMinutes: '', batch: '8', longSide: '', learningRate: '' };
+
 interface Props {
+  draft: TrainingDraft;
+  onChange(draft: TrainingDraft): void;
   busy: boolean;
   onStart(request: TrainingRequest): void;
 }
 
-/** A number field's value for the request: blank means "let the backend choose". */
 function optionalNumber(text: string): number | undefined {
   const value = Number(text.trim());
   return text.trim() === '' || !Number.isFinite(value) ? undefined : value;
 }
 
-/** New-run settings with the backend's defaults filled in, so one click trains a sensible model. */
-export function TrainingForm({ busy, onStart }: Props) {
-  const [head, setHead] = useState<HeadName>('fcn8s');
-  const [backbone, setBackbone] = useState<BackboneName>('small');
-  const [backend, setBackend] = useState<BackendName>('auto');
-  const [epochs, setEpochs] = useState('50');
-  const [maxMinutes, setMaxMinutes] = useState('');
-  const [batch, setBatch] = useState('8');
-  const [longSide, setLongSide] = useState('');
-  const [learningRate, setLearningRate] = useState('');
+/** New-run settings. The draft lives with the panel so it survives the run it starts. */
+export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
+  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate } = draft;
+  const set = <K extends keyof TrainingDraft>(key: K) => (value: TrainingDraft[K]) => onChange({ ...draft, [key]: value });
+  const [setHead, setBackbone, setBackend] = [set('head'), set('backbone'), set('backend')];
+  const [setEpochs, setMaxMinutes, setBatch, setLongSide, setLearningRate] = [set('epochs'), set('maxMinutes'), set('batch'), set('longSide'), set('learningRate')];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -51,7 +63,7 @@ export function TrainingForm({ busy, onStart }: Props) {
             <select className="select" value={head} onChange={(e) => setHead(e.target.value as HeadName)} data-testid="training-head">
               {HEADS.map((h) => (
                 <option key={h} value={h}>
-                  {HEAD_NAMES[h]} — {HEAD_HELP[h]}
+                  {HEAD_NAMES[h]} · {HEAD_HELP[h]}
                 </option>
               ))}
             </select>
@@ -108,7 +120,7 @@ export function TrainingForm({ busy, onStart }: Props) {
               <input className="input" type="number" min={1} max={256} step={1} value={batch} onChange={(e) => setBatch(e.target.value)} data-testid="training-batch" />
             </label>
             <label className="field">
-              <span>Image size (long side)</span>
+              <span title="Longer image side the network trains at, in pixels">Image size</span>
               <input
                 className="input"
                 type="number"

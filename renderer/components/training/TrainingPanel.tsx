@@ -4,7 +4,7 @@ import { useTrainingRuns } from '../../hooks/useTrainingRuns';
 import { InlineError } from '../InlineError';
 import { RunList } from './RunList';
 import { TrainingChart, type ChartEpoch } from './TrainingChart';
-import { TrainingForm } from './TrainingForm';
+import { DEFAULT_DRAFT, TrainingForm, type TrainingDraft } from './TrainingForm';
 import { TrainingProgressCard } from './TrainingProgressCard';
 import { plannedEpochs, STOPPED_BY_NAMES } from './trainingNames';
 
@@ -23,6 +23,7 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
   const { runs, error: listError } = useTrainingRuns();
   const { state } = job;
   const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [draft, setDraft] = useState<TrainingDraft>(DEFAULT_DRAFT);
   const active = state.phase === 'starting' || state.phase === 'running';
   const liveRunId = state.phase === 'running' ? state.runId : null;
   const liveRun = runs?.find((r) => r.id === liveRunId);
@@ -82,9 +83,9 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
             />
           ) : (
             <>
-              <TrainingForm busy={state.phase === 'starting'} onStart={(request) => void start(request)} />
+              <TrainingForm draft={draft} onChange={setDraft} busy={state.phase === 'starting'} onStart={(request) => void start(request)} />
               {state.phase === 'idle' && state.finished && !state.error && (
-                <p className="training-notice" data-testid="training-finished">
+                <p className={state.finished.stoppedBy === 'epochs' ? 'training-notice' : 'training-notice notice-warn'} data-testid="training-finished">
                   Run #{state.finished.runId} stopped: {STOPPED_BY_NAMES[state.finished.stoppedBy ?? ''] ?? state.finished.stoppedBy}.
                 </p>
               )}

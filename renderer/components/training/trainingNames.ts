@@ -7,9 +7,9 @@ export type BackendName = NonNullable<StartRequest['backend']>;
 
 export const HEAD_NAMES: Record<HeadName, string> = { fcn8s: 'FCN-8s', fcn16s: 'FCN-16s', fcn32s: 'FCN-32s' };
 export const HEAD_HELP: Record<HeadName, string> = {
-  fcn8s: 'finest edges (pool3 + pool4 skips)',
-  fcn16s: 'one skip (pool4)',
-  fcn32s: 'no skips, coarsest',
+  fcn8s: 'finest edges',
+  fcn16s: 'medium edges',
+  fcn32s: 'coarsest, fastest',
 };
 export const BACKBONE_NAMES: Record<BackboneName, string> = { small: 'Small', vgg16: 'VGG16' };
 export const BACKEND_NAMES: Record<BackendName, string> = {

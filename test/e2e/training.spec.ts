@@ -1,0 +1,104 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { writeRectangleSet } from '../fixtures/segmentationSet';
+import { cli, expect, openStudio, test, type StudioServer } from './studioFixtures';
+
+const VAL_STEMS = ['rect008', 'rect009', 'rect010', 'rect011'];
+
+/** A two-class project (background, box) in `dir`; with `labeled`, 8 labeled train and 4 labeled val images of 32×32. */
+async function rectangleProject(dir: string, labeled: boolean): Promise<string> {
+  const project = join(dir, 'rectangles');
+  const classes = join(dir, 'classes.json');
+  writeFileSync(classes, JSON.stringify({ classes: [{ id: 0, name: 'background', color: [0, 0, 0] }, { id: 1, name: 'box', color: [230, 160, 20] }] }));
+  cli('init', '--project', project, '--classes', classes);
+  if (!labeled) return project;
+  const train = await writeRectangleSet(join(dir, 'train'), 12, 32);
+  const val = { images: join(dir, 'val', 'images'), labels: join(dir, 'val', 'labels') };
+  mkdirSync(val.images, { recursive: true });
+  mkdirSync(val.labels, { recursive: true });
+  for (const stem of VAL_STEMS) {
+    renameSync(join(train.images, `${stem}.png`), join(val.images, `${stem}.png`));
+    renameSync(join(train.labels, `${stem}.png`), join(val.labels, `${stem}.png`));
+  }
+  for (const [split, set] of [['train', train], ['val', val]] as const) {
+    cli('import', '--project', project, '--images', set.images, '--labels', set.labels, '--format', 'png-gray', '--split', split, '--json');
+  }
+  return project;
+}
+
+async function openTraining(page: Page, studio: StudioServer, project: string) {
+  await openStudio(page, studio);
+  await page.getByTestId('open-path').fill(project);
+  await page.getByTestId('open-submit').click();
+  await expect(page.getByTestId('project-screen')).toBeVisible();
+  await page.getByTestId('training-open').click();
+  const panel = page.getByTestId('training-panel');
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+test('trains a tiny FCN from the drawer, shows its curves, and cancels and resumes a longer run', async ({ page, studio }) => {
+  const project = await rectangleProject(studio.dir, true);
+  const panel = await openTraining(page, studio, project);
+
+  // The backend's defaults are what the form shows, so one click would train.
+  await expect(panel.getByTestId('training-head')).toHaveValue('fcn8s');
+  await expect(panel.getByTestId('training-backbone-small').getByRole('radio')).toBeChecked();
+  await expect(panel.getByTestId('training-backend')).toHaveValue('auto');
+  await expect(panel.getByTestId('training-epochs')).toHaveValue('50');
+  await expect(panel.getByText('No runs yet')).toBeVisible();
+
+  await panel.getByTestId('training-epochs').fill('2');
+  await panel.getByTestId('training-backend').selectOption('wasm');
+  await panel.getByTestId('training-advanced').getByText('Advanced').click();
+  await panel.getByTestId('training-size').fill('32');
+  await page.screenshot({ path: '/tmp/fcn-studio-training-form.png' });
+  await panel.getByTestId('training-start').click();
+
+  const run = panel.getByTestId('run-row').first();
+  await expect(run.getByTestId('run-status')).toHaveText('Completed', { timeout: 30_000 });
+  await expect(run.getByTestId('run-epochs')).toHaveText('2 / 2 epochs');
+  await expect(run.getByTestId('run-best-iou')).toHaveText(/^[01]\.\d{3}$/);
+  await expect(run.getByTestId('run-backend')).toContainText('wasm');
+  await expect(panel.getByTestId('training-finished')).toContainText('Run #1 stopped: all epochs done');
+  await expect(panel.getByTestId('training-chart')).toHaveAttribute('data-epochs', '2');
+  await expect(panel.getByTestId('run-resume')).toHaveCount(0);
+  await expect(panel.getByTestId('training-backend')).toHaveValue('wasm');
+  await page.screenshot({ path: '/tmp/fcn-studio-training-done.png' });
+
+  // A longer run: live progress, then Cancel; the cancelled run offers Resume, which continues run #2.
+  await panel.getByTestId('training-epochs').fill('60');
+  await panel.getByTestId('training-start').click();
+  await expect(panel.getByTestId('training-epoch')).toHaveText(/^Epoch [3-9] of 60$/, { timeout: 30_000 });
+  await expect(panel.getByTestId('training-step')).toHaveText(/^\d+ \/ \d+$/);
+  await expect(panel.getByTestId('training-loss')).toHaveText(/^\d+\.\d{4}$/);
+  await page.screenshot({ path: '/tmp/fcn-studio-training-running.png' });
+  await panel.getByTestId('training-cancel').click();
+  const cancelled = panel.locator('[data-testid="run-row"][data-run-id="2"]');
+  await expect(cancelled.getByTestId('run-status')).toHaveText('Cancelled');
+  await expect(panel.getByTestId('training-form')).toBeVisible();
+
+  await cancelled.getByTestId('run-resume').click();
+  await expect(panel.getByTestId('training-progress')).toContainText('Run #2');
+  await expect(cancelled.getByTestId('run-status')).toHaveText('Running');
+
+  // Closing the drawer keeps the run going; the pill reopens it.
+  await panel.getByTestId('training-close').click();
+  await expect(panel).toBeHidden();
+  await expect(page.getByTestId('training-pill')).toContainText('Training');
+  await page.getByTestId('training-pill').click();
+  await panel.getByTestId('training-cancel').click();
+  await expect(cancelled.getByTestId('run-status')).toHaveText('Cancelled');
+  await expect(panel.getByTestId('run-row')).toHaveCount(2);
+  await page.screenshot({ path: '/tmp/fcn-studio-training-runs.png' });
+});
+
+test('shows why training cannot start when the train split has no labeled images', async ({ page, studio }) => {
+  const project = await rectangleProject(studio.dir, false);
+  const panel = await openTraining(page, studio, project);
+  await panel.getByTestId('training-start').click();
+  await expect(panel.getByTestId('inline-error')).toContainText('no labeled images in the train split');
+  await expect(panel.getByTestId('training-start')).toBeEnabled();
+  await page.screenshot({ path: '/tmp/fcn-studio-training-error.png' });
+});
