@@ -44,6 +44,8 @@ export async function saveCheckpoint(dir: string, model: FcnModel, options: Save
     }
   }
   const { data, specs } = await tf.io.encodeWeights(named);
+  // getWeights() makes a fresh scalar for the step count; the slots themselves are the optimiser's.
+  tf.dispose(named.filter((w) => w.name === `${OPTIMIZER_PREFIX}iter`).map((w) => w.tensor));
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     formatVersion: 1,

@@ -8,12 +8,13 @@ import {
   segmentationMetrics,
 } from '../../../shared/metrics';
 import { softmaxCrossEntropyIgnore } from './loss';
+import { LeanAdam } from './optimizers';
 import type { FcnModel } from './model/fcn';
 import type { Batch, BatchSource, EpochResult, OptimizerConfig, TrainProgress } from './types';
 
 /** Adam (β 0.9/0.999, ε 1e-8, as PyTorch) or SGD with momentum. */
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
-  if (config.name === 'adam') return tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8);
+  if (config.name === 'adam') return new LeanAdam(config.learningRate, 0.9, 0.999, 1e-8);
   if (config.name === 'sgd') return tf.train.momentum(config.learningRate, config.momentum ?? 0.9);
   throw new Error(`unknown optimizer ${String((config as { name: unknown }).name)}`);
 }
