@@ -4,5 +4,7 @@ import type { BenchSuite } from './benchLine';
 export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { importBench } = await import('./import.bench');
   const { exportBench } = await import('./export.bench');
-  return [importBench, exportBench];
+  const { mlBench } = await import('./ml.bench');
+  const { onnxBench } = await import('./onnx.bench');
+  return [importBench, exportBench, mlBench, onnxBench];
 }

@@ -84,7 +84,8 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
       execArgv: this.options.execArgv ?? [],
       env: this.options.env ?? process.env,
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The ML process's own prints (TF.js banners, Dawn warnings) go to stderr: stdout carries --json output.
+      stdio: ['ignore', 2, 2, 'ipc'],
     });
     this.child = child;
     this.setStatus({ state, pid: child.pid ?? null });

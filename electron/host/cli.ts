@@ -6,6 +6,7 @@ import { SPLITS, type Split } from '../../shared/domain/images';
 import { CLASS_PRESETS, presetClassFile, type ClassPreset } from '../../shared/domain/presets';
 import { describeSkip, importImages } from '../backend/importService';
 import { EXPORT_FORMATS, exportMasks, type ExportFormat } from '../backend/interop/exportService';
+import { exportRunModel } from '../backend/interop/modelExportService';
 import { IMPORT_FORMATS, importPlan, type ImportFormat } from '../backend/interop/importPlan';
 import { Project } from '../backend/project';
 import { progressBar } from './progressBar';
@@ -233,13 +234,22 @@ function buildProgram(): Command {
     .requiredOption('--out <dir>', 'output folder (must be empty, or an earlier export with --force)')
     .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
     .option('--source <source>', 'labels, or predictions:RUN', 'labels')
+    .option('--run <id|latest>', 'model: the run whose checkpoint to export (its best, else its last)')
     .option('--only-done', 'only images marked done')
     .option('--force', 'replace an earlier export in --out')
     .option('--unlabeled-value <n>', 'png-gray: value written for unlabeled pixels (default 255)', parseByte)
     .option('--unlabeled-color <r,g,b>', 'png-color: colour written for unlabeled pixels', parseRgb, [0, 0, 0])
     .option('--json', 'print one JSON object')
     .action(async (opts: ExportCliOptions) => {
-      if (opts.format === 'model') throw new Error('model export (TF.js folder, ONNX) is not in this build yet');
+      if (opts.format === 'model') {
+        if (!opts.run) throw new UsageError('--format model needs --run ID|latest');
+        const run = opts.run;
+        await withProjectAndMl(opts.project, async (project, ml) => {
+          const result = await exportRunModel(project, ml, run, opts.out, Boolean(opts.force));
+          print(opts.json, result, `Wrote the model of run ${result.runId} (epoch ${result.epoch}) to ${result.outDir}: tfjs/ and onnx/model.onnx, each with classes.json and README.md.`);
+        });
+        return;
+      }
       const source = /^predictions:(\w+)$/.exec(opts.source);
       if (opts.source !== 'labels' && !source) throw new UsageError(`--source ${opts.source}: write labels or predictions:RUN (a run id or latest)`);
       const project = Project.open(opts.project);
@@ -360,6 +370,7 @@ function parseSize(value: string): number {
 
 interface ExportCliOptions {
   project: string;
+  run?: string;
   format: ExportFormat | 'model';
   out: string;
   split?: Split;

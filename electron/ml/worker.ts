@@ -3,6 +3,8 @@
  * in a second worker thread). It never touches SQLite; it answers requests and sends events.
  */
 import type { MlEventMessage, MlMessage, MlReplyMessage, MlRequestMessage, MlRequests, MlRequestType } from '../../shared/contract/mlContract';
+import { selectBackend } from './engine';
+import { exportModel } from './export';
 import { runPrediction } from './predictJob';
 import { runTraining } from './trainJob';
 
@@ -32,6 +34,12 @@ const handlers: Handlers = {
   ping: () => ({ pid: process.pid, uptimeS: (performance.now() - startedAt) / 1000, node: process.version }),
   train: (req) => asJob(req.jobId, (signal) => runTraining(req, emit, signal)),
   predict: (req) => asJob(req.jobId, (signal) => runPrediction(req, emit, signal)),
+  exportModel: async ({ checkpoint, outDir, classes }) => {
+    // Reading and writing weights needs no accelerator; the cpu backend is always there.
+    await selectBackend('cpu');
+    const { epoch, files } = await exportModel(checkpoint, outDir, classes);
+    return { epoch, files };
+  },
   cancel: ({ jobId }) => {
     const job = jobs.get(jobId);
     job?.abort();

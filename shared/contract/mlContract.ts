@@ -66,6 +66,11 @@ export interface MlRequests {
   train: { request: TrainRequest; reply: TrainResult };
   predict: { request: PredictRequest; reply: { predicted: number } };
   cancel: { request: { jobId: string }; reply: { cancelled: boolean } };
+  /** Writes a checkpoint as a TF.js graph model (outDir/tfjs) and an ONNX model (outDir/onnx/model.onnx). */
+  exportModel: {
+    request: { checkpoint: string; outDir: string; classes: Array<{ value: number; name: string; color: string }> };
+    reply: { epoch: number; files: string[] };
+  };
   shutdown: { request: Record<string, never>; reply: null };
 }
 export type MlRequestType = keyof MlRequests;

@@ -35,7 +35,7 @@ export interface ExportOptions {
 }
 
 /** Marks a folder as ours, so `--force` replaces our exports and nothing else. */
-const MARKER = '.fcn-studio-export.json';
+export const EXPORT_MARKER = '.fcn-studio-export.json';
 
 /**
  * Writes the project's label masks (or a run's predictions) in a format other tools read. Only images with a mask are
@@ -74,7 +74,7 @@ export async function exportMasks(project: Project, options: ExportOptions): Pro
     options.onProgress?.(i + 1, images.length);
   }
   await writer.end?.();
-  await writeFile(join(outDir, MARKER), JSON.stringify({ format: options.format, written: report.written, at: new Date().toISOString() }) + '\n');
+  await writeFile(join(outDir, EXPORT_MARKER), JSON.stringify({ format: options.format, written: report.written, at: new Date().toISOString() }) + '\n');
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
@@ -89,7 +89,7 @@ export function checkExportTarget(outDir: string, force: boolean): boolean {
   const entries = readdirSync(outDir);
   if (entries.length === 0) return false;
   if (!force) throw new AppError('CONFLICT', `${outDir} is not empty; choose another folder, or --force to replace an earlier export there`);
-  if (!entries.includes(MARKER)) throw new AppError('CONFLICT', `${outDir} is not empty and is not an FCN Studio export: refusing to replace it`);
+  if (!entries.includes(EXPORT_MARKER)) throw new AppError('CONFLICT', `${outDir} is not empty and is not an FCN Studio export: refusing to replace it`);
   return true;
 }
 

@@ -8,6 +8,7 @@ import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
 import { importImages } from '../../../electron/backend/importService';
 import { importPlan } from '../../../electron/backend/interop/importPlan';
 import { exportMasks } from '../../../electron/backend/interop/exportService';
+import { exportRunModel } from '../../../electron/backend/interop/modelExportService';
 import { Project } from '../../../electron/backend/project';
 import { evaluateRun } from '../../../electron/backend/training/predictionService';
 import { train } from '../../../electron/backend/training/trainingService';
@@ -93,6 +94,15 @@ describe('training through the ML process', () => {
       expect(decoded(exported).equals(decoded(out))).toBe(true);
     }
     await expect(exportMasks(project, { format: 'png-gray', outDir: join(root, 'none'), predictionsOf: outcome.runId, split: 'train' })).rejects.toThrow(/no stored predictions/);
+
+    // The run's model exports through the ML process, and never over a folder that is not ours.
+    const modelDir = join(root, 'model');
+    const model = await exportRunModel(project, ml, 'latest', modelDir, false);
+    expect(model.runId).toBe(outcome.runId);
+    expect(readdirSync(join(modelDir, 'onnx')).sort()).toEqual(['README.md', 'classes.json', 'model.onnx']);
+    expect(readdirSync(join(modelDir, 'tfjs'))).toContain('model.json');
+    await expect(exportRunModel(project, ml, 'latest', modelDir, false)).rejects.toThrow(/not empty/);
+    expect((await exportRunModel(project, ml, 'latest', modelDir, true)).epoch).toBe(model.epoch);
   });
 
   it('resumes a run whose ML process was killed, with no lost or duplicated epoch', async () => {
