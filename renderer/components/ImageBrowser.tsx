@@ -13,7 +13,7 @@ import { InlineError } from './InlineError';
 import { SelectionBar } from './SelectionBar';
 
 /** Toolbar, selection actions and the grid of the project's images. */
-export function ImageBrowser() {
+export function ImageBrowser({ onOpenImage }: { onOpenImage?(id: number, order: number[]): void } = {}) {
   const client = useClient();
   const [query, setQuery] = useState<ImageQuery>(ALL_IMAGES);
   const debouncedSearch = useDebouncedValue(query.search, 200);
@@ -107,7 +107,7 @@ export function ImageBrowser() {
             )}
           </div>
         ) : (
-          <ImageGrid images={rows} selected={selection.selected} onCardClick={selection.click} />
+          <ImageGrid images={rows} selected={selection.selected} onCardClick={selection.click} onCardOpen={onOpenImage && ((id) => onOpenImage(id, ids))} />
         )}
       </div>
     </div>

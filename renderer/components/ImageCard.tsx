@@ -8,9 +8,11 @@ interface Props {
   image: ImageRow;
   selected: boolean;
   onClick(id: number, modifiers: { shift: boolean; toggle: boolean }): void;
+  /** Double-click or Enter: open the image in the editor. */
+  onOpen?(id: number): void;
 }
 
-export const ImageCard = memo(function ImageCard({ image, selected, onClick }: Props) {
+export const ImageCard = memo(function ImageCard({ image, selected, onClick, onOpen }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const seen = useSeenOnce(ref);
   const thumb = useThumbnail(image.id, image.sha256, seen);
@@ -27,7 +29,16 @@ export const ImageCard = memo(function ImageCard({ image, selected, onClick }: P
       role="option"
       aria-selected={selected}
       tabIndex={0}
-      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onClick(image.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }))}
+      onDoubleClick={() => onOpen?.(image.id)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && onOpen) {
+          e.preventDefault();
+          onOpen(image.id);
+        } else if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onClick(image.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+        }
+      }}
       data-testid="image-card"
       data-image-id={image.id}
       data-file-name={image.fileName}

@@ -33,7 +33,7 @@ export interface ScreenRect {
  * RGBA, whatever the image size; a mask change re-colours only the screen pixels it covers.
  */
 export class LabelView {
-  pixels: Uint32Array = new Uint32Array(1);
+  pixels: Uint32Array<ArrayBuffer> = new Uint32Array(1);
   width = 1;
   height = 1;
   private colX = new Int32Array(1);

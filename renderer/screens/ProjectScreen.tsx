@@ -15,12 +15,16 @@ import { ThumbnailContext } from '../hooks/ThumbnailContext';
 import { useImportJobs } from '../hooks/useImportJobs';
 import { useThumbnailCacheLifetime } from '../hooks/useThumbnailCacheLifetime';
 import { errorMessage } from '../state/errorMessage';
+import { EditorScreen } from './EditorScreen';
 
 export function ProjectScreen({ project, onClose }: { project: ProjectSummary; onClose(): Promise<void> }) {
   const thumbnails = useThumbnailCacheLifetime();
   const imports = useImportJobs();
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  // The grid stays mounted (hidden) while the editor is open, so its filters and scroll survive.
+  const [editing, setEditing] = useState<{ id: number; order: number[] } | null>(null);
+  const openImage = useCallback((id: number, order: number[]) => setEditing({ id, order }), []);
   const [trainingOpen, setTrainingOpen] = useState(false);
   const closeTraining = useCallback(() => setTrainingOpen(false), []);
   const { uploadFiles } = imports;
@@ -33,7 +37,16 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
   );
 
   return (
-    <div className="project-screen" data-testid="project-screen">
+    <>
+    {editing && (
+      <EditorScreen
+        imageId={editing.id}
+        order={editing.order}
+        onNavigate={(id) => setEditing({ ...editing, id })}
+        onClose={() => setEditing(null)}
+      />
+    )}
+    <div className="project-screen" data-testid="project-screen" style={editing ? { display: 'none' } : undefined}>
       <ProjectHeader project={project} onExport={() => setExportOpen(true)} onTrain={() => setTrainingOpen(true)} onClose={onClose} />
       <div className="project-body">
         <aside className="sidebar">
@@ -49,7 +62,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
               <ImportReportPanel key={item.jobId} item={item} onDismiss={imports.dismiss} />
             ))}
             <ThumbnailContext.Provider value={thumbnails}>
-              <ImageBrowser />
+              <ImageBrowser onOpenImage={openImage} />
             </ThumbnailContext.Provider>
           </main>
         </DropZone>
@@ -57,5 +70,6 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
       <TrainingPanel open={trainingOpen} onOpen={() => setTrainingOpen(true)} onClose={closeTraining} />
       {exportOpen && <ExportDialog onClose={() => setExportOpen(false)} />}
     </div>
+    </>
   );
 }

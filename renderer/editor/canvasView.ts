@@ -1,0 +1,212 @@
+import Konva from 'konva';
+import { brushCentre } from '../../shared/mask/brushStroke';
+import type { Editor } from './editor';
+
+/**
+ * Draws the editor's state with Konva and forwards pointer input to it; it holds no editing state.
+ * Layers, bottom to top: image, predictions (slot, empty until reviews exist), labels (the
+ * screen-resolution LabelView, re-coloured only where the mask changed), and an overlay for the
+ * brush outline and polygon in progress.
+ */
+export class CanvasView {
+  readonly stage: Konva.Stage;
+  readonly predictionLayer = new Konva.Layer({ listening: false, visible: false });
+  private readonly imageLayer = new Konva.Layer({ listening: false });
+  private readonly labelLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false });
+  private readonly overlayLayer = new Konva.Layer({ listening: false });
+  private readonly imageNode: Konva.Image;
+  private readonly labelNode: Konva.Image;
+  private readonly labelCanvas = document.createElement('canvas');
+  private readonly labelContext: CanvasRenderingContext2D;
+  private imageData: ImageData | null = null;
+  private readonly cursorRound = new Konva.Circle({ stroke: '#ffffff', strokeWidth: 1, dash: [4, 3], listening: false, visible: false });
+  private readonly cursorRoundShadow = new Konva.Circle({ stroke: 'rgba(0,0,0,0.75)', strokeWidth: 1, listening: false, visible: false });
+  private readonly cursorSquare = new Konva.Rect({ stroke: '#ffffff', strokeWidth: 1, dash: [4, 3], listening: false, visible: false });
+  private readonly cursorSquareShadow = new Konva.Rect({ stroke: 'rgba(0,0,0,0.75)', strokeWidth: 1, listening: false, visible: false });
+  private readonly polygon = new Konva.Line({ stroke: '#ffffff', strokeWidth: 1.5, dash: [6, 4], shadowColor: '#000', shadowBlur: 2, listening: false });
+  private readonly polygonFill = new Konva.Line({ fill: 'rgba(59, 91, 219, 0.18)', closed: true, listening: false });
+  private pointer: { sx: number; sy: number } | null = null;
+  private viewFrame = 0;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly container: HTMLDivElement,
+    private readonly editor: Editor,
+    image: CanvasImageSource,
+  ) {
+    const width = Math.max(1, container.clientWidth);
+    const height = Math.max(1, container.clientHeight);
+    this.stage = new Konva.Stage({ container, width, height });
+    this.labelContext = this.labelCanvas.getContext('2d')!;
+    this.imageNode = new Konva.Image({ image, x: 0, y: 0, listening: false });
+    this.labelNode = new Konva.Image({ image: this.labelCanvas, x: 0, y: 0, listening: false });
+    this.imageLayer.add(this.imageNode);
+    this.labelLayer.add(this.labelNode);
+    this.overlayLayer.add(this.polygonFill, this.polygon, this.cursorRoundShadow, this.cursorRound, this.cursorSquareShadow, this.cursorSquare);
+    this.stage.add(this.imageLayer, this.predictionLayer, this.labelLayer, this.overlayLayer);
+
+    this.cleanups.push(
+      editor.onViewChange(() => this.scheduleView()),
+      editor.onDirty((rect) => {
+        const r = editor.labelView.update(rect, editor.view);
+        if (r && this.imageData) {
+          this.labelContext.putImageData(this.imageData, 0, 0, r.x, r.y, r.width, r.height);
+          this.labelLayer.batchDraw();
+        }
+      }),
+      editor.onOverlayChange(() => this.drawOverlay()),
+      editor.subscribe(() => this.updateCursorStyle()),
+    );
+    this.listen();
+    const resize = new ResizeObserver(() => this.resize());
+    resize.observe(container);
+    this.cleanups.push(() => resize.disconnect());
+    editor.resize(width, height);
+    this.renderView();
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.viewFrame);
+    for (const c of this.cleanups) c();
+    this.stage.destroy();
+  }
+
+  private resize(): void {
+    const width = Math.max(1, this.container.clientWidth);
+    const height = Math.max(1, this.container.clientHeight);
+    if (width === this.stage.width() && height === this.stage.height()) return;
+    this.stage.size({ width, height });
+    this.editor.resize(width, height);
+  }
+
+  private scheduleView(): void {
+    if (this.viewFrame) return;
+    this.viewFrame = requestAnimationFrame(() => {
+      this.viewFrame = 0;
+      this.renderView();
+    });
+  }
+
+  /** After zoom, pan, resize or a class recolour: lay the image out and re-colour the whole label view. */
+  private renderView(): void {
+    const { view, labelView } = this.editor;
+    this.imageNode.position({ x: view.tx, y: view.ty });
+    this.imageNode.scale({ x: view.scale, y: view.scale });
+    // Smooth the photo when zoomed out; show its pixels as squares when zoomed in, like the labels.
+    this.imageLayer.imageSmoothingEnabled(view.scale < 2);
+    labelView.layout(view);
+    if (this.labelCanvas.width !== labelView.width || this.labelCanvas.height !== labelView.height || !this.imageData || this.imageData.data.buffer !== labelView.pixels.buffer) {
+      this.labelCanvas.width = labelView.width;
+      this.labelCanvas.height = labelView.height;
+      this.imageData = new ImageData(new Uint8ClampedArray(labelView.pixels.buffer as ArrayBuffer), labelView.width, labelView.height);
+      this.labelNode.size({ width: labelView.width, height: labelView.height });
+    }
+    this.labelContext.putImageData(this.imageData, 0, 0);
+    this.labelLayer.visible(this.editor.labelsVisible);
+    this.labelLayer.opacity(this.editor.opacity);
+    this.stage.batchDraw();
+    this.drawOverlay();
+    // The view transform, readable by end-to-end tests that aim at image pixels.
+    Object.assign(this.container.dataset, { scale: String(view.scale), tx: String(view.tx), ty: String(view.ty) });
+  }
+
+  private drawOverlay(): void {
+    const editor = this.editor;
+    const { view, settings } = editor;
+    const tool = editor.effectiveTool;
+    const brushLike = tool === 'brush' || tool === 'eraser' || tool === 'superpixel';
+    const showRound = brushLike && !!this.pointer && settings.brushShape === 'round';
+    const showSquare = brushLike && !!this.pointer && settings.brushShape === 'square';
+    if (this.pointer && brushLike) {
+      const [mx, my] = view.toMask(this.pointer.sx, this.pointer.sy);
+      const [cx, cy] = brushCentre(mx, my, settings.brushSize);
+      const [sx, sy] = view.toScreen(cx, cy);
+      const r = Math.max(1.5, (settings.brushSize * view.scale) / 2);
+      for (const c of [this.cursorRound, this.cursorRoundShadow]) c.setAttrs({ x: sx, y: sy, radius: r });
+      for (const c of [this.cursorSquare, this.cursorSquareShadow]) c.setAttrs({ x: sx - r, y: sy - r, width: 2 * r, height: 2 * r });
+      this.cursorRoundShadow.radius(r + 1);
+      this.cursorSquareShadow.setAttrs({ x: sx - r - 1, y: sy - r - 1, width: 2 * r + 2, height: 2 * r + 2 });
+    }
+    this.cursorRound.visible(showRound);
+    this.cursorRoundShadow.visible(showRound);
+    this.cursorSquare.visible(showSquare);
+    this.cursorSquareShadow.visible(showSquare);
+    const shape = editor.overlay();
+    const points = shape ? shape.points.map((v, i) => (i % 2 === 0 ? v * view.scale + view.tx : v * view.scale + view.ty)) : [];
+    this.polygon.points(points);
+    this.polygon.closed(shape?.closed ?? false);
+    this.polygon.visible(points.length >= 4);
+    this.polygonFill.points(points);
+    this.polygonFill.visible(points.length >= 6);
+    this.overlayLayer.batchDraw();
+  }
+
+  private updateCursorStyle(): void {
+    const tool = this.editor.effectiveTool;
+    const brushLike = tool === 'brush' || tool === 'eraser' || tool === 'superpixel';
+    this.container.style.cursor = tool === 'pan' ? (this.editor.getSnapshot().toolState === 'dragging' ? 'grabbing' : 'grab') : brushLike ? 'none' : 'crosshair';
+    this.drawOverlay();
+  }
+
+  private listen(): void {
+    const el = this.container;
+    const at = (e: PointerEvent | MouseEvent) => {
+      const box = el.getBoundingClientRect();
+      return { sx: e.clientX - box.left, sy: e.clientY - box.top };
+    };
+    const mods = (e: PointerEvent) => ({ button: e.button, shift: e.shiftKey, alt: e.altKey, ctrl: e.ctrlKey || e.metaKey });
+    const down = (e: PointerEvent) => {
+      if (e.button !== 0 && e.button !== 1) return;
+      e.preventDefault();
+      el.setPointerCapture(e.pointerId);
+      el.focus({ preventScroll: true });
+      const p = at(e);
+      this.pointer = p;
+      this.editor.pointerDown(p.sx, p.sy, mods(e));
+    };
+    const move = (e: PointerEvent) => {
+      // Coalesced events carry every position the pointer passed since the last frame.
+      const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+      for (const c of events.length ? events : [e]) {
+        const p = at(c);
+        this.pointer = p;
+        this.editor.pointerMove(p.sx, p.sy, mods(e));
+      }
+    };
+    const up = (e: PointerEvent) => {
+      const p = at(e);
+      this.editor.pointerUp(p.sx, p.sy, mods(e));
+      if (el.hasPointerCapture(e.pointerId)) el.releasePointerCapture(e.pointerId);
+    };
+    const leave = () => {
+      this.pointer = null;
+      this.drawOverlay();
+    };
+    const wheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const p = at(e);
+      const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+      this.editor.zoomAt(Math.exp(-delta * (e.ctrlKey ? 0.01 : 0.0015)), p.sx, p.sy);
+    };
+    const dbl = () => this.editor.doubleClick();
+    const menu = (e: Event) => e.preventDefault();
+    el.addEventListener('pointerdown', down);
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+    el.addEventListener('pointercancel', up);
+    el.addEventListener('pointerleave', leave);
+    el.addEventListener('wheel', wheel, { passive: false });
+    el.addEventListener('dblclick', dbl);
+    el.addEventListener('contextmenu', menu);
+    this.cleanups.push(() => {
+      el.removeEventListener('pointerdown', down);
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+      el.removeEventListener('pointercancel', up);
+      el.removeEventListener('pointerleave', leave);
+      el.removeEventListener('wheel', wheel);
+      el.removeEventListener('dblclick', dbl);
+      el.removeEventListener('contextmenu', menu);
+    });
+  }
+}

@@ -1,0 +1,169 @@
+import type { LabelClass } from '../../shared/domain/classes';
+import { decodeMaskPng } from '../../shared/mask/maskPng';
+import type { Superpixels } from '../../shared/mask/slic';
+import { ApiError, type StudioClient } from '../api/client';
+import { errorMessage } from '../state/errorMessage';
+import { AutosaveQueue, type SaveStatus } from './autosave';
+import { Editor } from './editor';
+import type { EditorAction } from './keymap';
+
+/** Superpixel side in pixels: small enough to follow object edges, large enough to paint quickly. */
+const SUPERPIXEL_SIZE = 20;
+const superpixelCache = new Map<number, Promise<Superpixels>>();
+const SUPERPIXEL_CACHE_IMAGES = 4;
+
+export interface SessionCallbacks {
+  onSave(status: SaveStatus): void;
+  onAction(action: EditorAction): void;
+}
+
+/**
+ * One image open in the editor: its decoded picture, the Editor over its stored mask, and the
+ * autosave queue that writes each finished edit back through `labels:save`.
+ */
+export class EditorSession {
+  private disposed = false;
+
+  private constructor(
+    private readonly client: StudioClient,
+    readonly imageId: number,
+    readonly image: ImageBitmap,
+    readonly editor: Editor,
+    readonly autosave: AutosaveQueue,
+  ) {}
+
+  static async open(client: StudioClient, imageId: number, classes: readonly LabelClass[], callbacks: SessionCallbacks): Promise<EditorSession> {
+    const [pixels, stored] = await Promise.all([client.invoke('images:pixels', { id: imageId }), client.invoke('labels:get', { imageId })]);
+    pixels.bytes = asBytes(pixels.bytes);
+    stored.png = stored.png && asBytes(stored.png);
+    // Browsers apply EXIF orientation when asked, which matches the dimensions the backend reports.
+    const image = await createImageBitmap(new Blob([pixels.bytes as BlobPart], { type: pixels.mime }), { imageOrientation: 'from-image' });
+    if (image.width !== pixels.width || image.height !== pixels.height) {
+      image.close();
+      throw new Error(`the image decodes as ${image.width}×${image.height} but is recorded as ${pixels.width}×${pixels.height}`);
+    }
+    let values: Uint8Array | undefined;
+    if (stored.png) {
+      const mask = decodeMaskPng(stored.png);
+      if (mask.width !== pixels.width || mask.height !== pixels.height) throw new Error(`the stored mask is ${mask.width}×${mask.height}, the image ${pixels.width}×${pixels.height}`);
+      values = mask.values.slice();
+    }
+    let session: EditorSession | null = null;
+    const autosave = new AutosaveQueue({
+      version: stored.version,
+      save: async (baseVersion) => {
+        const png = await encodeInWorker(editor.doc.width, editor.doc.height, editor.doc.values.slice());
+        return client.invoke('labels:save', { imageId, baseVersion, png: png as Uint8Array<ArrayBuffer> });
+      },
+      isConflict: (e) => e instanceof ApiError && e.code === 'CONFLICT',
+      errorMessage,
+      onChange: callbacks.onSave,
+    });
+    const editor: Editor = new Editor({
+      width: pixels.width,
+      height: pixels.height,
+      values,
+      classes,
+      isMac: /Mac|iPhone|iPad/.test(navigator.platform),
+      onEdit: () => autosave.changed(),
+      onAction: callbacks.onAction,
+      requestSuperpixels: () => void session?.loadSuperpixels(),
+    });
+    session = new EditorSession(client, imageId, image, editor, autosave);
+    return session;
+  }
+
+  /** Decodes the picture's RGBA for fills by colour (once; 4 bytes per pixel, so only on demand). */
+  loadImagePixels(): void {
+    if (this.disposed) return;
+    const canvas = new OffscreenCanvas(this.image.width, this.image.height);
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(this.image, 0, 0);
+    this.editor.setImagePixels(context.getImageData(0, 0, canvas.width, canvas.height).data);
+  }
+
+  async loadSuperpixels(): Promise<void> {
+    let pending = superpixelCache.get(this.imageId);
+    if (!pending) {
+      pending = computeInWorker(await createImageBitmap(this.image));
+      superpixelCache.set(this.imageId, pending);
+      while (superpixelCache.size > SUPERPIXEL_CACHE_IMAGES) superpixelCache.delete(superpixelCache.keys().next().value!);
+      pending.catch(() => superpixelCache.delete(this.imageId));
+    }
+    try {
+      const sp = await pending;
+      if (!this.disposed) this.editor.setSuperpixels(sp);
+    } catch (e) {
+      if (!this.disposed) this.editor.perform('gesture.cancel');
+      throw e;
+    }
+  }
+
+  /** After a conflict: drop the local edits and show the stored version. */
+  async reloadStored(): Promise<void> {
+    const stored = await this.client.invoke('labels:get', { imageId: this.imageId });
+    const values = stored.png ? decodeMaskPng(asBytes(stored.png)).values : new Uint8Array(this.editor.doc.values.length).fill(255);
+    this.editor.replaceMask(values);
+    this.autosave.reset(stored.version);
+  }
+
+  /** After a conflict: save the local mask as the newest version. */
+  async keepMine(): Promise<void> {
+    const stored = await this.client.invoke('labels:get', { imageId: this.imageId });
+    this.autosave.overwrite(stored.version);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.autosave.dispose();
+    this.image.close();
+  }
+}
+
+/**
+ * Bytes as sent. The backend answers some channels with Node Buffers, which the browser-mode socket
+ * serialises through Buffer#toJSON as `{type: 'Buffer', data: [...]}` rather than as an attachment;
+ * accept that form until the backend sends plain Uint8Arrays.
+ */
+function asBytes(value: Uint8Array | { type: 'Buffer'; data: number[] }): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) return Uint8Array.from((value as { data: number[] }).data);
+  throw new Error('the backend sent bytes in an unknown form');
+}
+
+let codecWorker: Worker | null = null;
+let nextRequest = 1;
+const pendingEncodes = new Map<number, { resolve(png: Uint8Array): void; reject(e: Error): void }>();
+
+function encodeInWorker(width: number, height: number, values: Uint8Array): Promise<Uint8Array> {
+  if (!codecWorker) {
+    codecWorker = new Worker(new URL('./maskCodecWorker.ts', import.meta.url), { type: 'module' });
+    codecWorker.onmessage = (e: MessageEvent<{ id: number; ok: boolean; png?: Uint8Array; message?: string }>) => {
+      const request = pendingEncodes.get(e.data.id);
+      pendingEncodes.delete(e.data.id);
+      if (e.data.ok) request?.resolve(e.data.png!);
+      else request?.reject(new Error(`could not encode the mask: ${e.data.message}`));
+    };
+  }
+  const id = nextRequest++;
+  return new Promise((resolve, reject) => {
+    pendingEncodes.set(id, { resolve, reject });
+    codecWorker!.postMessage({ id, width, height, values }, [values.buffer]);
+  });
+}
+
+function computeInWorker(bitmap: ImageBitmap): Promise<Superpixels> {
+  const worker = new Worker(new URL('./superpixelWorker.ts', import.meta.url), { type: 'module' });
+  return new Promise<Superpixels>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ ok: boolean; sp?: Superpixels; message?: string }>) => {
+      worker.terminate();
+      if (e.data.ok) resolve(e.data.sp!);
+      else reject(new Error(`superpixels failed: ${e.data.message}`));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`superpixels failed: ${e.message}`));
+    };
+    worker.postMessage({ bitmap, regionSize: SUPERPIXEL_SIZE }, [bitmap]);
+  });
+}

@@ -1,0 +1,178 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import type { Locator, Page } from '@playwright/test';
+import { createProject, expect, openStudio, test } from './studioFixtures';
+
+/** The newest stored mask of an image, read from the project's database as the backend wrote it. */
+function storedMask(projectDir: string, imageId: number): { version: number; values: Uint8Array; width: number } | null {
+  const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true });
+  try {
+    const row = db.prepare('SELECT version, png FROM label_masks WHERE image_id = ? ORDER BY version DESC LIMIT 1').get(imageId) as { version: number; png: Buffer } | undefined;
+    if (!row) return null;
+    const png = decode(row.png);
+    return { version: row.version, values: png.data as Uint8Array, width: png.width };
+  } finally {
+    db.close();
+  }
+}
+
+/** Page coordinates of image pixel (x, y)'s centre, from the view transform the canvas publishes. */
+async function pagePoint(canvas: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
+  const box = (await canvas.boundingBox())!;
+  const t = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), tx: Number(el.dataset.tx), ty: Number(el.dataset.ty) }));
+  return { x: box.x + t.tx + (x + 0.5) * t.scale, y: box.y + t.ty + (y + 0.5) * t.scale };
+}
+
+async function stroke(page: Page, canvas: Locator, points: [number, number][]): Promise<void> {
+  const [first, ...rest] = await Promise.all(points.map(([x, y]) => pagePoint(canvas, x, y)));
+  await page.mouse.move(first.x, first.y);
+  await page.mouse.down();
+  for (const p of rest) await page.mouse.move(p.x, p.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+async function expectSavedVersion(page: Page, version: number): Promise<void> {
+  const status = page.getByTestId('save-status');
+  await expect(status).toHaveAttribute('data-version', String(version));
+  await expect(status).toHaveAttribute('data-state', 'saved');
+}
+
+async function openImage(page: Page, fileName: string): Promise<{ canvas: Locator; imageId: number }> {
+  const card = page.locator(`[data-testid="image-card"][data-file-name="${fileName}"]`);
+  const imageId = Number(await card.getAttribute('data-image-id'));
+  await card.dblclick();
+  await expect(page.getByTestId('editor-screen')).toBeVisible();
+  const canvas = page.getByTestId('editor-canvas');
+  await expect(canvas).toHaveAttribute('data-scale', /\d/);
+  return { canvas, imageId };
+}
+
+test('paints a stroke and a fill, undoes and redoes, and finds the mask as left after a reload', async ({ page, studio, images }) => {
+  const projectDir = join(studio.dir, 'paint');
+  await openStudio(page, studio);
+  await createProject(page, projectDir, 'voc');
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+
+  const { canvas, imageId } = await openImage(page, 'street-001.jpg');
+  await expect(page.getByTestId('editor-file-name')).toHaveText('street-001.jpg');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+
+  // Brush: class 2 in the list (aeroplane, value 1), a 12-pixel round tip, a horizontal stroke.
+  await page.keyboard.press('2');
+  await expect(page.locator('[data-testid="class-option"][aria-selected="true"]')).toHaveAttribute('data-value', '1');
+  await page.getByTestId('brush-size').fill('12');
+  await canvas.focus();
+  await stroke(page, canvas, [[60, 100], [240, 100], [420, 100]]);
+  await expectSavedVersion(page, 1);
+  await page.screenshot({ path: '/tmp/fcn-editor-stroke.png' });
+
+  let mask = storedMask(projectDir, imageId)!;
+  for (const x of [60, 150, 240, 330, 420]) expect(mask.values[100 * 480 + x], `stroke at x=${x}`).toBe(1);
+  expect(mask.values[200 * 480 + 240]).toBe(255);
+
+  // Bucket: class 3 (bicycle, value 2) over the connected unlabeled region (everything but the stroke).
+  await page.getByTestId('tool-fill').click();
+  await page.keyboard.press('3');
+  const p = await pagePoint(canvas, 240, 250);
+  await page.mouse.click(p.x, p.y);
+  await expectSavedVersion(page, 2);
+  mask = storedMask(projectDir, imageId)!;
+  expect(mask.values.filter((v) => v === 255)).toHaveLength(0);
+  expect(mask.values[250 * 480 + 240]).toBe(2);
+  expect(mask.values[100 * 480 + 240]).toBe(1);
+  await page.screenshot({ path: '/tmp/fcn-editor-fill.png' });
+
+  // Undo the fill, then redo it: each is one entry and each is saved.
+  await page.keyboard.press('Control+z');
+  await expectSavedVersion(page, 3);
+  mask = storedMask(projectDir, imageId)!;
+  expect(mask.values[250 * 480 + 240]).toBe(255);
+  expect(mask.values[100 * 480 + 240]).toBe(1);
+  await page.keyboard.press('Control+Shift+Z');
+  await expectSavedVersion(page, 4);
+  const saved = storedMask(projectDir, imageId)!;
+  expect(saved.values[250 * 480 + 240]).toBe(2);
+  const ones = saved.values.filter((v) => v === 1).length;
+
+  // Reload the app: the project reopens, the grid shows the labeled image, and the editor shows the same mask.
+  await page.reload();
+  await expect(page.getByTestId('project-screen')).toBeVisible();
+  await expect(page.locator(`[data-testid="image-card"][data-file-name="street-001.jpg"] [data-testid="card-labeled"]`)).toHaveText('100%');
+  await openImage(page, 'street-001.jpg');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-version', '4');
+  const aeroplane = page.locator('[data-testid="class-option"][data-value="1"] [data-testid="class-count"]');
+  await expect(aeroplane).toHaveAttribute('title', `${ones.toLocaleString('en-US')} pixels`);
+  expect(storedMask(projectDir, imageId)!.values).toEqual(saved.values);
+
+  // Shortcut overlay, then back to the grid.
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcut-overlay')).toContainText('Next unlabeled image');
+  await page.screenshot({ path: '/tmp/fcn-editor-shortcuts.png' });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcut-overlay')).toBeHidden();
+  await page.getByTestId('editor-back').click();
+  await expect(page.getByTestId('image-grid')).toBeVisible();
+});
+
+test('navigates between images and marks one done', async ({ page, studio, images }) => {
+  await openStudio(page, studio);
+  await createProject(page, join(studio.dir, 'navigate'), 'camvid');
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+  const names = await page.getByTestId('image-card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.fileName!));
+
+  // Keys reach an image's editor once its canvas is ready.
+  const showing = async (name: string) => {
+    await expect(page.getByTestId('editor-file-name')).toHaveText(name);
+    await expect(page.getByTestId('editor-canvas')).toHaveAttribute('data-scale', /\d/);
+  };
+  await page.getByTestId('image-card').first().focus();
+  await page.keyboard.press('Enter');
+  await showing(names[0]);
+  await page.keyboard.press('n');
+  await showing(names[1]);
+  await page.keyboard.press('ArrowLeft');
+  await showing(names[0]);
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('editor-image-status')).toHaveText('Done');
+  await page.getByTestId('nav-next-unlabeled').click();
+  await showing(names[1]);
+  await page.getByTestId('editor-back').click();
+  await expect(page.locator(`[data-testid="image-card"][data-file-name="${names[0]}"] [data-testid="card-status"]`)).toHaveText('Done');
+});
+
+test('a second window saving over a newer version gets a clear conflict and loses nothing', async ({ page, context, studio, images }) => {
+  const projectDir = join(studio.dir, 'conflict');
+  await openStudio(page, studio);
+  await createProject(page, projectDir, 'voc');
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+
+  const other = await context.newPage();
+  await openStudio(other, studio);
+  const a = await openImage(page, 'field-003.png');
+  const b = await openImage(other, 'field-003.png');
+
+  await page.keyboard.press('2');
+  await stroke(page, a.canvas, [[20, 20], [200, 20]]);
+  await expectSavedVersion(page, 1);
+
+  await other.keyboard.press('4');
+  await stroke(other, b.canvas, [[20, 200], [200, 200]]);
+  await expect(other.getByTestId('conflict-banner')).toBeVisible();
+  await expect(other.getByTestId('save-status')).toHaveAttribute('data-state', 'conflict');
+  await other.screenshot({ path: '/tmp/fcn-editor-conflict.png' });
+  expect(storedMask(projectDir, a.imageId)!.version).toBe(1);
+
+  await other.getByTestId('conflict-keep').click();
+  await expectSavedVersion(other, 2);
+  const mask = storedMask(projectDir, a.imageId)!;
+  expect(mask.values[200 * 256 + 100]).toBe(3);
+  await expect(other.getByTestId('conflict-banner')).toBeHidden();
+  await other.close();
+});
