@@ -115,7 +115,7 @@ export class Editor {
       canUndo: this.history.canUndo,
       canRedo: this.history.canRedo,
       counts: Float64Array.from(this.doc.counts),
-      cursor: this.cursor,
+      cursor: this.cursor && { ...this.cursor, value: this.doc.values[this.cursor.y * this.doc.width + this.cursor.x] },
       message: this.message,
       superpixels: this.sp ? 'ready' : this.spRequested ? 'computing' : 'none',
     };

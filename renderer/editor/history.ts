@@ -1,4 +1,4 @@
-import { decodeRle } from '../../shared/mask/maskRle';
+import { decodeRle, encodeRle } from '../../shared/mask/maskRle';
 import { rectArea } from '../../shared/mask/maskRect';
 import type { LabelMaskDocument, MaskDiff } from './maskDocument';
 
@@ -42,6 +42,12 @@ export class History {
   undo(doc: LabelMaskDocument): MaskDiff | null {
     if (!this.canUndo || doc.editing) return null;
     const diff = this.entries[--this.index];
+    for (const tile of diff.tiles) {
+      if (tile.after) continue;
+      tile.after = encodeRle(doc.read(tile.rect));
+      diff.bytes += tile.after.length;
+      this.totalBytes += tile.after.length;
+    }
     apply(doc, diff, 'before');
     return diff;
   }
@@ -65,7 +71,7 @@ function apply(doc: LabelMaskDocument, diff: MaskDiff, side: 'before' | 'after')
   for (const tile of diff.tiles) {
     const n = rectArea(tile.rect);
     if (scratch.length !== n) scratch = new Uint8Array(n);
-    doc.replaceTile(tile.rect, decodeRle(tile[side], n, scratch));
+    doc.replaceTile(tile.rect, decodeRle(tile[side]!, n, scratch));
   }
   doc.emit(diff.bounds);
 }

@@ -4,11 +4,14 @@ import { EMPTY_RECT, isEmptyRect, unionRect, type MaskRect } from '../../shared/
 /** Side of the square tiles in which a change backs up the pixels it is about to overwrite. */
 export const TILE = 64;
 
-/** One changed tile of an edit: its rectangle and RLE-coded pixels before and after. */
+/**
+ * One changed tile of an edit: its rectangle and RLE-coded pixels before and after. `after` is
+ * coded lazily, at the first undo (the mask then still holds it), which halves the commit's work.
+ */
 export interface TileDiff {
   rect: MaskRect;
   before: Uint8Array;
-  after: Uint8Array;
+  after: Uint8Array | null;
 }
 
 /** One undoable edit (a stroke, a fill, a polygon): the tiles it changed. */
@@ -91,11 +94,11 @@ export class LabelMaskDocument {
     let bytes = 0;
     for (const [index, before] of this.backups) {
       const after = this.readTile(index);
-      if (sameBytes(before, after)) continue;
+      // One pass both finds whether the tile changed and moves the class counts.
+      if (this.adjustCounts(before, after) === 0) continue;
       const rect = this.tileRect(index);
-      this.adjustCounts(before, after);
-      const diff = { rect, before: encodeRle(before), after: encodeRle(after) };
-      bytes += diff.before.length + diff.after.length + 64;
+      const diff = { rect, before: encodeRle(before), after: null };
+      bytes += diff.before.length + 64;
       tiles.push(diff);
       bounds = unionRect(bounds, rect);
     }
@@ -151,12 +154,36 @@ export class LabelMaskDocument {
     this.counts.set(h);
   }
 
-  private adjustCounts(before: Uint8Array, after: Uint8Array): void {
+  /** Moves counts from before's values to after's; returns how many pixels differ. */
+  private adjustCounts(before: Uint8Array, after: Uint8Array): number {
+    // Changes come in runs of one (before, after) pair: count runs, touch the counts once per run.
+    let changed = 0;
+    let pairB = -1;
+    let pairA = -1;
+    let run = 0;
+    const counts = this.counts;
     for (let i = 0; i < before.length; i++) {
-      if (before[i] === after[i]) continue;
-      this.counts[before[i]]--;
-      this.counts[after[i]]++;
+      const b = before[i];
+      const a = after[i];
+      if (b === a) continue;
+      changed++;
+      if (b === pairB && a === pairA) {
+        run++;
+        continue;
+      }
+      if (run > 0) {
+        counts[pairB] -= run;
+        counts[pairA] += run;
+      }
+      pairB = b;
+      pairA = a;
+      run = 1;
     }
+    if (run > 0) {
+      counts[pairB] -= run;
+      counts[pairA] += run;
+    }
+    return changed;
   }
 
   private tileRect(index: number): MaskRect {
@@ -165,7 +192,8 @@ export class LabelMaskDocument {
     return { x0: tx * TILE, y0: ty * TILE, x1: Math.min(this.width, (tx + 1) * TILE), y1: Math.min(this.height, (ty + 1) * TILE) };
   }
 
-  private read(r: MaskRect): Uint8Array {
+  /** Copies the pixels of `r`. */
+  read(r: MaskRect): Uint8Array {
     const w = r.x1 - r.x0;
     const out = new Uint8Array(w * (r.y1 - r.y0));
     for (let y = r.y0; y < r.y1; y++) out.set(this.values.subarray(y * this.width + r.x0, y * this.width + r.x1), (y - r.y0) * w);
@@ -181,10 +209,4 @@ export class LabelMaskDocument {
     const w = r.x1 - r.x0;
     for (let y = r.y0; y < r.y1; y++) this.values.set(pixels.subarray((y - r.y0) * w, (y - r.y0 + 1) * w), y * this.width + r.x0);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -42,6 +42,8 @@ export function floodRegion(labels: Uint8Array, width: number, height: number, x
 
   // 0 = not yet tested, 1 = in the region, 2 = tested and outside.
   const state = new Uint8Array(width * height);
+  // The label-only test is inlined below (the common case, and the 6-megapixel benchmark's);
+  // colour tests go through this function.
   const matches = (i: number): boolean => {
     const s = state[i];
     if (s !== 0) return s === 1;
@@ -53,6 +55,7 @@ export function floodRegion(labels: Uint8Array, width: number, height: number, x
     if (!ok) state[i] = 2;
     return ok;
   };
+  const open = useImage ? (i: number) => state[i] !== 1 && matches(i) : null;
 
   let spans = new Int32Array(3 * 1024);
   let spanCount = 0;
@@ -61,16 +64,36 @@ export function floodRegion(labels: Uint8Array, width: number, height: number, x
   let bx1 = x + 1;
   let by0 = y;
   let by1 = y + 1;
-  const stack: number[] = [x, y];
+  // Seeds carry their parent span (pl, pr) and direction: the row back towards the parent is
+  // only scanned where it sticks out of the parent span, which is already in the region.
+  const stack: number[] = [x, y, 0, 0, 0];
+  const scan = (ny: number, from: number, to: number, l: number, r: number, dir: number) => {
+    const nrow = ny * width;
+    let inRun = false;
+    for (let nx = from; nx < to; nx++) {
+      const i = nrow + nx;
+      const ok = open ? open(i) : state[i] !== 1 && labels[i] === seedLabel;
+      if (ok && !inRun) stack.push(nx, ny, l, r, dir);
+      inRun = ok;
+    }
+  };
   while (stack.length > 0) {
+    const dir = stack.pop()!;
+    const pr = stack.pop()!;
+    const pl = stack.pop()!;
     const sy = stack.pop()!;
     const sx = stack.pop()!;
     const row = sy * width;
-    if (state[row + sx] === 1 || !matches(row + sx)) continue;
+    if (open ? !open(row + sx) : state[row + sx] === 1 || labels[row + sx] !== seedLabel) continue;
     let l = sx;
-    while (l > 0 && state[row + l - 1] !== 1 && matches(row + l - 1)) l--;
     let r = sx + 1;
-    while (r < width && state[row + r] !== 1 && matches(row + r)) r++;
+    if (open) {
+      while (l > 0 && open(row + l - 1)) l--;
+      while (r < width && open(row + r)) r++;
+    } else {
+      while (l > 0 && state[row + l - 1] !== 1 && labels[row + l - 1] === seedLabel) l--;
+      while (r < width && state[row + r] !== 1 && labels[row + r] === seedLabel) r++;
+    }
     state.fill(1, row + l, row + r);
     if (3 * (spanCount + 1) > spans.length) {
       const grown = new Int32Array(spans.length * 2);
@@ -86,16 +109,14 @@ export function floodRegion(labels: Uint8Array, width: number, height: number, x
     if (r > bx1) bx1 = r;
     if (sy < by0) by0 = sy;
     if (sy + 1 > by1) by1 = sy + 1;
-    for (const ny of [sy - 1, sy + 1]) {
+    for (let d = -1; d <= 1; d += 2) {
+      const ny = sy + d;
       if (ny < 0 || ny >= height) continue;
-      const nrow = ny * width;
-      let inRun = false;
-      for (let nx = l; nx < r; nx++) {
-        const i = nrow + nx;
-        const ok = state[i] !== 1 && matches(i);
-        if (ok && !inRun) stack.push(nx, ny);
-        inRun = ok;
-      }
+      if (dir !== 0 && d === -dir) {
+        // Back towards the parent: only the parts outside the parent span.
+        if (l < pl) scan(ny, l, Math.min(r, pl), l, r, d);
+        if (r > pr) scan(ny, Math.max(l, pr), r, l, r, d);
+      } else scan(ny, l, r, l, r, d);
     }
   }
   return { spans, spanCount, bounds: { x0: bx0, y0: by0, x1: bx1, y1: by1 }, pixels };
@@ -109,6 +130,11 @@ export function paintSpans(target: Uint8Array, width: number, region: SpanRegion
     const row = spans[3 * s] * width;
     const from = row + spans[3 * s + 1];
     const to = row + spans[3 * s + 2];
+    if (!protect) {
+      for (let i = from; i < to; i++) if (target[i] !== value) changed++;
+      target.fill(value, from, to);
+      continue;
+    }
     for (let i = from; i < to; i++) {
       if (target[i] === value || (protect && target[i] !== 255)) continue;
       target[i] = value;
