@@ -81,6 +81,40 @@ describe('wasm training kernels', () => {
     expect(await run()).toEqual(expected);
   });
 
+  it('max-pool gradient matches the cpu backend (valid, same, overlapping windows)', async () => {
+    const cases: { shape: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same' }[] = [
+      { shape: [2, 8, 6, 3], size: 2, stride: 2, pad: 'valid' },
+      { shape: [1, 7, 9, 2], size: 3, stride: 2, pad: 'same' },
+      { shape: [2, 5, 5, 4], size: 3, stride: 1, pad: 'valid' },
+    ];
+    const run = async () => {
+      const out: number[][] = [];
+      for (const c of cases) {
+        const x = tf.randomNormal(c.shape, 0, 1, 'float32', 5);
+        const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
+        const probe = tf.randomNormal(y.shape, 0, 1, 'float32', 6);
+        const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, c.size, c.stride, c.pad), probe)))(x);
+        out.push(Array.from(await dx.data()));
+        tf.dispose([x, y, probe, dx]);
+      }
+      return out;
+    };
+    await selectBackend('cpu');
+    const expected = await run();
+    await selectBackend('wasm');
+    const got = await run();
+    got.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 5)));
+  });
+
+  it('Identity aliases instead of copying, and disposing the copy keeps the original', async () => {
+    await selectBackend('wasm');
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a);
+    b.dispose();
+    expect(Array.from(await a.data())).toEqual([1, 2, 3]);
+    a.dispose();
+  });
+
   it('runs XNNPACK on both cores (threaded build started from a file-based worker)', async () => {
     const choice = await selectBackend('wasm');
     expect(choice.threads).toBeGreaterThanOrEqual(Math.min(2, (await import('node:os')).availableParallelism()));

@@ -319,6 +319,68 @@ function makeSliceWasm(fallback: tf.KernelFunc) {
   };
 }
 
+/**
+ * Max-pool gradient in one pass over the outputs: each output's gradient goes to the first
+ * maximum of its window (the cpu backend's rule). The package's C++ kernel takes ~5× longer.
+ */
+function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info {
+  const backend = args.backend as Backend;
+  const { dy, input } = args.inputs as { dy: Info; input: Info };
+  const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const dx = backend.makeOutput(input.shape, 'float32');
+  const x = heapView(backend, input) as Float32Array;
+  const g = heapView(backend, dy) as Float32Array;
+  const out = heapView(backend, dx) as Float32Array;
+  out.fill(0);
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const fh = info.effectiveFilterHeight;
+  const fw = info.effectiveFilterWidth;
+  const { top, left } = info.padInfo;
+  const rowStride = inWidth * c;
+  const imageStride = inHeight * rowStride;
+  let o = 0;
+  for (let n = 0; n < batchSize; n++) {
+    const image = n * imageStride;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(inHeight, y0 + fh);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(inWidth, x0 + fw);
+        for (let ch = 0; ch < c; ch++, o++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let yy = yStart; yy < yEnd; yy++) {
+            for (let xx = xStart; xx < xEnd; xx++) {
+              const idx = image + yy * rowStride + xx * c + ch;
+              if (x[idx] > best || at < 0) {
+                best = x[idx];
+                at = idx;
+              }
+            }
+          }
+          if (at >= 0) out[at] += g[o];
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+/**
+ * Identity without a copy (as the cpu and webgpu backends do). Engine.customGrad and fused ops
+ * clone every tensor they save for the backward pass; the package's Identity copied each one —
+ * every activation of the network, once more per step.
+ */
+function identityWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): Info {
+  const { x } = args.inputs as { x: Info };
+  (args.backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 let registered = false;
 
 /**
@@ -365,6 +427,15 @@ export function registerWasmTrainingKernels(): void {
         }) as tf.KernelFunc,
       });
     }
+  }
+  for (const [name, kernelFunc] of [
+    ['MaxPoolGrad', maxPoolGradWasm],
+    ['Identity', identityWasm],
+  ] as const) {
+    const existing = tf.getKernel(name, 'wasm');
+    if (!existing) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...existing, kernelFunc: kernelFunc as tf.KernelFunc });
   }
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (original) {
