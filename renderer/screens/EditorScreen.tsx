@@ -190,7 +190,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
   const cursorClass = snapshot?.cursor ? classes?.find((c) => c.value === snapshot.cursor!.value) : undefined;
 
   return (
-    <div className="editor-screen" data-testid="editor-screen" data-image-id={imageId}>
+    <div className="editor-screen" data-testid="editor-screen" data-image-id={imageId} data-superpixels={snapshot?.superpixels}>
       <header className="app-header editor-header">
         <button className="btn btn-ghost" onClick={() => void leaveTo(onClose)} disabled={leaving} data-testid="editor-back" title="Back to the image grid">
           ← Images

@@ -117,6 +117,30 @@ test('paints a stroke and a fill, undoes and redoes, and finds the mask as left 
   await expect(page.getByTestId('image-grid')).toBeVisible();
 });
 
+test('the superpixel brush paints whole superpixels, computed off the UI thread', async ({ page, studio, images }) => {
+  const projectDir = join(studio.dir, 'superpixels');
+  await openStudio(page, studio);
+  await createProject(page, projectDir, 'camvid');
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+  const { canvas, imageId } = await openImage(page, 'street-002.jpg');
+
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('editor-screen')).toHaveAttribute('data-superpixels', 'ready');
+  await page.keyboard.press('4');
+  await page.getByTestId('brush-size').fill('4');
+  await canvas.focus();
+  await stroke(page, canvas, [[40, 120], [280, 120]]);
+  await expectSavedVersion(page, 1);
+  await page.screenshot({ path: '/tmp/fcn-editor-superpixels.png' });
+  const mask = storedMask(projectDir, imageId)!;
+  const painted = mask.values.filter((v) => v === 3).length;
+  // Whole superpixels (about 20 px across) reach far beyond the 4-px brush's 240 × 4 footprint.
+  expect(painted).toBeGreaterThan(240 * 4 * 3);
+  for (const x of [40, 160, 280]) expect(mask.values[120 * 320 + x]).toBe(3);
+});
+
 test('navigates between images and marks one done', async ({ page, studio, images }) => {
   await openStudio(page, studio);
   await createProject(page, join(studio.dir, 'navigate'), 'camvid');

@@ -178,3 +178,17 @@ describe('pan', () => {
     expect(after[1]).toBeCloseTo(before[1], 0);
   });
 });
+
+describe('superpixel tool strokes', () => {
+  it('paints every superpixel along a fast move, not only where the pointer events landed', () => {
+    const w = 100;
+    const h = 10;
+    const sp = computeSlic(new Uint8Array(w * h * 4).fill(128), w, h, { regionSize: 5 });
+    const editor = testEditor(w, h);
+    editor.setSuperpixels(sp);
+    editor.perform('tool.superpixel');
+    editor.updateSettings({ brushSize: 1, classValue: 1 });
+    drag(editor, [[2.5, 5.5], [97.5, 5.5]]);
+    for (let x = 3; x <= 97; x++) expect(valueAt(editor, x, 5), `x=${x}`).toBe(1);
+  });
+});
