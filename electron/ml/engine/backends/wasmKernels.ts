@@ -53,7 +53,8 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const { top, left } = info.padInfo;
   const m = n * oh * ow;
 
-  if (sh === 1 && sw === 1 && kh * kw > 1) {
+  // Small maps go to the stacked path below: one product for all taps beats several tiny ones.
+  if (sh === 1 && sw === 1 && kh * kw > 1 && m > SHIFTED_VIEW_MIN_M) {
     const hp = oh + kh - 1;
     const wp = ow + kw - 1;
     if ((n * hp * wp) / m <= SHIFTED_VIEW_MAX_GROWTH) return filterGradByShiftedViews(backend, x, dy, info, filterShape);
@@ -175,6 +176,8 @@ function flippedFilter(backend: Backend, filter: Info): Info {
 
 /** Largest growth of the product's length (padded grid / output grid) for which the view trick pays. */
 const SHIFTED_VIEW_MAX_GROWTH = 1.3;
+/** Below this many output positions one stacked product of copied windows is faster (fewer, larger calls). */
+const SHIFTED_VIEW_MIN_M = 1024;
 
 /**
  * Stride-1 filter gradient without copying a window per tap. Over the zero-padded input grid
