@@ -141,6 +141,37 @@ test('the superpixel brush paints whole superpixels, computed off the UI thread'
   for (const x of [40, 160, 280]) expect(mask.values[120 * 320 + x]).toBe(3);
 });
 
+test('fills a clicked polygon and shows label pixels as crisp squares when zoomed in', async ({ page, studio, images }) => {
+  const projectDir = join(studio.dir, 'polygon');
+  await openStudio(page, studio);
+  await createProject(page, projectDir, 'camvid');
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+  const { canvas, imageId } = await openImage(page, 'harbour-004.png');
+
+  await page.keyboard.press('l');
+  await page.keyboard.press('5');
+  for (const [x, y] of [[100, 40], [300, 40], [300, 160], [100, 160]]) {
+    const p = await pagePoint(canvas, x, y);
+    await page.mouse.click(p.x, p.y);
+  }
+  await page.screenshot({ path: '/tmp/fcn-editor-polygon.png' });
+  await page.keyboard.press('Enter');
+  await expectSavedVersion(page, 1);
+  const mask = storedMask(projectDir, imageId)!;
+  expect(mask.values[100 * 640 + 200]).toBe(4);
+  expect(mask.values[100 * 640 + 320]).toBe(255);
+  expect(mask.values.filter((v) => v === 4).length).toBe(200 * 120);
+
+  // Zoom in on the polygon's corner with the wheel: the view follows the cursor.
+  const corner = await pagePoint(canvas, 100, 40);
+  await page.mouse.move(corner.x, corner.y);
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -300);
+  await expect.poll(async () => Number(await canvas.getAttribute('data-scale'))).toBeGreaterThan(20);
+  await page.screenshot({ path: '/tmp/fcn-editor-zoomed.png' });
+});
+
 test('navigates between images and marks one done', async ({ page, studio, images }) => {
   await openStudio(page, studio);
   await createProject(page, join(studio.dir, 'navigate'), 'camvid');
