@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { decode } from 'fast-png';
 import type { Locator, Page } from '@playwright/test';
 import { createProject, expect, openStudio, test } from './studioFixtures';
@@ -115,6 +116,68 @@ test('paints a stroke and a fill, undoes and redoes, and finds the mask as left 
   await expect(page.getByTestId('shortcut-overlay')).toBeHidden();
   await page.getByTestId('editor-back').click();
   await expect(page.getByTestId('image-grid')).toBeVisible();
+});
+
+const CAMVID = resolve(import.meta.dirname, '../../../shared/datasets/camvid/train/images');
+
+test('labels a CamVid photo with brush, superpixels and a colour fill, undoes, redoes, and finds it all after a reload', async ({ page, studio }) => {
+  test.skip(!existsSync(CAMVID), `CamVid is not at ${CAMVID}: real-data acceptance skipped`);
+  const folder = join(studio.dir, 'camvid-photos');
+  mkdirSync(folder);
+  const files = readdirSync(CAMVID).sort().slice(0, 2);
+  for (const f of files) copyFileSync(join(CAMVID, f), join(folder, f));
+  const projectDir = join(studio.dir, 'camvid');
+  await openStudio(page, studio);
+  await createProject(page, projectDir, 'camvid');
+  await page.getByTestId('import-path').fill(folder);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(2);
+  const { canvas, imageId } = await openImage(page, files[0]);
+
+  // Road (4th class, value 3) with a 24-px brush along the bottom of the street.
+  await page.keyboard.press('4');
+  await page.getByTestId('brush-size').fill('24');
+  await canvas.focus();
+  await stroke(page, canvas, [[40, 330], [240, 320], [440, 330]]);
+  await expectSavedVersion(page, 1);
+
+  // Car (9th class, value 8) with the superpixel brush through the middle.
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('editor-screen')).toHaveAttribute('data-superpixels', 'ready');
+  await page.keyboard.press('9');
+  await page.getByTestId('brush-size').fill('6');
+  await canvas.focus();
+  await stroke(page, canvas, [[150, 250], [330, 250]]);
+  await expectSavedVersion(page, 2);
+
+  // Sky (1st class, value 0): fill similar colours from the top of the picture.
+  await page.keyboard.press('g');
+  await page.getByTestId('fill-mode').selectOption('image');
+  await page.keyboard.press('1');
+  const top = await pagePoint(canvas, 240, 8);
+  await page.mouse.click(top.x, top.y);
+  await expectSavedVersion(page, 3);
+  await page.screenshot({ path: '/tmp/fcn-editor-camvid.png' });
+
+  await page.keyboard.press('Control+z');
+  await expectSavedVersion(page, 4);
+  expect(storedMask(projectDir, imageId)!.values[8 * 480 + 240]).toBe(255);
+  await page.keyboard.press('Control+y');
+  await expectSavedVersion(page, 5);
+  const saved = storedMask(projectDir, imageId)!;
+  expect(saved.values[8 * 480 + 240]).toBe(0);
+  expect(saved.values[250 * 480 + 240]).toBe(8);
+  expect(saved.values[325 * 480 + 240]).toBe(3);
+
+  await page.reload();
+  await expect(page.getByTestId('project-screen')).toBeVisible();
+  await openImage(page, files[0]);
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-version', '5');
+  for (const value of [0, 3, 8]) {
+    const n = saved.values.filter((v) => v === value).length;
+    await expect(page.locator(`[data-testid="class-option"][data-value="${value}"] [data-testid="class-count"]`)).toHaveAttribute('title', `${n.toLocaleString('en-US')} pixels`);
+  }
+  expect(storedMask(projectDir, imageId)!.values).toEqual(saved.values);
 });
 
 test('the superpixel brush paints whole superpixels, computed off the UI thread', async ({ page, studio, images }) => {

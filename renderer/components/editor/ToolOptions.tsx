@@ -35,8 +35,8 @@ export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: Ed
             <span>Fill</span>
             <select className="select" value={s.fillMode} onChange={(e) => editor.updateSettings({ fillMode: e.target.value as typeof s.fillMode })} data-testid="fill-mode">
               <option value="label">Connected label region</option>
-              <option value="image">Similar colour in the image</option>
-              <option value="both">Similar colour within the region</option>
+              <option value="image">Similar image colour</option>
+              <option value="both">Similar colour in region</option>
             </select>
           </label>
           {s.fillMode !== 'label' && (
