@@ -276,10 +276,13 @@ test('a second window saving over a newer version gets a clear conflict and lose
   const a = await openImage(page, 'field-003.png');
   const b = await openImage(other, 'field-003.png');
 
+  // Each window is brought to the front before it is used: Chromium throttles a background tab's frames.
+  await page.bringToFront();
   await page.keyboard.press('2');
   await stroke(page, a.canvas, [[20, 20], [200, 20]]);
   await expectSavedVersion(page, 1);
 
+  await other.bringToFront();
   await other.keyboard.press('4');
   await stroke(other, b.canvas, [[20, 200], [200, 200]]);
   await expect(other.getByTestId('conflict-banner')).toBeVisible();
@@ -292,5 +295,19 @@ test('a second window saving over a newer version gets a clear conflict and lose
   const mask = storedMask(projectDir, a.imageId)!;
   expect(mask.values[200 * 256 + 100]).toBe(3);
   await expect(other.getByTestId('conflict-banner')).toBeHidden();
+
+  // Now the first window is behind: its next stroke conflicts, and it reloads the other version.
+  await page.bringToFront();
+  await page.keyboard.press('6');
+  await stroke(page, a.canvas, [[20, 120], [200, 120]]);
+  await expect(page.getByTestId('conflict-banner')).toBeVisible();
+  await page.getByTestId('conflict-reload').click();
+  await expect(page.getByTestId('conflict-banner')).toBeHidden();
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-version', '2');
+  const bird = page.locator('[data-testid="class-option"][data-value="3"] [data-testid="class-count"]');
+  await expect(bird).toHaveAttribute('title', `${mask.values.filter((v) => v === 3).length.toLocaleString('en-US')} pixels`);
+  await expect(page.locator('[data-testid="class-option"][data-value="5"] [data-testid="class-count"]')).toHaveAttribute('title', '0 pixels');
+  expect(storedMask(projectDir, a.imageId)!.version).toBe(2);
   await other.close();
 });
