@@ -106,6 +106,32 @@ describe('wasm training kernels', () => {
     got.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 5)));
   });
 
+  it('sum over leading axes (bias gradients) matches the cpu backend; other sums still work', async () => {
+    const run = async () => {
+      const x = tf.randomNormal([3, 5, 4, 6], 1, 2, 'float32', 8);
+      const sums = [
+        tf.sum(x, [0, 1, 2]),
+        tf.sum(x, [0, 1, 2], true),
+        tf.sum(x, 0),
+        tf.sum(x, [0, 1]),
+        tf.sum(x),
+        tf.sum(x, -1),
+        tf.sum(x, [1, 2]),
+      ];
+      const out = await Promise.all(sums.map(async (t) => ({ shape: t.shape, values: Array.from(await t.data()) })));
+      tf.dispose([x, ...sums]);
+      return out;
+    };
+    await selectBackend('cpu');
+    const expected = await run();
+    await selectBackend('wasm');
+    const got = await run();
+    got.forEach((g, i) => {
+      expect(g.shape).toEqual(expected[i].shape);
+      g.values.forEach((v, j) => expect(v).toBeCloseTo(expected[i].values[j], 3));
+    });
+  });
+
   it('Identity aliases instead of copying, and disposing the copy keeps the original', async () => {
     await selectBackend('wasm');
     const a = tf.tensor1d([1, 2, 3]);

@@ -374,6 +374,34 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
 }
 
 /**
+ * Sum over leading axes (a bias gradient: Σ over N, H, W of an NHWC tensor) as one pass with
+ * float64 accumulators. The package transposes the reduced axes innermost first (a full copy
+ * through its generic transpose). Other reductions go to the package's kernel.
+ */
+function makeSumWasm(fallback: tf.KernelFunc) {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info => {
+    const backend = args.backend as Backend;
+    const { x } = args.inputs as { x: Info };
+    const attrs = args.attrs as unknown as tf.SumAttrs;
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    const leading = axes.every((a, i) => a === i) && axes.length < x.shape.length;
+    if (x.dtype !== 'float32' || !leading || axes.length === 0) return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
+    const rest = x.shape.slice(axes.length);
+    const inner = rest.reduce((a, b) => a * b, 1);
+    const outShape = attrs.keepDims ? [...axes.map(() => 1), ...rest] : rest;
+    const out = backend.makeOutput(outShape, 'float32');
+    const src = heapView(backend, x) as Float32Array;
+    const dst = heapView(backend, out) as Float32Array;
+    const acc = new Float64Array(inner);
+    for (let base = 0; base < src.length; base += inner) {
+      for (let j = 0; j < inner; j++) acc[j] += src[base + j];
+    }
+    dst.set(acc);
+    return out;
+  };
+}
+
+/**
  * Identity without a copy (as the cpu and webgpu backends do). Engine.customGrad and fused ops
  * clone every tensor they save for the backward pass; the package's Identity copied each one —
  * every activation of the network, once more per step.
@@ -430,6 +458,11 @@ export function registerWasmTrainingKernels(): void {
         }) as tf.KernelFunc,
       });
     }
+  }
+  const sumKernel = tf.getKernel('Sum', 'wasm');
+  if (sumKernel) {
+    tf.unregisterKernel('Sum', 'wasm');
+    tf.registerKernel({ ...sumKernel, kernelFunc: makeSumWasm(sumKernel.kernelFunc) as tf.KernelFunc });
   }
   for (const [name, kernelFunc] of [
     ['MaxPoolGrad', maxPoolGradWasm],
