@@ -14,6 +14,11 @@ export class CanvasView {
   private readonly imageLayer = new Konva.Layer({ listening: false });
   private readonly labelLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false });
   private readonly overlayLayer = new Konva.Layer({ listening: false });
+  /** Superpixel outlines while the superpixel brush is in use. */
+  private readonly outlineLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false, opacity: 0.5 });
+  private readonly outlineCanvas = document.createElement('canvas');
+  private readonly outlineNode = new Konva.Image({ image: this.outlineCanvas, x: 0, y: 0, listening: false });
+  private outlinesFor: string | null = null;
   private readonly imageNode: Konva.Image;
   private readonly labelNode: Konva.Image;
   private readonly labelCanvas = document.createElement('canvas');
@@ -43,7 +48,8 @@ export class CanvasView {
     this.imageLayer.add(this.imageNode);
     this.labelLayer.add(this.labelNode);
     this.overlayLayer.add(this.polygonFill, this.polygon, this.cursorRoundShadow, this.cursorRound, this.cursorSquareShadow, this.cursorSquare);
-    this.stage.add(this.imageLayer, this.predictionLayer, this.labelLayer, this.overlayLayer);
+    this.outlineLayer.add(this.outlineNode);
+    this.stage.add(this.imageLayer, this.predictionLayer, this.labelLayer, this.outlineLayer, this.overlayLayer);
 
     this.cleanups.push(
       editor.onViewChange(() => this.scheduleView()),
@@ -102,6 +108,8 @@ export class CanvasView {
       this.labelNode.size({ width: labelView.width, height: labelView.height });
     }
     this.labelContext.putImageData(this.imageData, 0, 0);
+    this.outlinesFor = null;
+    this.updateOutlines();
     this.labelLayer.visible(this.editor.labelsVisible);
     this.labelLayer.opacity(this.editor.opacity);
     this.stage.batchDraw();
@@ -141,9 +149,30 @@ export class CanvasView {
     this.overlayLayer.batchDraw();
   }
 
+  /** Draws superpixel outlines when the superpixel brush is active and they are ready (once per view). */
+  private updateOutlines(): void {
+    const sp = this.editor.superpixelData;
+    const show = this.editor.tool === 'superpixel' && sp !== null;
+    this.outlineLayer.visible(show);
+    if (!show) return;
+    const { view, labelView } = this.editor;
+    const key = `${view.scale}:${view.tx}:${view.ty}:${labelView.width}:${labelView.height}`;
+    if (this.outlinesFor === key) return;
+    this.outlinesFor = key;
+    this.outlineCanvas.width = labelView.width;
+    this.outlineCanvas.height = labelView.height;
+    const pixels = labelView.outlines(sp.labels, 0xffffffff);
+    this.outlineCanvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer), labelView.width, labelView.height), 0, 0);
+    this.outlineNode.size({ width: labelView.width, height: labelView.height });
+    this.outlineLayer.batchDraw();
+  }
+
   private updateCursorStyle(): void {
     const tool = this.editor.effectiveTool;
     const brushLike = tool === 'brush' || tool === 'eraser' || tool === 'superpixel';
+    const outlinesShown = this.outlineLayer.visible();
+    this.updateOutlines();
+    if (outlinesShown !== this.outlineLayer.visible()) this.outlineLayer.batchDraw();
     this.container.style.cursor = tool === 'pan' ? (this.editor.getSnapshot().toolState === 'dragging' ? 'grabbing' : 'grab') : brushLike ? 'none' : 'crosshair';
     this.drawOverlay();
   }

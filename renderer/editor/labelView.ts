@@ -78,6 +78,27 @@ export class LabelView {
     return this.paint(sx0, sy0, sx1, sy1);
   }
 
+  /**
+   * Superpixel outlines for the current layout (call after `layout`): a screen pixel is an
+   * outline where the superpixel it shows differs from the one to its right or below.
+   */
+  outlines(ids: Uint16Array, colour: number): Uint32Array<ArrayBuffer> {
+    const { colX, rowY, width, height, maskWidth } = this;
+    const out = new Uint32Array(width * height);
+    const idAt = (sx: number, sy: number) => {
+      const x = colX[sx];
+      const y = rowY[sy];
+      return x < 0 || y < 0 ? -1 : ids[y * maskWidth + x];
+    };
+    for (let sy = 0; sy < height; sy++)
+      for (let sx = 0; sx < width; sx++) {
+        const id = idAt(sx, sy);
+        if (id < 0) continue;
+        if ((sx + 1 < width && idAt(sx + 1, sy) !== id) || (sy + 1 < height && idAt(sx, sy + 1) !== id)) out[sy * width + sx] = colour;
+      }
+    return out;
+  }
+
   private paint(sx0: number, sy0: number, sx1: number, sy1: number): ScreenRect {
     const { pixels, colX, rowY, values, lut, width, maskWidth } = this;
     for (let sy = sy0; sy < sy1; sy++) {

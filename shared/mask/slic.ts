@@ -94,7 +94,49 @@ export function computeSlic(rgba: Uint8Array | Uint8ClampedArray, width: number,
       for (let f = 0; f < 5; f++) centres[c * 5 + f] = sums[c * 6 + f] / count;
     }
   }
-  return densify(labels, width, height, k);
+  return densify(enforceConnectivity(labels, width, height, Math.max(1, Math.floor((step * step) / 4))), width, height, 65536);
+}
+
+/**
+ * k-means leaves stray fragments of a superpixel far from its body; as SLIC's reference code does,
+ * relabel each connected piece and merge pieces smaller than `minSize` into a neighbour, so the
+ * brush never paints a stray island. Keeps the input when the result would not fit 16 bits.
+ */
+function enforceConnectivity(labels: Uint16Array, width: number, height: number, minSize: number): Uint16Array {
+  const n = width * height;
+  const out = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let next = 0;
+  for (let start = 0; start < n; start++) {
+    if (out[start] >= 0) continue;
+    // A neighbour already labeled, to absorb this piece if it is too small.
+    const sx = start % width;
+    const adjacent = sx > 0 ? out[start - 1] : start >= width ? out[start - width] : -1;
+    const own = labels[start];
+    out[start] = next;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = start;
+    const visit = (j: number) => {
+      if (out[j] >= 0 || labels[j] !== own) return;
+      out[j] = next;
+      queue[tail++] = j;
+    };
+    while (head < tail) {
+      const i = queue[head++];
+      const x = i % width;
+      if (x > 0) visit(i - 1);
+      if (x + 1 < width) visit(i + 1);
+      if (i >= width) visit(i - width);
+      if (i + width < n) visit(i + width);
+    }
+    if (tail < minSize && adjacent >= 0) for (let q = 0; q < tail; q++) out[queue[q]] = adjacent;
+    else next++;
+  }
+  if (next > 65535) return labels;
+  const result = new Uint16Array(n);
+  for (let i = 0; i < n; i++) result[i] = out[i];
+  return result;
 }
 
 /** Renumbers ids to 0..count-1 (centres that won no pixel disappear) and records each id's bounds. */

@@ -149,6 +149,7 @@ test('labels a CamVid photo with brush, superpixels and a colour fill, undoes, r
   await canvas.focus();
   await stroke(page, canvas, [[150, 250], [330, 250]]);
   await expectSavedVersion(page, 2);
+  await page.screenshot({ path: '/tmp/fcn-editor-camvid-superpixels.png' });
 
   // Sky (1st class, value 0): fill similar colours from the top of the picture.
   await page.keyboard.press('g');

@@ -47,3 +47,15 @@ describe('label view', () => {
     expect(lv.pixels[3 * 10 + 3]).toBe(lut[1]);
   });
 });
+
+describe('superpixel outlines', () => {
+  it('marks the screen pixels where the superpixel changes', () => {
+    const ids = Uint16Array.from([0, 0, 1, 1]);
+    const view = new Viewport(4, 1);
+    view.resize(4, 1);
+    view.scale = 1;
+    const lv = new LabelView(new Uint8Array(4), 4, 1, new Uint32Array(256));
+    lv.layout(view);
+    expect(Array.from(lv.outlines(ids, 9))).toEqual([0, 9, 0, 0]);
+  });
+});

@@ -192,3 +192,18 @@ describe('superpixel tool strokes', () => {
     for (let x = 3; x <= 97; x++) expect(valueAt(editor, x, 5), `x=${x}`).toBe(1);
   });
 });
+
+describe('cancelling', () => {
+  it('Escape in the middle of a stroke restores every pixel and records nothing', () => {
+    const editor = testEditor(40, 40);
+    editor.updateSettings({ brushSize: 5, classValue: 1 });
+    editor.pointerDown(5, 5);
+    editor.pointerMove(35, 35);
+    expect(countOf(editor, 1)).toBeGreaterThan(0);
+    editor.perform('gesture.cancel');
+    editor.pointerUp(35, 35);
+    expect(countOf(editor, 255)).toBe(1600);
+    expect(editor.getSnapshot().counts[1]).toBe(0);
+    expect(editor.history.size).toBe(0);
+  });
+});

@@ -43,3 +43,38 @@ describe('SLIC superpixels', () => {
     expect(Array.from(sp.bounds)).toEqual([0, 0, 1, 1]);
   });
 });
+
+describe('SLIC connectivity', () => {
+  it('leaves every superpixel in one 4-connected piece', () => {
+    // Noise makes k-means scatter fragments; connectivity enforcement must absorb them.
+    const w = 60;
+    const h = 40;
+    const rgba = new Uint8Array(w * h * 4);
+    let seed = 7;
+    for (let i = 0; i < w * h; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      rgba.set([seed % 256, (seed >> 8) % 256, (seed >> 16) % 256, 255], i * 4);
+    }
+    const sp = computeSlic(rgba, w, h, { regionSize: 8 });
+    const seen = new Uint8Array(w * h);
+    const pieces = new Map<number, number>();
+    for (let start = 0; start < w * h; start++) {
+      if (seen[start]) continue;
+      const id = sp.labels[start];
+      pieces.set(id, (pieces.get(id) ?? 0) + 1);
+      const stack = [start];
+      seen[start] = 1;
+      while (stack.length) {
+        const i = stack.pop()!;
+        const x = i % w;
+        for (const j of [x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, i - w, i + w]) {
+          if (j < 0 || j >= w * h || seen[j] || sp.labels[j] !== id) continue;
+          seen[j] = 1;
+          stack.push(j);
+        }
+      }
+    }
+    for (const [id, n] of pieces) expect(n, `superpixel ${id}`).toBe(1);
+    expect(pieces.size).toBe(sp.count);
+  });
+});
