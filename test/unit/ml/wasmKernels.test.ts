@@ -66,7 +66,8 @@ describe('wasm training kernels', () => {
       const out: number[][] = [];
       for (const c of cases) {
         const n = c.shape.reduce((a, b) => a * b, 1);
-        const x = tf.tensor(Array.from({ length: n }, (_, i) => (c.dtype === 'bool' ? i % 3 === 0 : i * 1.5 - 7)), c.shape, c.dtype);
+        const values = c.dtype === 'bool' ? Array.from({ length: n }, (_, i) => i % 3 === 0) : Array.from({ length: n }, (_, i) => i * 1.5 - 7);
+        const x = tf.tensor(values, c.shape, c.dtype);
         const y = tf.slice(x, c.begin, c.size);
         out.push(Array.from(await y.data()));
         const parts = tf.split(x, [1, c.shape[c.shape.length - 1] - 1], -1);
