@@ -42,13 +42,19 @@ export class History {
   undo(doc: LabelMaskDocument): MaskDiff | null {
     if (!this.canUndo || doc.editing) return null;
     const diff = this.entries[--this.index];
+    let scratch = new Uint8Array(0);
     for (const tile of diff.tiles) {
-      if (tile.after) continue;
-      tile.after = encodeRle(doc.read(tile.rect));
-      diff.bytes += tile.after.length;
-      this.totalBytes += tile.after.length;
+      const current = doc.read(tile.rect);
+      if (!tile.after) {
+        // The mask still holds the edit's result: code it now for redo.
+        tile.after = encodeRle(current);
+        diff.bytes += tile.after.length;
+        this.totalBytes += tile.after.length;
+      }
+      if (scratch.length !== current.length) scratch = new Uint8Array(current.length);
+      doc.replaceTile(tile.rect, decodeRle(tile.before, current.length, scratch), current);
     }
-    apply(doc, diff, 'before');
+    doc.emit(diff.bounds);
     return diff;
   }
 

@@ -116,9 +116,11 @@ export class LabelMaskDocument {
     this.emit(bounds);
   }
 
-  /** Writes a tile's pixels outside any edit (undo/redo), keeping counts and listeners in step. */
-  replaceTile(rect: MaskRect, pixels: Uint8Array): void {
-    const current = this.read(rect);
+  /**
+   * Writes a tile's pixels outside any edit (undo/redo), keeping the counts in step; `current`
+   * may pass the tile's present pixels when the caller has already read them.
+   */
+  replaceTile(rect: MaskRect, pixels: Uint8Array, current: Uint8Array = this.read(rect)): void {
     this.adjustCounts(current, pixels);
     const w = rect.x1 - rect.x0;
     for (let y = rect.y0; y < rect.y1; y++) this.values.set(pixels.subarray((y - rect.y0) * w, (y - rect.y0 + 1) * w), y * this.width + rect.x0);
