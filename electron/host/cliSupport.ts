@@ -1,0 +1,72 @@
+import type { MlSupervisor } from '../backend/mlSupervisor';
+import { Project } from '../backend/project';
+import { sourceMlSupervisor } from './studioHost';
+
+/** A mistake in how the command was called: exit code 2, the message says what to write instead. */
+export class UsageError extends Error {}
+
+/** Opens the project and starts the ML process for one command; both are closed however it ends. */
+export async function withProjectAndMl(dir: string, run: (project: Project, ml: MlSupervisor) => Promise<void>): Promise<void> {
+  const project = Project.open(dir);
+  const ml = sourceMlSupervisor();
+  ml.start();
+  const interrupted = () => void ml.stop();
+  process.once('SIGINT', interrupted);
+  try {
+    await run(project, ml);
+  } finally {
+    process.off('SIGINT', interrupted);
+    await ml.stop();
+    project.close();
+  }
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${value} is not a positive whole number`);
+  return n;
+}
+
+export function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${value} is not a positive number`);
+  return n;
+}
+
+/** `--size 240` or `--size 240x180`: the longer side is what the network trains at. */
+export function parseSize(value: string): number {
+  const parts = value.toLowerCase().split('x').map(Number);
+  if (parts.length > 2 || parts.some((n) => !Number.isInteger(n) || n < 32)) throw new UsageError(`--size ${value}: write N or WxH, each at least 32`);
+  return Math.max(...parts);
+}
+
+export function parseByte(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UsageError(`${value} is not a pixel value (0..255)`);
+  return n;
+}
+
+export function parseRgb(value: string): [number, number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) {
+    throw new UsageError(`${value} is not a colour; write it as r,g,b (e.g. 0,0,0)`);
+  }
+  return parts as [number, number, number];
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${value} is not a port number`);
+  return port;
+}
+
+export function print(json: boolean | undefined, value: unknown, text: string): void {
+  process.stdout.write((json ? JSON.stringify(value) : text) + '\n');
+}
+
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
