@@ -1,6 +1,6 @@
 import type { LabelClass } from '../../shared/domain/classes';
-import { decodeMaskPng } from '../../shared/mask/maskPng';
-import type { Superpixels } from '../../shared/mask/slic';
+import { decodeMaskPng, encodeMaskPng } from '../../shared/mask/maskPng';
+import { computeSlic, type Superpixels } from '../../shared/mask/slic';
 import { ApiError, type StudioClient } from '../api/client';
 import { errorMessage } from '../state/errorMessage';
 import { AutosaveQueue, type SaveStatus } from './autosave';
@@ -52,7 +52,7 @@ export class EditorSession {
     const autosave = new AutosaveQueue({
       version: stored.version,
       save: async (baseVersion) => {
-        const png = await encodeInWorker(editor.doc.width, editor.doc.height, editor.doc.values.slice());
+        const png = await encodeInWorker(editor.doc.width, editor.doc.height, editor.doc.values);
         return client.invoke('labels:save', { imageId, baseVersion, png: png as Uint8Array<ArrayBuffer> });
       },
       isConflict: (e) => e instanceof ApiError && e.code === 'CONFLICT',
@@ -85,7 +85,7 @@ export class EditorSession {
   async loadSuperpixels(): Promise<void> {
     let pending = superpixelCache.get(this.imageId);
     if (!pending) {
-      pending = computeInWorker(await createImageBitmap(this.image));
+      pending = computeInWorker(this.image);
       superpixelCache.set(this.imageId, pending);
       while (superpixelCache.size > SUPERPIXEL_CACHE_IMAGES) superpixelCache.delete(superpixelCache.keys().next().value!);
       pending.catch(() => superpixelCache.delete(this.imageId));
@@ -132,17 +132,43 @@ function asBytes(value: Uint8Array | { type: 'Buffer'; data: number[] }): Uint8A
 }
 
 let codecWorker: Worker | null = null;
+let workersFailed = false;
 let nextRequest = 1;
 const pendingEncodes = new Map<number, { resolve(png: Uint8Array): void; reject(e: Error): void }>();
 
-function encodeInWorker(width: number, height: number, values: Uint8Array): Promise<Uint8Array> {
+/** Encodes in a worker; where workers cannot start (a file:// page that refuses module workers), on this thread. */
+async function encodeInWorker(width: number, height: number, values: Uint8Array): Promise<Uint8Array> {
+  if (workersFailed) return encodeMaskPng({ width, height, values });
+  try {
+    return await postEncode(width, height, values.slice());
+  } catch (e) {
+    if (!(e instanceof WorkerUnavailable)) throw e;
+    workersFailed = true;
+    return encodeMaskPng({ width, height, values });
+  }
+}
+
+class WorkerUnavailable extends Error {}
+
+function postEncode(width: number, height: number, values: Uint8Array): Promise<Uint8Array> {
   if (!codecWorker) {
-    codecWorker = new Worker(new URL('./maskCodecWorker.ts', import.meta.url), { type: 'module' });
+    try {
+      codecWorker = new Worker(new URL('./maskCodecWorker.ts', import.meta.url), { type: 'module' });
+    } catch (e) {
+      return Promise.reject(new WorkerUnavailable((e as Error).message));
+    }
     codecWorker.onmessage = (e: MessageEvent<{ id: number; ok: boolean; png?: Uint8Array; message?: string }>) => {
       const request = pendingEncodes.get(e.data.id);
       pendingEncodes.delete(e.data.id);
       if (e.data.ok) request?.resolve(e.data.png!);
       else request?.reject(new Error(`could not encode the mask: ${e.data.message}`));
+    };
+    codecWorker.onerror = (e) => {
+      e.preventDefault();
+      codecWorker?.terminate();
+      codecWorker = null;
+      for (const request of pendingEncodes.values()) request.reject(new WorkerUnavailable(e.message));
+      pendingEncodes.clear();
     };
   }
   const id = nextRequest++;
@@ -152,8 +178,26 @@ function encodeInWorker(width: number, height: number, values: Uint8Array): Prom
   });
 }
 
-function computeInWorker(bitmap: ImageBitmap): Promise<Superpixels> {
-  const worker = new Worker(new URL('./superpixelWorker.ts', import.meta.url), { type: 'module' });
+async function computeInWorker(bitmap: ImageBitmap): Promise<Superpixels> {
+  try {
+    return await postSlic(bitmap);
+  } catch (e) {
+    if (!(e instanceof WorkerUnavailable)) throw e;
+    // No worker: compute here (the UI pauses for a moment, but the brush works).
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    return computeSlic(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { regionSize: SUPERPIXEL_SIZE });
+  }
+}
+
+function postSlic(bitmap: ImageBitmap): Promise<Superpixels> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./superpixelWorker.ts', import.meta.url), { type: 'module' });
+  } catch (e) {
+    return Promise.reject(new WorkerUnavailable((e as Error).message));
+  }
   return new Promise<Superpixels>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<{ ok: boolean; sp?: Superpixels; message?: string }>) => {
       worker.terminate();
@@ -161,9 +205,11 @@ function computeInWorker(bitmap: ImageBitmap): Promise<Superpixels> {
       else reject(new Error(`superpixels failed: ${e.data.message}`));
     };
     worker.onerror = (e) => {
+      e.preventDefault();
       worker.terminate();
-      reject(new Error(`superpixels failed: ${e.message}`));
+      reject(new WorkerUnavailable(e.message));
     };
-    worker.postMessage({ bitmap, regionSize: SUPERPIXEL_SIZE }, [bitmap]);
+    // A copy goes to the worker, so the fallback above can still read this bitmap.
+    void createImageBitmap(bitmap).then((copy) => worker.postMessage({ bitmap: copy, regionSize: SUPERPIXEL_SIZE }, [copy]), reject);
   });
 }

@@ -13,7 +13,7 @@ import { useClient } from '../hooks/ClientContext';
 import { ALL_IMAGES, useImages } from '../hooks/useImages';
 import type { SaveStatus } from '../editor/autosave';
 import type { Editor } from '../editor/editor';
-import { DEFAULT_KEYMAP, type EditorAction } from '../editor/keymap';
+import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction } from '../editor/keymap';
 import { EditorSession } from '../editor/session';
 import { STATUS_NAMES } from '../state/displayNames';
 import { errorMessage } from '../state/errorMessage';
@@ -27,6 +27,7 @@ interface Props {
 }
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+const SCREEN_KEYS = keyLookup(DEFAULT_KEYMAP, IS_MAC);
 
 /** Opens the editor session of `imageId` once the classes are known; replaces it when the image changes. */
 function useEditorSession(imageId: number, classes: readonly LabelClass[] | null, onAction: (a: EditorAction) => void) {
@@ -159,22 +160,30 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
     if (session && snapshot?.settings.fillMode !== 'label' && snapshot?.tool === 'fill') session.loadImagePixels();
   }, [session, snapshot?.settings.fillMode, snapshot?.tool]);
 
-  // Keys go to the editor unless the user is typing in a field.
+  // Keys go to the editor unless the user is typing in a field; while an image loads, the
+  // navigation keys still work (so holding N flips through images).
   useEffect(() => {
-    if (!editor) return;
     const typing = (e: KeyboardEvent) => e.target instanceof HTMLElement && e.target.closest('input, select, textarea') !== null;
     const down = (e: KeyboardEvent) => {
       if (typing(e) && e.key !== 'Escape') return;
-      if (editor.keyDown(e)) e.preventDefault();
+      if (editor) {
+        if (editor.keyDown(e)) e.preventDefault();
+        return;
+      }
+      const action = SCREEN_KEYS.get(chordOf(e, IS_MAC));
+      if (action && (action.startsWith('nav.') || action === 'help.toggle' || action === 'gesture.cancel')) {
+        e.preventDefault();
+        onAction(action);
+      }
     };
-    const up = (e: KeyboardEvent) => editor.keyUp(e);
+    const up = (e: KeyboardEvent) => editor?.keyUp(e);
     window.addEventListener('keydown', down);
     window.addEventListener('keyup', up);
     return () => {
       window.removeEventListener('keydown', down);
       window.removeEventListener('keyup', up);
     };
-  }, [editor]);
+  }, [editor, onAction]);
 
   // Closing the window with edits not yet saved asks first.
   useEffect(() => {
