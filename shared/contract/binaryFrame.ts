@@ -8,10 +8,13 @@ const BIN = '$bin';
 
 export function encodeFrame(message: unknown): Uint8Array {
   const attachments: Uint8Array[] = [];
-  const header = JSON.stringify(message, (_key, value: unknown) => {
-    if (value instanceof Uint8Array) {
-      attachments.push(value);
-      return { [BIN]: attachments.length - 1, $len: value.byteLength };
+  // The replacer looks at `this[key]`, the value before JSON's toJSON step: Node's Buffer (a
+  // Uint8Array) has a toJSON that would otherwise turn its bytes into a JSON array of numbers.
+  const header = JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    if (raw instanceof Uint8Array) {
+      attachments.push(raw);
+      return { [BIN]: attachments.length - 1, $len: raw.byteLength };
     }
     return value;
   });

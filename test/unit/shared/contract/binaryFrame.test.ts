@@ -23,6 +23,14 @@ describe('binary frames', () => {
     expect([...back.list[0]]).toEqual([3, 3, 3]);
   });
 
+  it("sends Node Buffers as bytes too, not as Buffer's JSON form", () => {
+    const frame = encodeFrame({ bytes: Buffer.from([9, 8, 7]) });
+    expect(new TextDecoder().decode(frame)).not.toContain('"type":"Buffer"');
+    const back = decodeFrame(frame) as { bytes: Uint8Array };
+    expect(back.bytes).toBeInstanceOf(Uint8Array);
+    expect([...back.bytes]).toEqual([9, 8, 7]);
+  });
+
   it('rejects truncated frames', () => {
     const frame = encodeFrame({ bytes: new Uint8Array(100) });
     expect(() => decodeFrame(frame.subarray(0, frame.byteLength - 10))).toThrow(/out of range/);
