@@ -34,8 +34,6 @@ export class EditorSession {
 
   static async open(client: StudioClient, imageId: number, classes: readonly LabelClass[], callbacks: SessionCallbacks): Promise<EditorSession> {
     const [pixels, stored] = await Promise.all([client.invoke('images:pixels', { id: imageId }), client.invoke('labels:get', { imageId })]);
-    pixels.bytes = asBytes(pixels.bytes);
-    stored.png = stored.png && asBytes(stored.png);
     // Browsers apply EXIF orientation when asked, which matches the dimensions the backend reports.
     const image = await createImageBitmap(new Blob([pixels.bytes as BlobPart], { type: pixels.mime }), { imageOrientation: 'from-image' });
     if (image.width !== pixels.width || image.height !== pixels.height) {
@@ -102,7 +100,7 @@ export class EditorSession {
   /** After a conflict: drop the local edits and show the stored version. */
   async reloadStored(): Promise<void> {
     const stored = await this.client.invoke('labels:get', { imageId: this.imageId });
-    const values = stored.png ? decodeMaskPng(asBytes(stored.png)).values : new Uint8Array(this.editor.doc.values.length).fill(255);
+    const values = stored.png ? decodeMaskPng(stored.png).values : new Uint8Array(this.editor.doc.values.length).fill(255);
     this.editor.replaceMask(values);
     this.autosave.reset(stored.version);
   }
@@ -118,17 +116,6 @@ export class EditorSession {
     this.autosave.dispose();
     this.image.close();
   }
-}
-
-/**
- * Bytes as sent. The backend answers some channels with Node Buffers, which the browser-mode socket
- * serialises through Buffer#toJSON as `{type: 'Buffer', data: [...]}` rather than as an attachment;
- * accept that form until the backend sends plain Uint8Arrays.
- */
-function asBytes(value: Uint8Array | { type: 'Buffer'; data: number[] }): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (value && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) return Uint8Array.from((value as { data: number[] }).data);
-  throw new Error('the backend sent bytes in an unknown form');
 }
 
 let codecWorker: Worker | null = null;
