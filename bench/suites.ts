@@ -6,5 +6,6 @@ export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { exportBench } = await import('./export.bench');
   const { mlBench } = await import('./ml.bench');
   const { onnxBench } = await import('./onnx.bench');
-  return [importBench, exportBench, mlBench, onnxBench];
+  const { editorBench } = await import('./editor/editor.bench');
+  return [importBench, exportBench, editorBench, mlBench, onnxBench];
 }
