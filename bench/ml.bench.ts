@@ -44,7 +44,19 @@ async function runPeer(): Promise<PeerResult> {
   if (probe.code !== 0) {
     return { cases: new Map(), missing: 'PyTorch missing (apt-get install python3-torch python3-torchvision libopenblas0-openmp)' };
   }
-  const out = await run(PYTHON, [PEER, '--cases', `fcn8s_small:${SIZE},fcn8s_vgg16:${SIZE}`, '--batch', String(BATCH)]);
+  // The peer waits for an idle machine before each timed window; bound the waits so a busy shared
+  // machine delays the bench by minutes, not indefinitely (its JSON says whether windows were clean).
+  const out = await run(PYTHON, [
+    PEER,
+    '--cases',
+    `fcn8s_small:${SIZE},fcn8s_vgg16:${SIZE}`,
+    '--batch',
+    String(BATCH),
+    '--idle_wait_s',
+    '30',
+    '--retries',
+    '2',
+  ]);
   const cases = new Map<string, PeerCase>();
   for (const line of out.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
