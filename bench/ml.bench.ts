@@ -28,6 +28,7 @@ interface PeerCase {
   size: number;
   train_step_s: number;
   infer_s: number;
+  train_contention?: { clean?: boolean; foreign_cores?: number };
 }
 
 interface PeerResult {
@@ -250,7 +251,8 @@ export const mlBench: BenchSuite = {
     for (const [backbone, peerName, warmups, iters] of cases) {
       const m = await measure(backbone, warmups, iters, true);
       const p = peer.cases.get(`${peerName}:${SIZE}`);
-      const peerNote = p ? `PyTorch peer ${peerName} (2 threads, OpenBLAS) in this run` : `no peer: ${peer.missing ?? 'case missing'}`;
+      const disturbed = p?.train_contention?.clean === false ? ', its timing disturbed by other processes' : '';
+      const peerNote = p ? `PyTorch peer ${peerName} (2 threads, OpenBLAS) in this run${disturbed}` : `no peer: ${peer.missing ?? 'case missing'}`;
       const id = backbone === 'small' ? 'small_fcn8s_256_b2' : 'vgg16_fcn8s_256_b2';
       emit(
         benchLine(
