@@ -20,6 +20,8 @@ export function softmaxCrossEntropyIgnore(
   const lossFn = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
     const valid = tf.notEqual(y, tf.scalar(IGNORE_INDEX, 'int32'));
     const safeLabels = tf.where(valid, y, tf.zerosLike(y));
+    // Not oneHot(..., 'float32'): the wasm kernel writes int32 bits whatever the dtype (tested: the
+    // loss then stays at ln C on wasm while cpu learns).
     const oneHot = tf.cast(tf.oneHot(safeLabels as tf.Tensor3D, numClasses), 'float32');
     const validF = tf.cast(valid, 'float32');
     const pixelWeight = weighted ? tf.mul(validF, tf.gather(cw, safeLabels)) : validF;
