@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MlEventMessage, TrainRequest, TrainResult } from '../../shared/contract/mlContract';
 import { confusionRows } from '../../shared/metrics';
 import { evalSource, loadSamples, trainSource, valueToIndexTable } from './dataset';
-import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, trainEpoch, type FcnModel } from './engine';
+import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, setLearningRate, trainEpoch, type FcnModel } from './engine';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 
 type Emit = (event: MlEventMessage) => void;
@@ -53,6 +53,10 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
         stoppedBy = 'time';
         break;
       }
+      // Poly decay over the planned length (epochs, or the time budget when that ends first), as
+      // the FCN and DeepLab recipes do: big steps early, settling at the end of a time-boxed run.
+      const planned = Math.max((epoch - 1) / req.epochs, req.maxMinutes === null ? 0 : elapsed / (req.maxMinutes * 60));
+      setLearningRate(optimizer, req.optimizer.learningRate * Math.max(0.01, (1 - Math.min(planned, 1)) ** 0.9));
       const epochStart = performance.now();
       const result = await trainEpoch(model, optimizer, source, {
         epoch,
