@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -29,6 +30,7 @@ interface PeerCase {
   train_step_s: number;
   infer_s: number;
   train_contention?: { clean?: boolean; foreign_cores?: number };
+  infer_contention?: { clean?: boolean; foreign_cores?: number };
 }
 
 interface PeerResult {
@@ -45,6 +47,7 @@ async function runPeer(): Promise<PeerResult> {
   if (probe.code !== 0) {
     return { cases: new Map(), missing: 'PyTorch missing (apt-get install python3-torch python3-torchvision libopenblas0-openmp)' };
   }
+  const outFile = join(tmpdir(), `fcn-peer-${process.pid}.json`);
   // The peer waits for an idle machine before each timed window; bound the waits so a busy shared
   // machine delays the bench by minutes, not indefinitely (its JSON says whether windows were clean).
   const out = await run(PYTHON, [
@@ -57,11 +60,22 @@ async function runPeer(): Promise<PeerResult> {
     '30',
     '--retries',
     '2',
+    '--out',
+    outFile,
   ]);
   const cases = new Map<string, PeerCase>();
-  for (const line of out.stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const parsed = JSON.parse(line) as Partial<PeerCase>;
+  // The --out file has each case in full (with whether its timed windows were clean); stdout a summary.
+  let rows: Partial<PeerCase>[];
+  try {
+    rows = (JSON.parse(readFileSync(outFile, 'utf8')) as { results: Partial<PeerCase>[] }).results;
+    rmSync(outFile, { force: true });
+  } catch {
+    rows = out.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Partial<PeerCase>);
+  }
+  for (const parsed of rows) {
     if (parsed.model && typeof parsed.train_step_s === 'number') cases.set(`${parsed.model}:${parsed.size}`, parsed as PeerCase);
   }
   return { cases, missing: cases.size ? null : `peer produced no figures (exit ${out.code}): ${out.stderr.slice(-200)}` };
@@ -251,7 +265,10 @@ export const mlBench: BenchSuite = {
     for (const [backbone, peerName, warmups, iters] of cases) {
       const m = await measure(backbone, warmups, iters, true);
       const p = peer.cases.get(`${peerName}:${SIZE}`);
-      const disturbed = p?.train_contention?.clean === false ? ', its timing disturbed by other processes' : '';
+      const disturbed =
+        p?.train_contention?.clean === false || p?.infer_contention?.clean === false
+          ? ', its timing disturbed by other processes (machine busy: ratio unreliable)'
+          : '';
       const peerNote = p ? `PyTorch peer ${peerName} (2 threads, OpenBLAS) in this run${disturbed}` : `no peer: ${peer.missing ?? 'case missing'}`;
       const id = backbone === 'small' ? 'small_fcn8s_256_b2' : 'vgg16_fcn8s_256_b2';
       emit(
