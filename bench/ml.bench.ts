@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import {
   trainStep,
 } from '../electron/ml/engine';
 import { benchLine, type BenchSuite } from './benchLine';
+import { runProcess } from './runProcess';
 
 const PEER = join('..', 'shared', 'peer', 'fcn_peer_bench.py');
 const PYTHON = '/usr/bin/python3';
@@ -43,14 +43,14 @@ interface PeerResult {
 async function runPeer(): Promise<PeerResult> {
   if (!existsSync(PEER)) return { cases: new Map(), missing: `peer script ${PEER} absent` };
   if (!existsSync(PYTHON)) return { cases: new Map(), missing: `${PYTHON} absent` };
-  const probe = await run(PYTHON, ['-c', 'import torch']);
+  const probe = await runProcess(PYTHON, ['-c', 'import torch']);
   if (probe.code !== 0) {
     return { cases: new Map(), missing: 'PyTorch missing (apt-get install python3-torch python3-torchvision libopenblas0-openmp)' };
   }
   const outFile = join(tmpdir(), `fcn-peer-${process.pid}.json`);
   // The peer waits for an idle machine before each timed window; bound the waits so a busy shared
   // machine delays the bench by minutes, not indefinitely (its JSON says whether windows were clean).
-  const out = await run(PYTHON, [
+  const out = await runProcess(PYTHON, [
     PEER,
     '--cases',
     `fcn8s_small:${SIZE},fcn8s_vgg16:${SIZE}`,
@@ -79,18 +79,6 @@ async function runPeer(): Promise<PeerResult> {
     if (parsed.model && typeof parsed.train_step_s === 'number') cases.set(`${parsed.model}:${parsed.size}`, parsed as PeerCase);
   }
   return { cases, missing: cases.size ? null : `peer produced no figures (exit ${out.code}): ${out.stderr.slice(-200)}` };
-}
-
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (e) => resolve({ code: -1, stdout, stderr: String(e) }));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 function randomBatch(seed: number): Batch {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +8,7 @@ import { buildFcn, selectBackend } from '../electron/ml/engine';
 import type { FcnConfig } from '../electron/ml/engine';
 import { type ExportWeight, buildOnnxModel } from '../electron/ml/export';
 import { benchLine, type BenchSuite } from './benchLine';
+import { runProcess } from './runProcess';
 
 const PEER = join('..', 'shared', 'peer', 'fcn_peer_bench.py');
 const PYTHON = '/usr/bin/python3';
@@ -24,24 +24,12 @@ interface PeerInfer {
   note: string;
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (e) => resolve({ code: -1, stdout, stderr: String(e) }));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 /** The PyTorch peer's FCN-8s/VGG16 forward at 256×256 b2, measured in this run, before ours. */
 async function peerInference(): Promise<PeerInfer> {
   if (!existsSync(PEER)) return { seconds: null, note: `no peer: ${PEER} absent` };
   if (!existsSync(PYTHON)) return { seconds: null, note: `no peer: ${PYTHON} absent` };
-  if ((await run(PYTHON, ['-c', 'import torch'])).code !== 0) return { seconds: null, note: 'no peer: PyTorch missing' };
-  const out = await run(PYTHON, [PEER, '--cases', `fcn8s_vgg16:${SIZE}`, '--batch', String(BATCH), '--threads', String(THREADS)]);
+  if ((await runProcess(PYTHON, ['-c', 'import torch'])).code !== 0) return { seconds: null, note: 'no peer: PyTorch missing' };
+  const out = await runProcess(PYTHON, [PEER, '--cases', `fcn8s_vgg16:${SIZE}`, '--batch', String(BATCH), '--threads', String(THREADS)]);
   for (const line of out.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const parsed = JSON.parse(line) as { model?: string; infer_s?: number };

@@ -1,14 +1,5 @@
-/** Small seeded generator so initial weights are identical on every backend and every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator shared with the data pipeline: initial weights are identical on every backend and every run. */
+export { mulberry32 } from '../../../../shared/random';
 
 /** Normal(0, std) samples (Box–Muller). */
 export function normalArray(size: number, std: number, random: () => number): Float32Array {
