@@ -35,7 +35,7 @@ export async function importImages(project: Project, options: ImportOptions): Pr
   const started = performance.now();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const skipped: ImportSkip[] = [];
-  const { files, unsupported } = await collectFiles(options.paths);
+  const { files, unsupported } = await collectImageFiles(options.paths);
   for (const path of unsupported) skipped.push({ path, reason: 'unsupported', message: `${extname(path) || 'no extension'}: not an image type FCN Studio imports` });
   const report: ImportReport = { added: 0, labelsAdded: 0, skipped, cancelled: false, seconds: 0 };
 
@@ -183,7 +183,8 @@ async function importLabel(
   return true;
 }
 
-async function collectFiles(paths: string[]): Promise<{ files: string[]; unsupported: string[] }> {
+/** Image files under the given files and folders (recursively, in name order), and the non-image files met. */
+export async function collectImageFiles(paths: string[]): Promise<{ files: string[]; unsupported: string[] }> {
   const files: string[] = [];
   const unsupported: string[] = [];
   const visit = async (path: string, explicit: boolean) => {

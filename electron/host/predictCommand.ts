@@ -1,25 +1,10 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
-import { IMAGE_EXTENSIONS } from '../../shared/domain/images';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { MlSupervisor } from '../backend/mlSupervisor';
 import { encodeIndexedPng } from '../backend/interop/pngEncoder';
 import type { Project } from '../backend/project';
 import { predictImages } from '../backend/training/predictionService';
 import { resolveRun } from '../backend/training/trainingService';
-
-/** Image files under the given files and folders (recursively), in name order. */
-export async function listImageFiles(paths: string[]): Promise<string[]> {
-  const found: string[] = [];
-  const visit = async (path: string) => {
-    if ((await stat(path)).isDirectory()) {
-      for (const name of (await readdir(path)).sort()) if (!name.startsWith('.')) await visit(join(path, name));
-    } else if ((IMAGE_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase())) {
-      found.push(path);
-    }
-  };
-  for (const p of paths) await visit(resolve(p));
-  return found;
-}
 
 /** Predicts the items and writes `<stem>.png` (8-bit, value = class) for each into `out`. */
 export async function writePredictions(

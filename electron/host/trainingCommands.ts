@@ -2,10 +2,11 @@ import { Option, type Command } from 'commander';
 import { basename, extname, resolve } from 'node:path';
 import type { BackboneName, BackendPreference, HeadName } from '../../shared/contract/mlContract';
 import { SPLITS, type Split } from '../../shared/domain/images';
+import { collectImageFiles } from '../backend/importService';
 import { evaluateRun } from '../backend/training/predictionService';
 import { train } from '../backend/training/trainingService';
 import { parsePositive, parsePositiveInt, parseSize, print, UsageError, withProjectAndMl } from './cliSupport';
-import { listImageFiles, writePredictions } from './predictCommand';
+import { writePredictions } from './predictCommand';
 import { progressBar } from './progressBar';
 
 /** `train`, `eval` and `predict`: the FCN engine from the command line. */
@@ -100,7 +101,7 @@ export function registerTrainingCommands(program: Command): void {
       await withProjectAndMl(opts.project, async (project, ml) => {
         const items = opts.split
           ? project.images.all().filter((i) => i.split === opts.split && i.fileState === 'ok').map((i) => ({ imageId: i.id, path: project.resolveImagePath(i.path), stem: i.stem }))
-          : (await listImageFiles(opts.images!)).map((path, k) => ({ imageId: -(k + 1), path, stem: basename(path, extname(path)) }));
+          : (await collectImageFiles(opts.images!)).files.map((path, k) => ({ imageId: -(k + 1), path, stem: basename(path, extname(path)) }));
         const written = await writePredictions(project, ml, opts.run, items, opts.out);
         print(opts.json, { out: resolve(opts.out), written }, `Wrote ${written} predicted masks to ${resolve(opts.out)}.`);
       });

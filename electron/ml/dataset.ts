@@ -15,13 +15,6 @@ export interface Sample {
 
 const IGNORE = 255;
 
-/** Mask value → network index (values that are no class, and 255, become 255). */
-export function valueToIndexTable(classValues: number[]): Uint8Array {
-  const lut = new Uint8Array(256).fill(IGNORE);
-  classValues.forEach((v, i) => (lut[v] = i));
-  return lut;
-}
-
 /** Decodes an image at the scale the network works at (longer side `longSide`, never enlarged). */
 export async function decodeScaled(path: string, scaling: InputScaling): Promise<{ rgb: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }> {
   const image = sharp(path, { failOn: 'error', limitInputPixels: false }).rotate();

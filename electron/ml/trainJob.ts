@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MlEventMessage, TrainRequest, TrainResult } from '../../shared/contract/mlContract';
 import { confusionRows } from '../../shared/metrics';
-import { evalSource, loadSamples, trainSource, valueToIndexTable } from './dataset';
+import { valueToIndexTable } from '../../shared/domain/classes';
+import { evalSource, loadSamples, trainSource } from './dataset';
 import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, setLearningRate, trainEpoch, type FcnModel } from './engine';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 

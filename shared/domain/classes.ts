@@ -76,3 +76,13 @@ export function classesFromFile(file: ClassFile): { classes: NewClassInput[]; va
     ignoreIndex,
   };
 }
+
+/**
+ * Mask value → network class index, where network class i is `classValues[i]`; 255 and values
+ * that are no class map to 255 (ignored). The training data and the metrics share this mapping.
+ */
+export function valueToIndexTable(classValues: readonly number[]): Uint8Array {
+  const lut = new Uint8Array(256).fill(UNLABELED);
+  classValues.forEach((v, i) => (lut[v] = i));
+  return lut;
+}

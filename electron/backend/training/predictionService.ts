@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { MlEventMessage } from '../../../shared/contract/mlContract';
 import { accumulateConfusion, confusionRows, createConfusionMatrix, segmentationMetrics, type SegmentationMetrics } from '../../../shared/metrics';
+import { valueToIndexTable } from '../../../shared/domain/classes';
 import type { Split } from '../../../shared/domain/images';
 import { decodeMaskPng, encodeMaskPng } from '../../../shared/mask/maskPng';
 import type { MlSupervisor } from '../mlSupervisor';
@@ -81,8 +82,7 @@ export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: st
   const images = project.images.all().filter((i) => i.split === split && i.labelVersion > 0 && i.fileState === 'ok');
   if (images.length === 0) throw new AppError('BAD_REQUEST', `no labeled images in the ${split} split to evaluate on`);
   const values = classValues(project);
-  const lut = new Uint8Array(256).fill(255);
-  values.forEach((v, i) => (lut[v] = i));
+  const lut = valueToIndexTable(values);
   const confusion = createConfusionMatrix(values.length);
   const runId = resolveRun(project, runRef);
   await predictImages(

@@ -97,7 +97,6 @@ export async function train(
           seconds: event.seconds,
           imagesPerSecond: event.imagesPerSecond,
         },
-        [],
       );
     }
     if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });

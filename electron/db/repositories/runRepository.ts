@@ -91,18 +91,15 @@ export function runRepository(db: Db) {
         reopen.run(id);
       })();
     },
-    /** An epoch's metrics and its checkpoints, in one transaction. */
-    recordEpoch(runId: number, e: EpochRecord, saved: CheckpointRecord[]): void {
-      db.transaction(() => {
-        insertEpoch.run({
-          runId,
-          ...e,
-          perClassIoU: e.perClassIoU && JSON.stringify(e.perClassIoU),
-          confusion: e.confusion && JSON.stringify(e.confusion),
-          finishedAt: new Date().toISOString(),
-        });
-        for (const c of saved) upsertCheckpoint.run(runId, c.kind, c.epoch, c.path, new Date().toISOString());
-      })();
+    /** An epoch's metrics; its checkpoints follow with recordCheckpoint once they are on disk. */
+    recordEpoch(runId: number, e: EpochRecord): void {
+      insertEpoch.run({
+        runId,
+        ...e,
+        perClassIoU: e.perClassIoU && JSON.stringify(e.perClassIoU),
+        confusion: e.confusion && JSON.stringify(e.confusion),
+        finishedAt: new Date().toISOString(),
+      });
     },
     recordCheckpoint(runId: number, c: CheckpointRecord): void {
       upsertCheckpoint.run(runId, c.kind, c.epoch, c.path, new Date().toISOString());
