@@ -3,9 +3,10 @@ import { hexToRgb } from '../../shared/domain/classes';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { EXPORT_FORMATS, type ExportFormat, type ExportReport } from '../../shared/domain/interop';
 import { useExportJob, type ExportState } from '../hooks/useExportJob';
-import { baseName, EXPORT_FORMAT_HELP, EXPORT_FORMAT_NAMES, formatCount, plural, SPLIT_NAMES } from '../state/displayNames';
+import { EXPORT_FORMAT_HELP, EXPORT_FORMAT_NAMES, formatCount, plural, SPLIT_NAMES } from '../state/displayNames';
 import { InlineError } from './InlineError';
 import { Modal } from './Modal';
+import { SkippedFileList } from './SkippedFileList';
 import { UnlabeledColorField, UnlabeledValueField } from './UnlabeledFields';
 
 const COLLAPSED_ROWS = 6;
@@ -138,8 +139,6 @@ interface ResultProps {
 }
 
 function ExportResultView({ report, format, onAgain, onClose }: ResultProps) {
-  const [expanded, setExpanded] = useState(false);
-  const rows = expanded ? report.skipped : report.skipped.slice(0, COLLAPSED_ROWS);
   const tone = report.cancelled ? 'warn' : report.skipped.length ? 'mixed' : 'ok';
   return (
     <div className="export-result" data-testid="export-result">
@@ -159,25 +158,12 @@ function ExportResultView({ report, format, onAgain, onClose }: ResultProps) {
             {report.outDir}
           </code>
         </div>
-        {report.skipped.length > 0 && (
-          <ul className="skip-list">
-            {rows.map((s) => (
-              <li key={s.image} className="skip-row export-skip-row" data-testid="export-skip-row">
-                <span className="skip-file" title={s.image}>
-                  {baseName(s.image)}
-                </span>
-                <span className="skip-message muted" title={s.message}>
-                  {s.message}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-        {report.skipped.length > COLLAPSED_ROWS && (
-          <button className="link-btn" onClick={() => setExpanded(!expanded)}>
-            {expanded ? 'Show fewer' : `Show all ${report.skipped.length}`}
-          </button>
-        )}
+        <SkippedFileList
+          items={report.skipped.map((s) => ({ path: s.image, message: s.message }))}
+          collapsedRows={COLLAPSED_ROWS}
+          rowClassName="export-skip-row"
+          rowTestId="export-skip-row"
+        />
       </div>
       <div className="modal-actions">
         <button className="btn" onClick={onAgain} data-testid="export-again">

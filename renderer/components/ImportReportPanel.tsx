@@ -1,13 +1,11 @@
-import { useState } from 'react';
 import type { FinishedImport } from '../hooks/useImportJobs';
-import { baseName, plural, SKIP_REASON_NAMES } from '../state/displayNames';
+import { plural, SKIP_REASON_NAMES } from '../state/displayNames';
+import { SkippedFileList } from './SkippedFileList';
 
 const COLLAPSED_ROWS = 8;
 
 export function ImportReportPanel({ item, onDismiss }: { item: FinishedImport; onDismiss(jobId: string): void }) {
   const { report } = item;
-  const [expanded, setExpanded] = useState(false);
-  const rows = expanded ? report.skipped : report.skipped.slice(0, COLLAPSED_ROWS);
   const tone = report.cancelled ? 'warn' : report.skipped.length ? 'mixed' : 'ok';
 
   return (
@@ -26,26 +24,16 @@ export function ImportReportPanel({ item, onDismiss }: { item: FinishedImport; o
           ✕
         </button>
       </header>
-      {report.skipped.length > 0 && (
-        <ul className="skip-list">
-          {rows.map((s) => (
-            <li key={s.path} className="skip-row" data-testid="skip-row" data-reason={s.reason}>
-              <span className={`reason-chip reason-${s.reason}`}>{SKIP_REASON_NAMES[s.reason]}</span>
-              <span className="skip-file" title={s.path}>
-                {baseName(s.path)}
-              </span>
-              <span className="skip-message muted" title={s.message}>
-                {s.message}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      {report.skipped.length > COLLAPSED_ROWS && (
-        <button className="link-btn" onClick={() => setExpanded(!expanded)}>
-          {expanded ? 'Show fewer' : `Show all ${report.skipped.length}`}
-        </button>
-      )}
+      <SkippedFileList
+        items={report.skipped.map((s) => ({
+          path: s.path,
+          message: s.message,
+          reason: s.reason,
+          lead: <span className={`reason-chip reason-${s.reason}`}>{SKIP_REASON_NAMES[s.reason]}</span>,
+        }))}
+        collapsedRows={COLLAPSED_ROWS}
+        rowTestId="skip-row"
+      />
     </section>
   );
 }
