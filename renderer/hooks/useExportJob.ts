@@ -1,10 +1,11 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { RendererEvents, RequestOf } from '../../shared/contract/rendererContract';
 import type { ExportReport } from '../../shared/domain/interop';
 import { ApiError } from '../api/client';
 import { errorMessage } from '../state/errorMessage';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
+import { useJobStart } from './useJobStart';
 
 export type ExportRequest = RequestOf<'export:start'>;
 
@@ -31,23 +32,14 @@ type ExportDone = RendererEvents['export:done'];
 export function useExportJob(): ExportJob {
   const client = useClient();
   const [state, setState] = useState<ExportState>({ phase: 'form', error: null });
-  const jobId = useRef<string | null>(null);
-  // A small export can finish before `export:start` replies; its outcome waits here until then.
-  const starting = useRef(false);
-  const early = useRef(new Map<string, ExportDone>());
-
   const finish = useCallback(({ report, error }: ExportDone) => {
-    jobId.current = null;
     setState(report ? { phase: 'finished', report } : { phase: 'form', error: { code: error?.code ?? null, message: error?.message ?? 'the export failed' } });
   }, []);
+  // A small export can finish before `export:start` replies; useJobStart keeps that outcome.
+  const { begin, cancel } = useJobStart('export:done', finish);
 
   useBackendEvent('export:progress', ({ jobId: id, done, total }) => {
-    if (id !== jobId.current) return;
-    setState((s) => (s.phase === 'running' ? { ...s, done, total } : s));
-  });
-  useBackendEvent('export:done', (event) => {
-    if (event.jobId === jobId.current) finish(event);
-    else if (starting.current) early.current.set(event.jobId, event);
+    setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, done, total } : s));
   });
 
   return {
@@ -55,29 +47,23 @@ export function useExportJob(): ExportJob {
     start: useCallback(
       async (request) => {
         setState({ phase: 'starting' });
-        starting.current = true;
-        early.current.clear();
         try {
-          const { jobId: id } = await client.invoke('export:start', request);
-          const done = early.current.get(id);
-          if (done) return finish(done);
-          jobId.current = id;
-          setState({ phase: 'running', jobId: id, done: 0, total: 0, cancelling: false });
+          const id = await begin(() => client.invoke('export:start', request));
+          if (id) setState({ phase: 'running', jobId: id, done: 0, total: 0, cancelling: false });
         } catch (err) {
           setState({ phase: 'form', error: { code: err instanceof ApiError ? err.code : null, message: errorMessage(err) } });
-        } finally {
-          starting.current = false;
-          early.current.clear();
         }
       },
-      [client, finish],
+      [client, begin],
     ),
-    cancel: useCallback(async () => {
-      const id = jobId.current;
-      if (!id) return;
-      setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
-      await client.invoke('export:cancel', { jobId: id });
-    }, [client]),
+    cancel: useCallback(
+      () =>
+        cancel(async (id) => {
+          setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
+          await client.invoke('export:cancel', { jobId: id });
+        }),
+      [client, cancel],
+    ),
     reset: useCallback(() => setState({ phase: 'form', error: null }), []),
   };
 }

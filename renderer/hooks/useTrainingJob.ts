@@ -1,8 +1,9 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { RendererEvents, RequestOf } from '../../shared/contract/rendererContract';
 import { errorMessage } from '../state/errorMessage';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
+import { useJobStart } from './useJobStart';
 
 export type TrainingRequest = RequestOf<'runs:start'>;
 export type TrainingProgress = Omit<RendererEvents['runs:progress'], 'jobId' | 'runId'>;
@@ -29,27 +30,18 @@ type RunDone = RendererEvents['runs:done'];
 export function useTrainingJob(): TrainingJob {
   const client = useClient();
   const [state, setState] = useState<TrainingState>({ phase: 'idle', error: null, finished: null });
-  const jobId = useRef<string | null>(null);
-  // A run refused inside the job (no labeled images) can end before `runs:start` replies.
-  const starting = useRef(false);
-  const early = useRef(new Map<string, RunDone>());
-
   const finish = useCallback(({ runId, stoppedBy, error }: RunDone) => {
-    jobId.current = null;
     setState({ phase: 'idle', error: error?.message ?? null, finished: error && runId === null ? null : { runId, stoppedBy } });
   }, []);
 
+  // A run refused inside the job (no labeled images) can end before `runs:start` replies; useJobStart keeps that outcome.
+  const { begin, cancel } = useJobStart('runs:done', finish);
+
   useBackendEvent('runs:progress', ({ jobId: id, runId, ...progress }) => {
-    if (id !== jobId.current) return;
-    setState((s) => (s.phase === 'running' ? { ...s, runId: runId ?? s.runId, progress } : s));
+    setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, runId: runId ?? s.runId, progress } : s));
   });
   useBackendEvent('runs:epoch', ({ jobId: id, ...point }) => {
-    if (id !== jobId.current) return;
-    setState((s) => (s.phase === 'running' ? { ...s, epochs: [...s.epochs.filter((e) => e.epoch !== point.epoch), point] } : s));
-  });
-  useBackendEvent('runs:done', (event) => {
-    if (event.jobId === jobId.current) finish(event);
-    else if (starting.current) early.current.set(event.jobId, event);
+    setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, epochs: [...s.epochs.filter((e) => e.epoch !== point.epoch), point] } : s));
   });
 
   return {
@@ -57,29 +49,24 @@ export function useTrainingJob(): TrainingJob {
     start: useCallback(
       async (request) => {
         setState({ phase: 'starting' });
-        starting.current = true;
-        early.current.clear();
         try {
-          const { jobId: id } = await client.invoke('runs:start', request);
-          const done = early.current.get(id);
-          if (done) return finish(done);
-          jobId.current = id;
+          const id = await begin(() => client.invoke('runs:start', request));
+          if (!id) return;
           const resumed = request.resume !== undefined && /^\d+$/.test(request.resume) ? Number(request.resume) : null;
           setState({ phase: 'running', jobId: id, runId: resumed, progress: null, epochs: [], cancelling: false });
         } catch (err) {
           setState({ phase: 'idle', error: errorMessage(err), finished: null });
-        } finally {
-          starting.current = false;
-          early.current.clear();
         }
       },
-      [client, finish],
+      [client, begin],
     ),
-    cancel: useCallback(async () => {
-      const id = jobId.current;
-      if (!id) return;
-      setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
-      await client.invoke('runs:cancel', { jobId: id });
-    }, [client]),
+    cancel: useCallback(
+      () =>
+        cancel(async (id) => {
+          setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
+          await client.invoke('runs:cancel', { jobId: id });
+        }),
+      [client, cancel],
+    ),
   };
 }
