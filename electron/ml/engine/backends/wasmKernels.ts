@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
+
 type Backend = tf.KernelBackend & {
   disposeData(dataId: tf.DataId): boolean;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): Info;
@@ -484,4 +486,5 @@ export function registerWasmTrainingKernels(): void {
       kernelFunc: makeConv2DBackpropInputWasm(original.kernelFunc) as tf.KernelFunc,
     });
   }
+  registerWasmDepthwiseKernels();
 }
