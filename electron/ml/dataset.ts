@@ -53,18 +53,123 @@ export async function loadSample(item: DatasetItem, scaling: InputScaling, lut: 
   return { imageId: item.imageId, width: image.width, height: image.height, rgb: image.rgb, labels };
 }
 
-/** Loads samples a few at a time (sharp decodes on its own threads). */
-export async function loadSamples(items: DatasetItem[], scaling: InputScaling, lut: Uint8Array, concurrency = 4): Promise<Sample[]> {
-  const out = new Array<Sample>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await loadSample(items[i], scaling, lut);
+/** Bytes a decoded sample holds (RGB plus labels). */
+function sampleBytes(s: Sample): number {
+  return s.rgb.byteLength + s.labels.byteLength;
+}
+
+/**
+ * The decoded samples of one split, held in memory up to a byte budget. A dataset that fits (the
+ * usual case at training scale) is decoded once and kept; a larger one keeps the most recently
+ * used samples and decodes the rest as batches ask for them (sharp decodes on its own threads,
+ * and the sources below ask one batch ahead), so memory stays bounded however many images there are.
+ */
+export class SampleStore {
+  private readonly cache = new Map<number, Sample>();
+  private readonly loading = new Map<number, Promise<Sample>>();
+  private bytes = 0;
+
+  constructor(
+    private readonly items: DatasetItem[],
+    private readonly scaling: InputScaling,
+    private readonly lut: Uint8Array,
+    readonly budgetBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Samples kept in memory now. */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  /** Whether every sample is in memory (nothing is decoded again). */
+  get complete(): boolean {
+    return this.cache.size === this.items.length;
+  }
+
+  /** Decodes samples in order, a few at a time, until all are in memory or the budget is used. */
+  async warm(concurrency = 4): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < this.items.length && this.bytes < this.budgetBytes) await this.get(next++);
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  /** Sample i (decoding it when it is not in memory). Concurrent requests share one decode. */
+  async get(i: number): Promise<Sample> {
+    const hit = this.cache.get(i);
+    if (hit) {
+      // Map order is the LRU order: move the hit to the young end.
+      this.cache.delete(i);
+      this.cache.set(i, hit);
+      return hit;
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return out;
+    let pending = this.loading.get(i);
+    if (!pending) {
+      pending = loadSample(this.items[i], this.scaling, this.lut)
+        .then((sample) => {
+          this.keep(i, sample);
+          return sample;
+        })
+        .finally(() => this.loading.delete(i));
+      this.loading.set(i, pending);
+    }
+    return pending;
+  }
+
+  private keep(i: number, sample: Sample): void {
+    if (this.cache.has(i)) return;
+    this.cache.set(i, sample);
+    this.bytes += sampleBytes(sample);
+    for (const [key, old] of this.cache) {
+      if (this.bytes <= this.budgetBytes || key === i) break;
+      this.cache.delete(key);
+      this.bytes -= sampleBytes(old);
+    }
+  }
+}
+
+/**
+ * Default memory for decoded samples: a quarter of the machine's memory, at most 2 GiB (the ML
+ * process also holds the compute backend's heap, up to 4 GB on wasm).
+ */
+export function defaultSampleBudget(totalMemory: number): number {
+  return Math.min(2 * 1024 ** 3, Math.floor(totalMemory / 4));
+}
+
+/** Loads every sample up front (small sets, tests): the store with an unlimited budget, warmed. */
+export async function loadSamples(items: DatasetItem[], scaling: InputScaling, lut: Uint8Array): Promise<Sample[]> {
+  const store = new SampleStore(items, scaling, lut, Number.POSITIVE_INFINITY);
+  await store.warm();
+  return Promise.all(items.map((_, i) => store.get(i)));
+}
+
+/** What a source reads samples from: an array in memory, or a SampleStore. */
+type SampleSource = Sample[] | SampleStore;
+
+function sampleAt(samples: SampleSource, i: number): Promise<Sample> | Sample {
+  return Array.isArray(samples) ? samples[i] : samples.get(i);
+}
+
+function sampleCount(samples: SampleSource): number {
+  return Array.isArray(samples) ? samples.length : samples.size;
+}
+
+/** Starts fetching the samples of each group one group ahead of the one being used. */
+async function* fetchAhead(samples: SampleSource, groups: number[][]): AsyncGenerator<Sample[]> {
+  const fetch = (ids: number[]) => Promise.all(ids.map((id) => sampleAt(samples, id)));
+  let pending = groups.length ? fetch(groups[0]) : null;
+  for (let g = 0; g < groups.length; g++) {
+    const current = await pending!;
+    pending = g + 1 < groups.length ? fetch(groups[g + 1]) : null;
+    // An unused prefetch must not surface as an unhandled rejection when the consumer stops early.
+    pending?.catch(() => undefined);
+    yield current;
+  }
 }
 
 export interface AugmentOptions {
@@ -75,33 +180,69 @@ export interface AugmentOptions {
   minScale?: number;
   maxScale?: number;
   flip?: boolean;
+  /**
+   * Colour jitter strength j: brightness, contrast and saturation each scaled by a factor drawn
+   * from [1 − j, 1 + j] per sample (torchvision's ColorJitter); 0 (default) = off.
+   */
+  colorJitter?: number;
 }
 
 /**
- * Training batches: each sample a random scale, a random crop window, a random horizontal flip,
- * resampled to crop×crop (bilinear image, nearest labels, 255 outside the image). Seeded by
- * (seed, epoch), so a resumed epoch sees exactly the batches it would have seen.
+ * Training batches: each sample a random scale, a random crop window, a random horizontal flip
+ * (and optional colour jitter), resampled to crop×crop (bilinear image, nearest labels, 255
+ * outside the image). Seeded by (seed, epoch), so a resumed epoch sees exactly the batches it
+ * would have seen. The next batch's samples are fetched while the current one trains.
  */
-export function trainSource(samples: Sample[], options: AugmentOptions): BatchSource {
+export function trainSource(samples: SampleSource, options: AugmentOptions): BatchSource {
   const { batch, crop } = options;
+  const count = sampleCount(samples);
   return {
-    batchesPerEpoch: Math.ceil(samples.length / batch),
-    *batches(epoch: number): Iterable<Batch> {
+    batchesPerEpoch: Math.ceil(count / batch),
+    async *batches(epoch: number): AsyncIterable<Batch> {
       const random = mulberry32(options.seed * 7919 + epoch);
-      const order = samples.map((_, i) => i);
+      const order = Array.from({ length: count }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
-      for (let start = 0; start < order.length; start += batch) {
-        const ids = order.slice(start, start + batch);
-        const images = new Float32Array(ids.length * crop * crop * 3);
-        const masks = new Uint8Array(ids.length * crop * crop);
-        ids.forEach((id, k) => augmentInto(samples[id], options, random, images.subarray(k * crop * crop * 3), masks.subarray(k * crop * crop)));
-        yield { images, masks, n: ids.length, height: crop, width: crop };
+      const groups: number[][] = [];
+      for (let start = 0; start < order.length; start += batch) groups.push(order.slice(start, start + batch));
+      for await (const group of fetchAhead(samples, groups)) {
+        const images = new Float32Array(group.length * crop * crop * 3);
+        const masks = new Uint8Array(group.length * crop * crop);
+        group.forEach((sample, k) => {
+          const image = images.subarray(k * crop * crop * 3, (k + 1) * crop * crop * 3);
+          augmentInto(sample, options, random, image, masks.subarray(k * crop * crop));
+          if (options.colorJitter) jitterColours(image, options.colorJitter, random);
+        });
+        yield { images, masks, n: group.length, height: crop, width: crop };
       }
     },
   };
+}
+
+/**
+ * Brightness, contrast (around the crop's mean grey) and saturation (around each pixel's grey),
+ * in torchvision's order, clamped to 0..255. Draws its three factors from `random` only when
+ * jitter is on, so batches without jitter are exactly those of earlier versions.
+ */
+export function jitterColours(image: Float32Array, strength: number, random: () => number): void {
+  const factor = () => 1 - strength + 2 * strength * random();
+  const brightness = factor();
+  const contrast = factor();
+  const saturation = factor();
+  const pixels = image.length / 3;
+  let greySum = 0;
+  for (let p = 0; p < image.length; p += 3) {
+    for (let c = 0; c < 3; c++) image[p + c] = Math.min(255, image[p + c] * brightness);
+    greySum += 0.299 * image[p] + 0.587 * image[p + 1] + 0.114 * image[p + 2];
+  }
+  const meanGrey = greySum / Math.max(1, pixels);
+  for (let p = 0; p < image.length; p += 3) {
+    for (let c = 0; c < 3; c++) image[p + c] = Math.min(255, Math.max(0, meanGrey + (image[p + c] - meanGrey) * contrast));
+    const grey = 0.299 * image[p] + 0.587 * image[p + 1] + 0.114 * image[p + 2];
+    for (let c = 0; c < 3; c++) image[p + c] = Math.min(255, Math.max(0, grey + (image[p + c] - grey) * saturation));
+  }
 }
 
 function augmentInto(s: Sample, o: AugmentOptions, random: () => number, image: Float32Array, mask: Uint8Array): void {
@@ -144,12 +285,16 @@ function augmentInto(s: Sample, o: AugmentOptions, random: () => number, image: 
   }
 }
 
-/** Validation batches: one whole image each, at training scale. */
-export function evalSource(samples: Sample[]): BatchSource {
+/** Validation batches: one whole image each, at training scale, the next one fetched ahead. */
+export function evalSource(samples: SampleSource): BatchSource {
+  const count = sampleCount(samples);
   return {
-    batchesPerEpoch: samples.length,
-    *batches(): Iterable<Batch> {
-      for (const s of samples) yield { images: Float32Array.from(s.rgb), masks: s.labels, n: 1, height: s.height, width: s.width };
+    batchesPerEpoch: count,
+    async *batches(): AsyncIterable<Batch> {
+      const groups = Array.from({ length: count }, (_, i) => [i]);
+      for await (const [s] of fetchAhead(samples, groups)) {
+        yield { images: Float32Array.from(s.rgb), masks: s.labels, n: 1, height: s.height, width: s.width };
+      }
     },
   };
 }

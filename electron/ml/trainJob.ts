@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { MlEventMessage, TrainRequest, TrainResult } from '../../shared/contract/mlContract';
 import { confusionRows } from '../../shared/metrics';
 import { valueToIndexTable } from '../../shared/domain/classes';
-import { evalSource, loadSamples, trainSource } from './dataset';
+import { SampleStore, defaultSampleBudget, evalSource, trainSource } from './dataset';
 import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, setLearningRate, trainEpoch, type FcnModel } from './engine';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 
@@ -22,8 +23,25 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
 
   const lut = valueToIndexTable(req.classValues);
   emit({ type: 'log', level: 'info', jobId: req.jobId, message: `loading ${req.train.length} training and ${req.val.length} validation images` });
-  const [train, val] = await Promise.all([loadSamples(req.train, req.scaling, lut), loadSamples(req.val, req.scaling, lut)]);
-  const source = trainSource(train, { batch: req.batch, crop: req.crop, seed: req.seed });
+  // Training images get three quarters of the memory budget: they are read every epoch in random order.
+  const budget = req.sampleMemoryBytes ?? defaultSampleBudget(totalmem());
+  const train = new SampleStore(req.train, req.scaling, lut, Math.floor(budget * 0.75));
+  const val = new SampleStore(req.val, req.scaling, lut, Math.floor(budget * 0.25));
+  await Promise.all([train.warm(), val.warm()]);
+  for (const [store, name] of [
+    [train, 'training'],
+    [val, 'validation'],
+  ] as const) {
+    if (!store.complete) {
+      emit({
+        type: 'log',
+        level: 'info',
+        jobId: req.jobId,
+        message: `${store.cachedCount} of ${store.size} ${name} images fit in the ${(store.budgetBytes / 1024 ** 2).toFixed(0)} MB kept in memory; the rest are decoded as batches need them`,
+      });
+    }
+  }
+  const source = trainSource(train, { batch: req.batch, crop: req.crop, seed: req.seed, colorJitter: req.colorJitter ?? 0 });
   const valSource = evalSource(val);
 
   const lastDir = join(req.checkpointDir, 'last');
@@ -73,7 +91,7 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
         stoppedBy = 'cancel';
         break;
       }
-      const evaluation = val.length ? await evaluate(model, valSource, { signal }) : null;
+      const evaluation = val.size ? await evaluate(model, valSource, { signal }) : null;
       if (signal.aborted) {
         stoppedBy = 'cancel';
         break;

@@ -38,6 +38,10 @@ export interface TrainRequest {
   /** Square random crops of this size (after random scale and flip); padded with 255 where images are smaller. */
   crop: number;
   seed: number;
+  /** Colour jitter strength (brightness, contrast, saturation factors in [1 − j, 1 + j]); 0 or absent = off. */
+  colorJitter?: number;
+  /** Bytes of decoded images the ML process keeps in memory (absent = a quarter of RAM, at most 2 GiB). */
+  sampleMemoryBytes?: number;
   train: DatasetItem[];
   val: DatasetItem[];
   /** checkpoints/<run>: `last/` after every epoch, `best/` when val mean IU improves. */

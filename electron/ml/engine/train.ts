@@ -119,32 +119,47 @@ export async function trainEpoch(
   let lossSum = 0;
   let cancelled = false;
   const stepsPerEpoch = source.batchesPerEpoch ?? null;
-  for await (const batch of source.batches(options.epoch)) {
-    if (options.signal?.aborted) {
-      cancelled = true;
-      break;
+  const iterator = iterate(source.batches(options.epoch));
+  let next: Promise<IteratorResult<Batch>> | IteratorResult<Batch> = iterator.next();
+  try {
+    for (;;) {
+      const item = await next;
+      if (item.done) break;
+      if (options.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const batch = item.value;
+      // trainStep queues the whole step before its first await; asking for the next batch here
+      // lets the data pipeline prepare it while a GPU backend computes this one.
+      const stepDone = trainStep(model, optimizer, batch, options);
+      next = iterator.next();
+      const loss = await stepDone;
+      steps += 1;
+      images += batch.n;
+      lossSum += loss;
+      if (options.onProgress) {
+        const seconds = (performance.now() - start) / 1000;
+        const mem = tf.memory();
+        options.onProgress({
+          type: 'progress',
+          epoch: options.epoch,
+          step: steps,
+          stepsPerEpoch,
+          globalStep: optimizerStep(optimizer),
+          loss,
+          meanLoss: lossSum / steps,
+          imagesPerSecond: images / Math.max(seconds, 1e-9),
+          etaSeconds: stepsPerEpoch === null ? null : Math.max(0, ((stepsPerEpoch - steps) * seconds) / steps),
+          numTensors: mem.numTensors,
+          numBytes: mem.numBytes,
+        });
+      }
     }
-    const loss = await trainStep(model, optimizer, batch, options);
-    steps += 1;
-    images += batch.n;
-    lossSum += loss;
-    if (options.onProgress) {
-      const seconds = (performance.now() - start) / 1000;
-      const mem = tf.memory();
-      options.onProgress({
-        type: 'progress',
-        epoch: options.epoch,
-        step: steps,
-        stepsPerEpoch,
-        globalStep: optimizerStep(optimizer),
-        loss,
-        meanLoss: lossSum / steps,
-        imagesPerSecond: images / Math.max(seconds, 1e-9),
-        etaSeconds: stepsPerEpoch === null ? null : Math.max(0, ((stepsPerEpoch - steps) * seconds) / steps),
-        numTensors: mem.numTensors,
-        numBytes: mem.numBytes,
-      });
-    }
+  } finally {
+    // A prefetched batch that is not used (cancel, error) is dropped, and the source closed.
+    await Promise.resolve(next).catch(() => undefined);
+    await iterator.return?.();
   }
   if (options.signal?.aborted) cancelled = true;
   return {
@@ -155,6 +170,11 @@ export async function trainEpoch(
     seconds: (performance.now() - start) / 1000,
     cancelled,
   };
+}
+
+/** One iterator over a source's batches, whether it yields them synchronously or not. */
+function iterate(batches: AsyncIterable<Batch> | Iterable<Batch>): AsyncIterator<Batch> | Iterator<Batch> {
+  return Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
 }
 
 function optimizerStep(optimizer: tf.Optimizer): number {

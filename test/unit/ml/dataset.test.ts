@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { DatasetItem } from '../../../shared/contract/mlContract';
+import { encodeMaskPng } from '../../../shared/mask/maskPng';
+import { mulberry32 } from '../../../shared/random';
+import { SampleStore, evalSource, jitterColours, loadSamples, trainSource } from '../../../electron/ml/dataset';
+import type { Batch, BatchSource } from '../../../electron/ml/engine';
+import { tempDir, writeImage } from '../../fixtures/images';
+import { rmSync } from 'node:fs';
+
+const SCALING = { longSide: 48 };
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
+let dir: string;
+let items: DatasetItem[];
+
+async function collect(source: BatchSource, epoch: number): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for await (const b of source.batches(epoch)) out.push({ ...b, images: b.images.slice(), masks: b.masks.slice() });
+  return out;
+}
+
+beforeAll(async () => {
+  dir = tempDir('fcn-dataset-');
+  items = [];
+  for (let i = 0; i < 7; i++) {
+    const path = join(dir, `img${i}.png`);
+    const [w, h] = [40 + i * 4, 30 + i * 2];
+    await writeImage(path, w, h, 'png', i);
+    const values = Uint8Array.from({ length: w * h }, (_, p) => ((p % w) + i) % 3);
+    items.push({ imageId: i + 1, path, maskPng: encodeMaskPng({ width: w, height: h, values }) });
+  }
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SampleStore', () => {
+  it('keeps everything when the budget allows and decodes each image once', async () => {
+    const store = new SampleStore(items, SCALING, IDENTITY, Number.POSITIVE_INFINITY);
+    await store.warm();
+    expect(store.complete).toBe(true);
+    const a = await store.get(3);
+    expect(await store.get(3)).toBe(a);
+  });
+
+  it('stays within its byte budget and still serves every sample', async () => {
+    const all = await loadSamples(items, SCALING, IDENTITY);
+    const perSample = all[0].rgb.byteLength + all[0].labels.byteLength;
+    const store = new SampleStore(items, SCALING, IDENTITY, perSample * 2.5);
+    await store.warm();
+    expect(store.complete).toBe(false);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < items.length; i++) {
+        const s = await store.get(i);
+        expect(s.imageId).toBe(items[i].imageId);
+        expect(Buffer.from(s.rgb).equals(Buffer.from(all[i].rgb))).toBe(true);
+        expect(store.cachedCount).toBeLessThanOrEqual(3);
+      }
+    }
+  });
+
+  it('names the file when an image cannot be decoded mid-run', async () => {
+    const broken = [...items, { imageId: 99, path: join(dir, 'missing.png'), maskPng: items[0].maskPng }];
+    const store = new SampleStore(broken, SCALING, IDENTITY, 1);
+    await expect(store.get(broken.length - 1)).rejects.toThrow(/missing\.png/);
+  });
+});
+
+describe('trainSource', () => {
+  it('yields the same batches from a bounded store as from memory, epoch by epoch (resume sees the same data)', async () => {
+    const all = await loadSamples(items, SCALING, IDENTITY);
+    const bounded = new SampleStore(items, SCALING, IDENTITY, 1);
+    const options = { batch: 3, crop: 32, seed: 5 };
+    for (const epoch of [1, 2]) {
+      const fromMemory = await collect(trainSource(all, options), epoch);
+      const fromStore = await collect(trainSource(bounded, options), epoch);
+      expect(fromMemory.map((b) => b.n)).toEqual([3, 3, 1]);
+      expect(fromStore.length).toBe(fromMemory.length);
+      fromMemory.forEach((b, k) => {
+        expect(Buffer.from(fromStore[k].masks).equals(Buffer.from(b.masks))).toBe(true);
+        expect(Buffer.from(fromStore[k].images.buffer).equals(Buffer.from(b.images.buffer))).toBe(true);
+      });
+    }
+    const epoch1 = await collect(trainSource(all, options), 1);
+    const epoch2 = await collect(trainSource(all, options), 2);
+    expect(Buffer.from(epoch1[0].masks).equals(Buffer.from(epoch2[0].masks))).toBe(false);
+  });
+
+  it('colour jitter changes the images, never the labels', async () => {
+    const all = await loadSamples(items, SCALING, IDENTITY);
+    const plain = await collect(trainSource(all, { batch: 2, crop: 32, seed: 9 }), 1);
+    const jittered = await collect(trainSource(all, { batch: 2, crop: 32, seed: 9, colorJitter: 0.4 }), 1);
+    expect(jittered.length).toBe(plain.length);
+    // Same geometry: jitter draws its factors after the sample's crop and flip.
+    expect(Buffer.from(jittered[0].masks.subarray(0, 32 * 32)).equals(Buffer.from(plain[0].masks.subarray(0, 32 * 32)))).toBe(true);
+    expect(Buffer.from(jittered[0].images.buffer).equals(Buffer.from(plain[0].images.buffer))).toBe(false);
+    for (const b of jittered) for (const v of b.images) expect(v >= 0 && v <= 255).toBe(true);
+  });
+});
+
+describe('jitterColours', () => {
+  it('is the identity at strength 0 and keeps grey pixels grey', () => {
+    const image = Float32Array.from([10, 20, 30, 200, 100, 50]);
+    jitterColours(image, 0, mulberry32(1));
+    expect([...image].map((v) => Math.round(v * 1000) / 1000)).toEqual([10, 20, 30, 200, 100, 50]);
+    const grey = Float32Array.from([80, 80, 80, 160, 160, 160]);
+    jitterColours(grey, 0.5, mulberry32(3));
+    expect(Math.abs(grey[0] - grey[1]) + Math.abs(grey[1] - grey[2])).toBeLessThan(1e-3);
+    expect(Math.abs(grey[3] - grey[5])).toBeLessThan(1e-3);
+  });
+});
+
+describe('evalSource', () => {
+  it('yields every image whole, in order', async () => {
+    const store = new SampleStore(items, SCALING, IDENTITY, 1);
+    const batches = await collect(evalSource(store), 0);
+    expect(batches.length).toBe(items.length);
+    expect(batches.map((b) => b.width)).toEqual((await loadSamples(items, SCALING, IDENTITY)).map((s) => s.width));
+  });
+});
