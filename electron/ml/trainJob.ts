@@ -84,7 +84,7 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
           // A few events a second are plenty for a progress bar.
           if (performance.now() - lastProgress < 250 && p.step !== p.stepsPerEpoch) return;
           lastProgress = performance.now();
-          emit({ type: 'progress', jobId: req.jobId, epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch, loss: p.loss, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds, numTensors: p.numTensors });
+          emit({ type: 'progress', jobId: req.jobId, epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch, loss: p.loss, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds, numTensors: p.numTensors, memoryBytes: process.memoryUsage.rss() });
         },
       });
       if (result.cancelled) {

@@ -24,6 +24,11 @@ export function formatCount(n: number): string {
   return numberFormat.format(n);
 }
 
+/** Bytes as MB below a gigabyte, GB above (one decimal). */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

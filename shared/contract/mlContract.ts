@@ -102,6 +102,8 @@ export type MlEventMessage =
       imagesPerSecond: number;
       etaSeconds: number | null;
       numTensors: number;
+      /** Resident memory of the ML process (the compute backend's heap included), bytes. */
+      memoryBytes: number;
     }
   | EpochEvent
   | { type: 'checkpoint'; jobId: string; kind: 'best' | 'last'; epoch: number; path: string }

@@ -199,7 +199,18 @@ export interface RendererEvents {
   'images:importDone': { jobId: string; report: ImportReport };
   'images:changed': { reason: string };
   'classes:changed': Record<string, never>;
-  'runs:progress': { jobId: string; runId: number | null; epoch: number; step: number; stepsPerEpoch: number | null; loss: number; imagesPerSecond: number; etaSeconds: number | null };
+  'runs:progress': {
+    jobId: string;
+    runId: number | null;
+    epoch: number;
+    step: number;
+    stepsPerEpoch: number | null;
+    loss: number;
+    imagesPerSecond: number;
+    etaSeconds: number | null;
+    /** Resident memory of the ML process, bytes. */
+    memoryBytes: number;
+  };
   'runs:epoch': { jobId: string; epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null };
   'runs:done': { jobId: string; runId: number | null; stoppedBy: string | null; error: WireError | null };
   'export:progress': ExportProgress;

@@ -1,5 +1,5 @@
 import type { TrainingProgress } from '../../hooks/useTrainingJob';
-import { formatCount } from '../../state/displayNames';
+import { formatBytes, formatCount } from '../../state/displayNames';
 import { formatDuration, formatMetric } from './trainingNames';
 
 interface Props {
@@ -45,6 +45,10 @@ export function TrainingProgressCard({ runId, progress, plannedEpochs, cancellin
         <div>
           <dt>ETA</dt>
           <dd>{progress?.etaSeconds != null ? formatDuration(progress.etaSeconds) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Memory</dt>
+          <dd data-testid="training-memory">{progress ? formatBytes(progress.memoryBytes) : '—'}</dd>
         </div>
       </dl>
     </div>
