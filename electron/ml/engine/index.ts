@@ -20,8 +20,8 @@ export { selectBackend, probeWebGpu, probeTensorflow, wasmThreadCount, webGpuAda
 export type { GpuAdapterSummary, SelectOptions } from './backends/select';
 export { registerWasmTrainingKernels } from './backends/wasmKernels';
 export { FCN_STRIDE, FcnModel, buildFcn } from './model/fcn';
-export { backbones } from './model/backbones';
-export type { BackboneSpec } from './model/backbones';
+export { MOBILENETV2_BLOCKS, applyPreprocess, backbones, mobilenetV2ParamSpecs } from './model/backbones';
+export type { Activation, Backbone, BackboneFeatures, LayerOps, ParamSpec, PreprocessSpec } from './model/backbones';
 export { bilinearKernel } from './model/bilinear';
 export { IGNORE_INDEX, medianFrequencyWeights, softmaxCrossEntropyIgnore } from './loss';
 export { assertTrainable, createOptimizer, estimateTrainingBytes, evaluate, predict, setLearningRate, trainEpoch, trainStep } from './train';
