@@ -10,14 +10,14 @@ export interface BackendChoice {
   adapter?: { name: string; vendor: string; architecture: string; software: boolean };
 }
 
-export type BackboneName = 'vgg16' | 'small' | 'tiny';
+export type BackboneName = 'vgg16' | 'small' | 'tiny' | 'mobilenetv2';
 export type HeadName = 'fcn32s' | 'fcn16s' | 'fcn8s';
 
 export interface FcnConfig {
   head: HeadName;
   backbone: BackboneName;
   numClasses: number;
-  /** Dropout rate after fc6 and fc7 while training (the paper: 0.5). */
+  /** Dropout rate while training after fc6 and fc7 (the paper: 0.5), or on MobileNetV2's last features. */
   dropout: number;
   /** Seed for the weight initialisation (same seed, same weights on every backend). */
   seed: number;

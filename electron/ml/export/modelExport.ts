@@ -105,7 +105,7 @@ function readme(format: 'tfjs' | 'onnx', manifest: CheckpointManifest, classes: 
           'const logits = model.predict(tf.tensor4d(rgb, [1, height, width, 3]));',
           '```',
           '',
-          'The graph uses `_FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `Pad`, `Slice` and a few shape ops, all of which TF.js runs on every backend.',
+          'The graph uses `_FusedConv2D` (and `FusedDepthwiseConv2dNative` for MobileNetV2), `Conv2DBackpropInput`, `MaxPool`, `AddV2`, `Pad`, `Slice` and a few shape ops, all of which TF.js runs on every backend.',
         ];
   const lines = [
     `# FCN Studio model export (${format === 'onnx' ? `ONNX, opset ${ONNX_OPSET}` : 'TensorFlow.js graph model'})`,

@@ -2,7 +2,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 
-import type { FcnConfig } from '../engine';
+import type { Activation, FcnConfig } from '../engine';
 import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, samePadding, writeFcn } from './fcnGraph';
 
 /** Opset of the exported graph: 13 gives Pad with a `pads` input; everything used is unchanged up to 21. */
@@ -71,6 +71,12 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return name;
   }
 
+  private constScalar(value: number): string {
+    const name = `const_${this.counter++}`;
+    this.initializers.push(floatTensor(name, [], Float32Array.of(value)));
+    return name;
+  }
+
   private constFloat(values: number[]): string {
     const name = `const_${this.counter++}`;
     this.initializers.push(floatTensor(name, [values.length], Float32Array.from(values)));
@@ -83,12 +89,36 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return w;
   }
 
-  /** TF.js conv kernels are [kh, kw, in, out] and transposed-conv kernels [kh, kw, out, in]; ONNX wants [out, in, kh, kw] and [in, out, kh, kw]: the same permutation. */
-  private kernelInitializer(layer: string): { name: string; size: number } {
-    const w = this.weight(`${layer}/kernel`);
-    const t = transposeData(w.data, w.shape, [3, 2, 0, 1]);
+  /**
+   * The kernel as an ONNX initializer. TF.js conv kernels are [kh, kw, in, out], transposed-conv
+   * kernels [kh, kw, out, in] and depthwise kernels [kh, kw, channels, 1]; ONNX wants [out, in, kh, kw],
+   * [in, out, kh, kw] and [channels, 1, kh, kw] (a grouped Conv): the same permutation for the first
+   * two, the depthwise one swaps its last two axes to the front as they are.
+   */
+  private kernelInitializer(layer: string, weightName = `${layer}/kernel`, perm = [3, 2, 0, 1]): { name: string; size: number } {
+    const w = this.weight(weightName);
+    const t = transposeData(w.data, w.shape, perm);
     this.initializers.push(floatTensor(`${layer}.weight`, t.shape, t.data));
     return { name: `${layer}.weight`, size: w.shape[0] };
+  }
+
+  private activation(y: string, activation: Activation): string {
+    if (activation === 'relu') return this.node('Relu', [y]);
+    if (activation === 'relu6') return this.node('Clip', [y, this.constScalar(0), this.constScalar(6)]);
+    return y;
+  }
+
+  /** A 'same'-padded convolution with bias; the padding is TF's for sizes that are multiples of the stride. */
+  private convNode(x: string, layer: string, kernel: { name: string; size: number }, stride: number, group: number): string {
+    const bias = this.weight(`${layer}/bias`);
+    this.initializers.push(floatTensor(`${layer}.bias`, bias.shape, bias.data));
+    const [before, after] = samePadding(kernel.size, stride);
+    return this.node('Conv', [x, kernel.name, `${layer}.bias`], [
+      ints('kernel_shape', [kernel.size, kernel.size]),
+      ints('pads', [before, before, after, after]),
+      ints('strides', [stride, stride]),
+      ...(group > 1 ? [int('group', group)] : []),
+    ]);
   }
 
   input(): string {
@@ -112,17 +142,18 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return this.node('Pad', [x, pads], [{ name: 'mode', type: AttributeType.STRING, s: new TextEncoder().encode('constant') }]);
   }
 
-  conv(x: string, layer: string, relu: boolean): string {
-    const kernel = this.kernelInitializer(layer);
-    const bias = this.weight(`${layer}/bias`);
-    this.initializers.push(floatTensor(`${layer}.bias`, bias.shape, bias.data));
-    const [before, after] = samePadding(kernel.size, 1);
-    const y = this.node('Conv', [x, kernel.name, `${layer}.bias`], [
-      ints('kernel_shape', [kernel.size, kernel.size]),
-      ints('pads', [before, before, after, after]),
-      ints('strides', [1, 1]),
-    ]);
-    return relu ? this.node('Relu', [y]) : y;
+  conv(x: string, layer: string, activation: Activation, stride = 1): string {
+    return this.activation(this.convNode(x, layer, this.kernelInitializer(layer), stride, 1), activation);
+  }
+
+  depthwiseConv(x: string, layer: string, activation: Activation, stride: number): string {
+    const channels = this.weight(`${layer}/depthwise_kernel`).shape[2];
+    const kernel = this.kernelInitializer(layer, `${layer}/depthwise_kernel`, [2, 3, 0, 1]);
+    return this.activation(this.convNode(x, layer, kernel, stride, channels), activation);
+  }
+
+  dropout(x: string): string {
+    return x;
   }
 
   maxPool(x: string): string {

@@ -1,4 +1,4 @@
-import type { FcnConfig } from '../engine';
+import type { Activation, FcnConfig } from '../engine';
 import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, writeFcn } from './fcnGraph';
 
 /** A node of a TensorFlow GraphDef in the JSON form tf.loadGraphModel reads. */
@@ -86,17 +86,31 @@ class TfGraphWriter implements FcnGraphWriter<string> {
     return this.node('Pad', [x, paddings], { T: FLOAT, Tpaddings: INT });
   }
 
-  conv(x: string, layer: string, relu: boolean): string {
-    return this.node('_FusedConv2D', [x, this.layerWeight(`${layer}/kernel`), this.layerWeight(`${layer}/bias`)], {
+  private fusedAttrs(activation: Activation, stride: number): Record<string, unknown> {
+    const fused = activation === 'linear' ? ['BiasAdd'] : ['BiasAdd', activation === 'relu' ? 'Relu' : 'Relu6'];
+    return {
       T: FLOAT,
       num_args: { i: '1' },
-      fused_ops: { list: { s: (relu ? ['BiasAdd', 'Relu'] : ['BiasAdd']).map(base64) } },
-      strides: listAttr([1, 1, 1, 1]),
+      fused_ops: { list: { s: fused.map(base64) } },
+      strides: listAttr([1, stride, stride, 1]),
       padding: stringAttr('SAME'),
       data_format: stringAttr('NHWC'),
       dilations: listAttr([1, 1, 1, 1]),
       epsilon: { f: 0 },
-    });
+    };
+  }
+
+  conv(x: string, layer: string, activation: Activation, stride = 1): string {
+    return this.node('_FusedConv2D', [x, this.layerWeight(`${layer}/kernel`), this.layerWeight(`${layer}/bias`)], this.fusedAttrs(activation, stride));
+  }
+
+  depthwiseConv(x: string, layer: string, activation: Activation, stride: number): string {
+    const inputs = [x, this.layerWeight(`${layer}/depthwise_kernel`), this.layerWeight(`${layer}/bias`)];
+    return this.node('FusedDepthwiseConv2dNative', inputs, this.fusedAttrs(activation, stride));
+  }
+
+  dropout(x: string): string {
+    return x;
   }
 
   maxPool(x: string): string {

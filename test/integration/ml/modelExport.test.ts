@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type FcnConfig, type FcnModel, buildFcn, saveCheckpoint, selectBackend } from '../../../electron/ml/engine';
+import { type FcnConfig, type FcnModel, MOBILENETV2_BLOCKS, buildFcn, saveCheckpoint, selectBackend } from '../../../electron/ml/engine';
 import { type ClassesFile, type ExportClass, exportOnnxModel, exportTfjsModel, loadTfjsModel } from '../../../electron/ml/export';
 
 const CLASSES: ExportClass[] = [
@@ -31,14 +31,25 @@ function gaussian(seed: number): () => number {
  * Every weight random and non-zero — score layers and upsampling kernels included, which a fresh
  * model has zero or bilinear (symmetric: a flipped kernel would pass unnoticed).
  */
+const residualProjections = new Set(MOBILENETV2_BLOCKS.filter((b) => b.residual).map((b) => `${b.prefix}_project/kernel`));
+
 function randomModel(config: FcnConfig): FcnModel {
   const fresh = buildFcn(config);
   const rand = gaussian(config.seed);
   const initial = new Map<string, tf.Tensor>();
   for (const [name, v] of fresh.weights) {
     // He scaling keeps activations of order one; each upsampled pixel sums 2×2 taps per input channel.
-    let std = v.shape.length === 4 ? Math.sqrt(2 / (v.shape[0] * v.shape[1] * v.shape[2])) : 0.1;
+    let std = 0.1;
+    if (v.shape.length === 4) {
+      // A depthwise kernel [kh, kw, C, 1] has a fan-in of kh·kw.
+      const fanIn = v.shape[0] * v.shape[1] * (name.endsWith('/depthwise_kernel') ? 1 : v.shape[2]);
+      std = Math.sqrt(2 / fanIn);
+    }
     if (name.includes('upscore')) std = 1 / Math.sqrt(4 * config.numClasses);
+    // MobileNetV2's residual branches scaled down, as in the engine's own initialisation: ten
+    // residual sums of full-scale branches give logits of order 40, whose float32 rounding alone
+    // nears 1e-4.
+    if (residualProjections.has(name)) std *= 0.3;
     initial.set(name, tf.tensor(Float32Array.from({ length: v.size }, () => rand() * std), v.shape));
   }
   fresh.dispose();
@@ -75,14 +86,21 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe.each<FcnConfig['head']>(['fcn8s', 'fcn16s', 'fcn32s'])('%s/small exported as ONNX and TF.js', (head) => {
-  const config: FcnConfig = { head, backbone: 'small', numClasses: CLASSES.length, dropout: 0.5, seed: head.length * 7 + 3 };
+describe.each<[FcnConfig['head'], FcnConfig['backbone']]>([
+  ['fcn8s', 'small'],
+  ['fcn16s', 'small'],
+  ['fcn32s', 'small'],
+  // Strided and depthwise convolutions, ReLU6, residual additions.
+  ['fcn8s', 'mobilenetv2'],
+])('%s/%s exported as ONNX and TF.js', (head, backbone) => {
+  const config: FcnConfig = { head, backbone, numClasses: CLASSES.length, dropout: 0.5, seed: head.length * 7 + 3 };
+  const where = `${head}-${backbone}`;
   let model: FcnModel;
   let checkpoint: string;
 
   beforeAll(async () => {
     model = randomModel(config);
-    checkpoint = join(root, head, 'checkpoint');
+    checkpoint = join(root, where, 'checkpoint');
     // Channel order as the trainer records it: class values sorted, not the order given to the exporter.
     await saveCheckpoint(checkpoint, model, { epoch: 4, metadata: { classValues: [0, 3, 7], scaling: { longSide: 480 }, runId: 12 } });
   });
@@ -99,7 +117,7 @@ describe.each<FcnConfig['head']>(['fcn8s', 'fcn16s', 'fcn32s'])('%s/small export
   }
 
   it('runs in onnxruntime-node with logits equal to the engine\'s within 1e-4 at odd sizes', async () => {
-    const path = join(root, head, 'onnx', 'model.onnx');
+    const path = join(root, where, 'onnx', 'model.onnx');
     await exportOnnxModel(checkpoint, path, [CLASSES[2], CLASSES[0], CLASSES[1]]);
     const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, executionProviders: ['cpu'] });
     try {
@@ -118,19 +136,19 @@ describe.each<FcnConfig['head']>(['fcn8s', 'fcn16s', 'fcn32s'])('%s/small export
     } finally {
       await session.release();
     }
-    const sidecar = JSON.parse(await readFile(join(root, head, 'onnx', 'classes.json'), 'utf8')) as ClassesFile;
+    const sidecar = JSON.parse(await readFile(join(root, where, 'onnx', 'classes.json'), 'utf8')) as ClassesFile;
     expect(sidecar.classes.map((c) => [c.index, c.value, c.name])).toEqual([
       [0, 0, 'background'],
       [1, 3, 'road'],
       [2, 7, 'car'],
     ]);
-    const readme = await readFile(join(root, head, 'onnx', 'README.md'), 'utf8');
+    const readme = await readFile(join(root, where, 'onnx', 'README.md'), 'utf8');
     expect(readme).toMatch(/RGB, values 0\.\.255/);
     expect(readme).toMatch(/divides by the per-channel std/);
   });
 
   it('loads back as a TF.js graph model with the same logits', async () => {
-    const dir = join(root, head, 'tfjs');
+    const dir = join(root, where, 'tfjs');
     await exportTfjsModel(checkpoint, dir, CLASSES);
     const files = await readdir(dir);
     expect(files).toEqual(expect.arrayContaining(['README.md', 'classes.json', 'model.json']));

@@ -3,19 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 
 import type { FcnConfig } from '../types';
-import { type BackboneSpec, backbones } from './backbones';
+import { type Activation, type Backbone, type LayerOps, type ParamSpec, applyPreprocess, backbones } from './backbones';
 import { bilinearKernel } from './bilinear';
 import { hashSeed, mulberry32, normalArray } from './random';
 import { upsampleByPhases } from './upsample';
 
 /** The network's total stride: inputs are padded to a multiple of it and outputs cropped back. */
 export const FCN_STRIDE = 32;
-
-interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: 'kaiming' | 'zeros' | 'bilinear';
-}
 
 /** Upsampling layers of each head: [name, kernel, stride], in the order they run. */
 const UPSAMPLERS: Record<FcnConfig['head'], [string, number, number][]> = {
@@ -31,36 +25,20 @@ const UPSAMPLERS: Record<FcnConfig['head'], [string, number, number][]> = {
   ],
 };
 
-function paramSpecs(config: FcnConfig, backbone: BackboneSpec): ParamSpec[] {
-  const specs: ParamSpec[] = [];
-  let cin = 3;
-  backbone.stages.forEach(([width, convs], s) => {
-    for (let i = 0; i < convs; i++) {
-      const name = `block${s + 1}_conv${i + 1}`;
-      specs.push({ name: `${name}/kernel`, shape: [3, 3, cin, width], init: 'kaiming' });
-      specs.push({ name: `${name}/bias`, shape: [width], init: 'zeros' });
-      cin = width;
-    }
-  });
-  const fc = backbone.fcWidth;
-  const k = backbone.fcKernel;
+/** The backbone's weights, then the FCN head's: score layers and upsamplers. */
+function paramSpecs(config: FcnConfig, backbone: Backbone): ParamSpec[] {
+  const specs = backbone.paramSpecs();
   const C = config.numClasses;
-  specs.push({ name: 'fc6/kernel', shape: [k, k, cin, fc], init: 'kaiming' });
-  specs.push({ name: 'fc6/bias', shape: [fc], init: 'zeros' });
-  specs.push({ name: 'fc7/kernel', shape: [1, 1, fc, fc], init: 'kaiming' });
-  specs.push({ name: 'fc7/bias', shape: [fc], init: 'zeros' });
   // The paper zero-initialises every class-scoring layer, skips included, so a new skip starts
   // as a no-op and FCN-16s/8s begin exactly where the coarser net is.
-  specs.push({ name: 'score_fr/kernel', shape: [1, 1, fc, C], init: 'zeros' });
+  specs.push({ name: 'score_fr/kernel', shape: [1, 1, backbone.outChannels, C], init: 'zeros' });
   specs.push({ name: 'score_fr/bias', shape: [C], init: 'zeros' });
   if (config.head !== 'fcn32s') {
-    const w4 = backbone.stages[backbone.skips.pool4][0];
-    specs.push({ name: 'score_pool4/kernel', shape: [1, 1, w4, C], init: 'zeros' });
+    specs.push({ name: 'score_pool4/kernel', shape: [1, 1, backbone.skipChannels.pool4, C], init: 'zeros' });
     specs.push({ name: 'score_pool4/bias', shape: [C], init: 'zeros' });
   }
   if (config.head === 'fcn8s') {
-    const w3 = backbone.stages[backbone.skips.pool3][0];
-    specs.push({ name: 'score_pool3/kernel', shape: [1, 1, w3, C], init: 'zeros' });
+    specs.push({ name: 'score_pool3/kernel', shape: [1, 1, backbone.skipChannels.pool3, C], init: 'zeros' });
     specs.push({ name: 'score_pool3/bias', shape: [C], init: 'zeros' });
   }
   for (const [name, kernel] of UPSAMPLERS[config.head]) {
@@ -74,6 +52,7 @@ function initialValue(spec: ParamSpec, seed: number): Float32Array {
   if (spec.init === 'zeros') return new Float32Array(size);
   if (spec.init === 'bilinear') return bilinearKernel(spec.shape[2], spec.shape[0]);
   // He/Kaiming normal, fan-out mode, as the peer (torch.nn.init.kaiming_normal_(mode='fan_out')).
+  // A depthwise kernel [kh, kw, C, 1] has a fan-out of kh·kw (one output per channel), as torch counts it.
   const [kh, kw, , cout] = spec.shape;
   const std = Math.sqrt(2 / (kh * kw * cout));
   return normalArray(size, std, mulberry32(hashSeed(seed, spec.name)));
@@ -84,8 +63,8 @@ let nextModelId = 0;
 /** An FCN-32s/16s/8s: its weights as named TF.js variables and a functional forward pass. */
 export class FcnModel {
   readonly config: FcnConfig;
-  readonly backbone: BackboneSpec;
-  /** Weights by layer name (`block1_conv1/kernel`, `fc6/bias`, `upscore/kernel`, ...). */
+  readonly backbone: Backbone;
+  /** Weights by layer name (`block1_conv1/kernel`, `fc6/bias`, `block_3_depthwise/depthwise_kernel`, `upscore/kernel`, ...). */
   readonly weights = new Map<string, tf.Variable>();
   /** Prefix that keeps this model's variables apart from another model's in the TF.js registry. */
   readonly scope: string;
@@ -116,7 +95,7 @@ export class FcnModel {
 
   /** Names of weights that belong to the backbone (frozen in a two-stage schedule). */
   backboneWeightNames(): string[] {
-    return [...this.weights.keys()].filter((n) => n.startsWith('block'));
+    return [...this.weights.keys()].filter((n) => this.backbone.isBackboneWeight(n));
   }
 
   parameterCount(): number {
@@ -134,19 +113,30 @@ export class FcnModel {
       const [, h, w] = images.shape;
       const ph = Math.ceil(h / FCN_STRIDE) * FCN_STRIDE;
       const pw = Math.ceil(w / FCN_STRIDE) * FCN_STRIDE;
-      let x = this.backbone.preprocess(images);
+      let x = applyPreprocess(images, this.backbone.preprocess);
       if (ph !== h || pw !== w) x = tf.pad(x, [[0, 0], [0, ph - h], [0, pw - w], [0, 0]]);
       const scores = this.forwardPadded(x, training);
       return ph !== h || pw !== w ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
     });
   }
 
-  private conv(x: tf.Tensor4D, name: string, activation: 'relu' | 'linear'): tf.Tensor4D {
+  private conv(x: tf.Tensor4D, name: string, activation: Activation, stride = 1): tf.Tensor4D {
     return tf.fused.conv2d({
       x,
       filter: this.w(`${name}/kernel`) as tf.Tensor4D,
       bias: this.w(`${name}/bias`),
-      strides: 1,
+      strides: stride,
+      pad: 'same',
+      activation,
+    });
+  }
+
+  private depthwiseConv(x: tf.Tensor4D, name: string, activation: Activation, stride: number): tf.Tensor4D {
+    return tf.fused.depthwiseConv2d({
+      x,
+      filter: this.w(`${name}/depthwise_kernel`) as tf.Tensor4D,
+      bias: this.w(`${name}/bias`),
+      strides: stride,
       pad: 'same',
       activation,
     });
@@ -166,21 +156,20 @@ export class FcnModel {
   }
 
   private forwardPadded(input: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const pools: tf.Tensor4D[] = [];
-    let x = input;
-    this.backbone.stages.forEach(([, convs], s) => {
-      for (let i = 0; i < convs; i++) x = this.conv(x, `block${s + 1}_conv${i + 1}`, 'relu');
-      x = tf.maxPool(x, 2, 2, 'valid');
-      pools.push(x);
-    });
-    x = this.dropout(this.conv(x, 'fc6', 'relu'), training);
-    x = this.dropout(this.conv(x, 'fc7', 'relu'), training);
-    let score = this.conv(x, 'score_fr', 'linear');
+    const ops: LayerOps<tf.Tensor4D> = {
+      conv: (x, layer, activation, stride) => this.conv(x, layer, activation, stride),
+      depthwiseConv: (x, layer, activation, stride) => this.depthwiseConv(x, layer, activation, stride),
+      maxPool: (x) => tf.maxPool(x, 2, 2, 'valid'),
+      add: (a, b) => tf.add(a, b),
+      dropout: (x) => this.dropout(x, training),
+    };
+    const { out, skips } = this.backbone.features(input, ops);
+    let score = this.conv(out, 'score_fr', 'linear');
     const head = this.config.head;
     if (head === 'fcn32s') return this.upsample(score, 'upscore', 32);
-    score = tf.add(this.upsample(score, 'upscore2', 2), this.conv(pools[this.backbone.skips.pool4], 'score_pool4', 'linear'));
+    score = tf.add(this.upsample(score, 'upscore2', 2), this.conv(skips.pool4, 'score_pool4', 'linear'));
     if (head === 'fcn16s') return this.upsample(score, 'upscore', 16);
-    score = tf.add(this.upsample(score, 'upscore_pool4', 2), this.conv(pools[this.backbone.skips.pool3], 'score_pool3', 'linear'));
+    score = tf.add(this.upsample(score, 'upscore_pool4', 2), this.conv(skips.pool3, 'score_pool3', 'linear'));
     return this.upsample(score, 'upscore', 8);
   }
 
