@@ -7,6 +7,8 @@ import { selectBackend } from './engine';
 import { exportModel } from './export';
 import { runPrediction } from './predictJob';
 import { runTraining } from './trainJob';
+import { inspectKerasBackboneWeights } from './engine/weights/kerasApplications';
+import { AppError } from '../../shared/contract/errors';
 
 const startedAt = performance.now();
 const jobs = new Map<string, AbortController>();
@@ -40,6 +42,7 @@ const handlers: Handlers = {
     const { epoch, files } = await exportModel(checkpoint, outDir, classes);
     return { epoch, files };
   },
+  inspectWeights: ({ path, backbone }) => inspectKerasBackboneWeights(path, backbone),
   cancel: ({ jobId }) => {
     const job = jobs.get(jobId);
     job?.abort();
@@ -61,7 +64,7 @@ process.on('message', async (raw: MlRequestMessage) => {
     try {
       reply = { seq: raw.seq, ok: true, value: await handler(raw.payload) };
     } catch (err) {
-      reply = { seq: raw.seq, ok: false, error: { code: 'INTERNAL', message: (err as Error).message } };
+      reply = { seq: raw.seq, ok: false, error: { code: err instanceof AppError ? err.code : 'INTERNAL', message: (err as Error).message } };
     }
   }
   send(reply);

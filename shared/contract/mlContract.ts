@@ -22,6 +22,26 @@ export interface InputScaling {
   longSide: number;
 }
 
+/** A Keras HDF5 file a new run starts from (the backend resolves `imagenet` to its downloaded file). */
+export interface InitialWeights {
+  source: 'imagenet' | 'file';
+  path: string;
+}
+
+/** What a Keras weights file gives a backbone: checked before a run starts, stored with the run. */
+export interface WeightsReport {
+  /** The Keras-applications model the file's layer names tell ('VGG16', 'MobileNetV2', …; 'unknown'). */
+  kerasModel: string;
+  /** `weights`: keras-applications / save_weights layout; `model`: a full-model save (`model_weights` group). */
+  layout: 'weights' | 'model';
+  /** Our backbone layers taken from the file (`block1_conv1`, …, `fc6`, `fc7`). */
+  loaded: string[];
+  /** Backbone layers the file lacks, freshly initialised (fc6 and fc7 from a file without top). The FCN head always is. */
+  initialised: string[];
+  /** Layers of the file with weights that the backbone does not use (`predictions`). */
+  ignored: string[];
+}
+
 export interface TrainRequest {
   jobId: string;
   head: HeadName;
@@ -48,6 +68,8 @@ export interface TrainRequest {
   checkpointDir: string;
   /** Continue from `last/` of checkpointDir, whose manifest holds the finished epoch. */
   resume: { epoch: number; bestMeanIoU: number | null } | null;
+  /** Backbone weights for a new run (ignored on resume: the checkpoint has them). */
+  initialWeights?: InitialWeights | null;
 }
 
 export interface TrainResult {
@@ -70,6 +92,8 @@ export interface MlRequests {
   train: { request: TrainRequest; reply: TrainResult };
   predict: { request: PredictRequest; reply: { predicted: number } };
   cancel: { request: { jobId: string }; reply: { cancelled: boolean } };
+  /** Checks a Keras HDF5 file against a backbone's layer names and shapes without reading its values. */
+  inspectWeights: { request: { path: string; backbone: BackboneName }; reply: WeightsReport };
   /** Writes a checkpoint as a TF.js graph model (outDir/tfjs) and an ONNX model (outDir/onnx/model.onnx). */
   exportModel: {
     request: { checkpoint: string; outDir: string; classes: Array<{ value: number; name: string; color: string }> };
