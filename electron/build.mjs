@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Native and large modules stay in node_modules, loaded at run time.
-const external = ['electron', 'better-sqlite3', 'sharp', 'webgpu', '@tensorflow/*', 'h5wasm'];
+const external = ['electron', 'better-sqlite3', 'sharp', 'webgpu', '@tensorflow/*', 'h5wasm', 'onnxruntime-node'];
 
 export async function buildElectron() {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external, logLevel: 'warning' };

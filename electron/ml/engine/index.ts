@@ -25,7 +25,7 @@ export type { Activation, Backbone, BackboneFeatures, LayerOps, ParamSpec, Prepr
 export { bilinearKernel } from './model/bilinear';
 export { IGNORE_INDEX, medianFrequencyWeights, softmaxCrossEntropyIgnore } from './loss';
 export { assertTrainable, createOptimizer, estimateTrainingBytes, evaluate, predict, setLearningRate, trainEpoch, trainStep } from './train';
-export type { EvaluateResult, Prediction, PredictOptions, StepOptions, TrainEpochOptions } from './train';
+export type { EvaluateResult, LogitsForward, Prediction, PredictOptions, StepOptions, TrainEpochOptions } from './train';
 export { LeanAdam } from './optimizers';
 export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from './checkpoint';
 export type { CheckpointManifest, LoadedCheckpoint, SaveCheckpointOptions } from './checkpoint';

@@ -229,6 +229,45 @@ export interface PredictOptions {
   tileSize?: number;
   /** Overlap between neighbouring tiles; each pixel is taken from the tile where it is most central (default 128). */
   overlap?: number;
+  /**
+   * Computes the logits in another runtime (ONNX Runtime on CPUs) instead of model.forward; the
+   * same tiling, argmax, confidence and entropy follow.
+   */
+  forward?: LogitsForward;
+}
+
+/** Logits [N, H, W, C] (NHWC, flat) of RGB 0..255 images [N, H, W, 3] of any size. */
+export type LogitsForward = (images: Float32Array, n: number, height: number, width: number) => Promise<Float32Array>;
+
+/** Argmax, its softmax probability and the softmax entropy (nats) of each pixel's logits, in place of the tf ops. */
+function scoreLogits(logits: Float32Array, classes: number): { mask: Uint8Array; confidence: Float32Array; entropy: Float32Array } {
+  const pixels = logits.length / classes;
+  const mask = new Uint8Array(pixels);
+  const confidence = new Float32Array(pixels);
+  const entropy = new Float32Array(pixels);
+  for (let p = 0, o = 0; p < pixels; p++, o += classes) {
+    let best = 0;
+    let max = logits[o];
+    for (let c = 1; c < classes; c++) {
+      if (logits[o + c] > max) {
+        max = logits[o + c];
+        best = c;
+      }
+    }
+    // With z = Σ exp(x − max): p_c = exp(x_c − max)/z, H = log z − Σ p_c (x_c − max).
+    let z = 0;
+    let weighted = 0;
+    for (let c = 0; c < classes; c++) {
+      const d = logits[o + c] - max;
+      const e = Math.exp(d);
+      z += e;
+      weighted += e * d;
+    }
+    mask[p] = best;
+    confidence[p] = 1 / z;
+    entropy[p] = Math.log(z) - weighted / z;
+  }
+  return { mask, confidence, entropy };
 }
 
 /** Tile origins covering `length` with tiles of `tile` overlapping by at least `overlap`. */
@@ -281,15 +320,23 @@ export async function predict(
       if (crop !== image.data) {
         for (let y = 0; y < th; y++) crop.set(image.data.subarray(((y0 + y) * width + x0) * 3, ((y0 + y) * width + x0 + tw) * 3), y * tw * 3);
       }
-      const x = tf.tensor4d(crop, [1, th, tw, 3], 'float32');
-      const [maskT, confT, entT] = tf.tidy(() => {
-        const logits = model.forward(x, false);
-        const logp = tf.logSoftmax(logits, -1);
-        const p = tf.exp(logp);
-        return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1))];
-      });
-      const [m, c, e] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
-      tf.dispose([x, maskT, confT, entT]);
+      let m: ArrayLike<number>;
+      let c: ArrayLike<number>;
+      let e: ArrayLike<number>;
+      if (options.forward) {
+        const scored = scoreLogits(await options.forward(crop, 1, th, tw), model.config.numClasses);
+        [m, c, e] = [scored.mask, scored.confidence, scored.entropy];
+      } else {
+        const x = tf.tensor4d(crop, [1, th, tw, 3], 'float32');
+        const [maskT, confT, entT] = tf.tidy(() => {
+          const logits = model.forward(x, false);
+          const logp = tf.logSoftmax(logits, -1);
+          const p = tf.exp(logp);
+          return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1))];
+        });
+        [m, c, e] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
+        tf.dispose([x, maskT, confT, entT]);
+      }
       const [cy0, cy1] = yCores[iy];
       const [cx0, cx1] = xCores[ix];
       for (let y = cy0; y < cy1; y++) {
