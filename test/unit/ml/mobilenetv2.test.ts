@@ -136,6 +136,29 @@ describe('MobileNetV2 backbone', () => {
     loaded.model.dispose();
   });
 
+  it('gives the same logits on wasm (fused depthwise + ReLU6 kernels) as on cpu', async () => {
+    const run = async () => {
+      const model = buildFcn({ ...config, seed: 4 });
+      for (const name of ['score_fr', 'score_pool4', 'score_pool3']) {
+        const w = model.w(`${name}/kernel`);
+        w.assign(tf.randomNormal(w.shape, 0, 0.1, 'float32', 6));
+      }
+      const x = tf.randomUniform([2, 70, 50, 3], 0, 255, 'float32', 8) as tf.Tensor4D;
+      const y = model.forward(x);
+      const out = (await y.data()) as Float32Array;
+      tf.dispose([x, y]);
+      model.dispose();
+      return out;
+    };
+    const expected = await run();
+    await selectBackend('wasm');
+    const got = await run();
+    await selectBackend('cpu');
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1 + Math.abs(expected[i])));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
   it('trains on wasm: a few Adam steps on synthetic data reduce the loss', async () => {
     await selectBackend('wasm');
     const model = buildFcn(config);
