@@ -4,7 +4,7 @@ import type { BackboneName, BackendPreference, HeadName } from '../../shared/con
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { collectImageFiles } from '../backend/importService';
 import { evaluateRun } from '../backend/training/predictionService';
-import { train } from '../backend/training/trainingService';
+import { train, type RunInitialWeights } from '../backend/training/trainingService';
 import { parsePositive, parsePositiveInt, parseSize, print, UsageError, withProjectAndMl } from './cliSupport';
 import { writePredictions } from './predictCommand';
 import { progressBar } from './progressBar';
@@ -17,7 +17,7 @@ export function registerTrainingCommands(program: Command): void {
     .requiredOption('--project <dir>', 'project folder')
     .addOption(new Option('--model <head>', 'FCN head').choices(['fcn32s', 'fcn16s', 'fcn8s']))
     .addOption(new Option('--backbone <name>', 'backbone (small: fast on CPUs; vgg16: the paper, for GPUs)').choices(['small', 'vgg16']))
-    .option('--weights <file|imagenet|none>', 'initial weights', 'none')
+    .option('--weights <file|imagenet|none>', 'backbone weights for a new run: a Keras .h5 file, imagenet (keras-applications, downloaded once) or none', 'none')
     .option('--epochs <n>', 'epochs at most', parsePositiveInt)
     .option('--max-minutes <m>', 'stop at the epoch boundary that would pass this many minutes', parsePositive)
     .option('--batch <n>', 'images per step', parsePositiveInt)
@@ -27,11 +27,13 @@ export function registerTrainingCommands(program: Command): void {
     .option('--resume [run]', 'continue a run (default: the latest) from its last checkpoint')
     .option('--json', 'one JSON line per epoch, then one for the run')
     .action(async (opts: TrainCliOptions) => {
-      if (opts.weights !== 'none') {
-        throw new UsageError('--weights: pretrained ImageNet weights (Keras HDF5) are not in this build yet; train with --weights none');
+      if (opts.resume !== undefined && opts.weights !== 'none') {
+        process.stderr.write('note: --weights is ignored with --resume: the run continues from its own checkpoint\n');
       }
       await withProjectAndMl(opts.project, async (project, ml) => {
         const bar = opts.json ? null : progressBar('Training');
+        let download: ReturnType<typeof progressBar> = null;
+        let downloading = false;
         const outcome = await train(
           project,
           ml,
@@ -45,8 +47,23 @@ export function registerTrainingCommands(program: Command): void {
             learningRate: opts.lr,
             backend: opts.backend,
             resume: opts.resume === undefined ? undefined : opts.resume === true ? 'latest' : String(opts.resume),
+            weights: opts.resume === undefined ? opts.weights : 'none',
           },
           (event) => {
+            if (event.type === 'download') {
+              if (!downloading && !opts.json) {
+                downloading = true;
+                download = progressBar('Downloading ImageNet weights (MiB)');
+                if (!download) process.stderr.write('downloading ImageNet weights (once; they are kept in the user cache)\n');
+              }
+              download?.update(Math.floor(event.bytes / 2 ** 20), Math.ceil((event.total ?? event.bytes) / 2 ** 20));
+            }
+            if (event.type === 'weights') {
+              download?.stop();
+              const { source, path, report } = event.weights;
+              if (opts.json) process.stdout.write(JSON.stringify({ type: 'weights', source, path, ...report }) + '\n');
+              else process.stderr.write(describeInitialWeights(event.weights) + '\n');
+            }
             if (event.type === 'progress') bar?.update(event.step, event.stepsPerEpoch ?? event.step);
             if (event.type === 'backend') process.stderr.write(`backend: ${event.backend} (${event.reason})\n`);
             if (event.type === 'epoch') {
@@ -63,7 +80,8 @@ export function registerTrainingCommands(program: Command): void {
           },
         );
         bar?.stop();
-        print(opts.json, { type: 'run', runId: outcome.runId, epochs: outcome.epochs, stoppedBy: outcome.stoppedBy, settings: outcome.settings },
+        const weights = outcome.initialWeights && { source: outcome.initialWeights.source, path: outcome.initialWeights.path, kerasModel: outcome.initialWeights.report.kerasModel };
+        print(opts.json, { type: 'run', runId: outcome.runId, epochs: outcome.epochs, stoppedBy: outcome.stoppedBy, settings: outcome.settings, initialWeights: weights },
           `Run ${outcome.runId}: ${outcome.epochs} epochs (stopped by ${outcome.stoppedBy}).`);
       });
     });
@@ -79,7 +97,8 @@ export function registerTrainingCommands(program: Command): void {
       await withProjectAndMl(opts.project, async (project, ml) => {
         const report = await evaluateRun(project, ml, opts.run, opts.split);
         const text = [
-          `Run ${report.runId} on ${report.split} (${report.images} images):`,
+          `Run ${report.runId} on ${report.split} (${report.images} images)` +
+            (report.initialWeights ? `, started from ${report.initialWeights.kerasModel} weights (${report.initialWeights.source === 'imagenet' ? 'ImageNet' : report.initialWeights.path})` : '') + ':',
           `  pixel accuracy ${report.pixelAccuracy.toFixed(4)}, mean accuracy ${report.meanAccuracy.toFixed(4)}, mean IU ${report.meanIoU.toFixed(4)}, fw IU ${report.fwIoU.toFixed(4)}`,
           ...report.classes.map((c, i) => `  ${c.padEnd(16)} IoU ${report.perClassIoU[i] === null ? 'n/a' : report.perClassIoU[i]!.toFixed(4)}`),
         ];
@@ -106,6 +125,13 @@ export function registerTrainingCommands(program: Command): void {
         print(opts.json, { out: resolve(opts.out), written }, `Wrote ${written} predicted masks to ${resolve(opts.out)}.`);
       });
     });
+}
+
+/** One line on what a run starts from: the file, what it gave, and what starts fresh. */
+export function describeInitialWeights({ source, path, report }: RunInitialWeights): string {
+  const fresh = [...report.initialised, 'the FCN head'].join(', ');
+  return `initial weights: ${report.kerasModel} (${source === 'imagenet' ? 'ImageNet, ' : ''}${path}): ${report.loaded.length} layers loaded; freshly initialised: ${fresh}` +
+    (report.ignored.length ? `; not used: ${report.ignored.join(', ')}` : '');
 }
 
 interface TrainCliOptions {

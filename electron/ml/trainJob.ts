@@ -6,6 +6,7 @@ import { confusionRows } from '../../shared/metrics';
 import { valueToIndexTable } from '../../shared/domain/classes';
 import { SampleStore, defaultSampleBudget, evalSource, trainSource } from './dataset';
 import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, setLearningRate, trainEpoch, type FcnModel } from './engine';
+import { kerasInitialTensors } from './engine/weights/kerasApplications';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 
 type Emit = (event: MlEventMessage) => void;
@@ -56,7 +57,24 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
     optimizer = loaded.optimizer ?? createOptimizer(req.optimizer);
     startEpoch = loaded.manifest.epoch + 1;
   } else {
-    model = buildFcn({ head: req.head, backbone: req.backbone, numClasses: req.classValues.length, dropout: 0.5, seed: req.seed });
+    const config = { head: req.head, backbone: req.backbone, numClasses: req.classValues.length, dropout: 0.5, seed: req.seed };
+    if (req.initialWeights) {
+      const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, req.backbone);
+      try {
+        model = buildFcn(config, tensors);
+      } finally {
+        tensors.forEach((t) => t.dispose());
+      }
+      const fresh = [...model.weights.keys()].filter((n) => !tensors.has(n)).map((n) => n.split('/')[0]);
+      emit({
+        type: 'log',
+        level: 'info',
+        jobId: req.jobId,
+        message: `initial weights: ${report.loaded.length} layers of ${report.kerasModel} from ${req.initialWeights.path}; freshly initialised: ${[...new Set(fresh)].join(', ')}`,
+      });
+    } else {
+      model = buildFcn(config);
+    }
     optimizer = createOptimizer(req.optimizer);
   }
 

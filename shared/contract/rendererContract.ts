@@ -65,7 +65,16 @@ export interface RunSummary {
   backendReason: string | null;
   error: string | null;
   settings: Record<string, unknown>;
+  /** The Keras weights the run started from; null: freshly initialised. */
+  initialWeights: InitialWeightsSummary | null;
   epochs: Array<{ epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null; seconds: number }>;
+}
+
+export interface InitialWeightsSummary {
+  source: 'imagenet' | 'file';
+  path: string;
+  /** 'VGG16', 'MobileNetV2', … as the file's layer names tell. */
+  kerasModel: string;
 }
 
 export interface Thumbnail {

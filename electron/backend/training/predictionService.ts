@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { MlEventMessage } from '../../../shared/contract/mlContract';
+import type { InitialWeightsSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, confusionRows, createConfusionMatrix, segmentationMetrics, type SegmentationMetrics } from '../../../shared/metrics';
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import type { Split } from '../../../shared/domain/images';
@@ -9,6 +10,7 @@ import { decodeMaskPng, encodeMaskPng } from '../../../shared/mask/maskPng';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import type { TrainSettings } from './trainingDefaults';
+import { runInitialWeights } from './runSummaries';
 import { classValues, resolveRun } from './trainingService';
 
 export type PredictionEvent = Extract<MlEventMessage, { type: 'prediction' }>;
@@ -72,6 +74,8 @@ export interface EvaluationReport {
   fwIoU: number;
   perClassIoU: Array<number | null>;
   confusion: number[][];
+  /** The Keras weights the run started from; null: freshly initialised. */
+  initialWeights: InitialWeightsSummary | null;
 }
 
 /**
@@ -115,5 +119,6 @@ export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: st
     fwIoU: metrics.fwIoU,
     perClassIoU: metrics.perClassIoU,
     confusion: confusionRows(confusion),
+    initialWeights: runInitialWeights(project.runs.byId(runId)!),
   };
 }

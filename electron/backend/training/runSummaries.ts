@@ -1,5 +1,13 @@
-import type { RunSummary } from '../../../shared/contract/rendererContract';
+import type { InitialWeightsSummary, RunSummary } from '../../../shared/contract/rendererContract';
+import type { RunRecord } from '../../db/repositories/runRepository';
 import type { Project } from '../project';
+import type { RunInitialWeights } from './trainingService';
+
+/** What a run started from, from its stored config (runs before pretrained weights have none). */
+export function runInitialWeights(run: RunRecord): InitialWeightsSummary | null {
+  const weights = run.config.initialWeights as RunInitialWeights | null | undefined;
+  return weights ? { source: weights.source, path: weights.path, kerasModel: weights.report.kerasModel } : null;
+}
 
 /** Every run, newest first, with its curve (what a training panel draws). */
 export function runSummaries(project: Project): RunSummary[] {
@@ -11,6 +19,7 @@ export function runSummaries(project: Project): RunSummary[] {
     backendReason: run.backendReason,
     error: run.error,
     settings: (run.config.settings as Record<string, unknown>) ?? {},
+    initialWeights: runInitialWeights(run),
     epochs: project.runs.epochs(run.id).map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, meanIoU: e.meanIoU, pixelAccuracy: e.pixelAccuracy, seconds: e.seconds })),
   }));
 }

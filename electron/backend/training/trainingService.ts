@@ -1,17 +1,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import type { DatasetItem, MlEventMessage, TrainResult } from '../../../shared/contract/mlContract';
+import type { DatasetItem, InitialWeights, MlEventMessage, TrainResult, WeightsReport } from '../../../shared/contract/mlContract';
 import type { Split } from '../../../shared/domain/images';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
+import { resolveInitialWeights } from './pretrainedWeights';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
 
-export type TrainEvent = Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }> | { type: 'run'; runId: number };
+/** The weights a run started from, as stored in its config (`initialWeights`). */
+export interface RunInitialWeights extends InitialWeights {
+  report: WeightsReport;
+}
+
+export type TrainEvent =
+  | Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }>
+  | { type: 'run'; runId: number }
+  /** Downloading ImageNet weights (once; later runs find them in the cache). */
+  | { type: 'download'; bytes: number; total: number | null }
+  | { type: 'weights'; weights: RunInitialWeights };
 
 export interface TrainOutcome extends TrainResult {
   runId: number;
   settings: TrainSettings;
+  initialWeights: RunInitialWeights | null;
+}
+
+/** `--weights`: a Keras .h5 file, `imagenet` (downloaded once into the user cache) or `none`. */
+export interface TrainInput extends TrainSettingsInput {
+  resume?: string;
+  weights?: string;
 }
 
 /** Labeled images of a split whose files are where they were, as the ML process reads them. */
@@ -44,7 +62,7 @@ export function resolveRun(project: Project, ref: string): number {
 export async function train(
   project: Project,
   ml: MlSupervisor,
-  input: TrainSettingsInput & { resume?: string },
+  input: TrainInput,
   onEvent: (event: TrainEvent) => void = () => {},
   signal?: AbortSignal,
 ): Promise<TrainOutcome> {
@@ -59,6 +77,7 @@ export async function train(
   let runId: number;
   let settings: TrainSettings;
   let resume: { epoch: number; bestMeanIoU: number | null } | null = null;
+  let initialWeights: RunInitialWeights | null = null;
   if (input.resume) {
     runId = resolveRun(project, input.resume);
     const run = project.runs.byId(runId)!;
@@ -69,10 +88,21 @@ export async function train(
     const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
     resume = { epoch, bestMeanIoU: kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
     project.runs.reopen(runId, epoch);
+    initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
   } else {
     const largest = Math.max(...project.images.all().filter((i) => i.split === 'train').map((i) => Math.max(i.width, i.height)));
     settings = resolveTrainSettings(input, largest);
-    runId = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length });
+    // The file is found (or downloaded) and checked against the backbone before a run exists, so
+    // a wrong file is an answer, not a failed run.
+    const weights = await resolveInitialWeights(input.weights, settings.backbone, {
+      signal,
+      onProgress: (bytes, total) => onEvent({ type: 'download', bytes, total }),
+    });
+    if (weights) {
+      initialWeights = { ...weights, report: await ml.request('inspectWeights', { path: weights.path, backbone: settings.backbone }) };
+      onEvent({ type: 'weights', weights: initialWeights });
+    }
+    runId = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights });
   }
 
   const jobId = `run-${runId}`;
@@ -125,12 +155,14 @@ export async function train(
         val: valItems,
         checkpointDir: join(project.dir, 'checkpoints', `run-${runId}`),
         resume,
+        // Used only where the run has no checkpoint yet: a resumed run continues from its own weights.
+        initialWeights: initialWeights && { source: initialWeights.source, path: initialWeights.path },
       },
       // A run may take days; the ML process's death, not a timer, ends a stuck one.
       2 ** 31 - 1,
     );
     project.runs.finish(runId, result.cancelled ? 'cancelled' : 'completed');
-    return { ...result, runId, settings };
+    return { ...result, runId, settings, initialWeights };
   } catch (err) {
     const message = (err as Error).message;
     project.runs.finish(runId, 'failed', `${message}; continue with \`fcn-studio train --resume ${runId}\``);

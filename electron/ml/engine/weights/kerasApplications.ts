@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { AppError } from '../../../../shared/contract/errors';
 import type { WeightsReport } from '../../../../shared/contract/mlContract';
 import { backbones } from '../model/backbones';
@@ -294,4 +295,15 @@ export async function readKerasBackboneWeights(
 /** The same checks without reading a value: what a run would load from the file (milliseconds, any file size). */
 export async function inspectKerasBackboneWeights(path: string, backbone: string, expected = backboneWeightShapes(backbone)): Promise<WeightsReport> {
   return (await readKerasBackboneWeights(path, backbone, expected, false)).report;
+}
+
+/** The file's backbone weights as tensors for buildFcn's `initial`; the caller disposes them once the model holds copies. */
+export async function kerasInitialTensors(path: string, backbone: string): Promise<{ tensors: Map<string, tf.Tensor>; report: WeightsReport }> {
+  const { weights, report } = await readKerasBackboneWeights(path, backbone);
+  const tensors = new Map<string, tf.Tensor>();
+  for (const [name, w] of weights) {
+    tensors.set(name, tf.tensor(w.data, w.shape, 'float32'));
+    weights.delete(name);
+  }
+  return { tensors, report };
 }
