@@ -185,6 +185,8 @@ export const rendererContract = {
       batch: z.number().int().positive().max(256).optional(),
       longSide: z.number().int().min(32).max(4096).optional(),
       learningRate: z.number().positive().max(1).optional(),
+      /** `none`, `imagenet` (downloaded once by the backend) or the path of a Keras .h5 file. */
+      weights: z.string().trim().min(1).optional(),
       resume: z.string().optional(),
     }),
   ),

@@ -50,6 +50,11 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
                 {planned ? ` / ${planned}` : ''} epochs
               </span>
               <span>{describeSettings(run.settings)}</span>
+              {run.initialWeights && (
+                <span title={run.initialWeights.path} data-testid="run-weights">
+                  {run.initialWeights.source === 'imagenet' ? `ImageNet ${run.initialWeights.kerasModel}` : `${run.initialWeights.kerasModel} weights from file`}
+                </span>
+              )}
             </div>
             {run.backend && (
               <div className="run-line run-backend" data-testid="run-backend">

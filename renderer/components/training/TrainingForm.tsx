@@ -16,10 +16,27 @@ export interface TrainingDraft {
   batch: string;
   longSide: string;
   learningRate: string;
+  weights: WeightsChoice;
+  /** A Keras .h5 file on the machine the backend runs on. */
+  weightsFile: string;
 }
 
+export type WeightsChoice = 'none' | 'imagenet' | 'file';
+const WEIGHTS_NAMES: Record<WeightsChoice, string> = { none: 'None', imagenet: 'ImageNet', file: 'File' };
+
 /** The backend's own defaults, shown so that one click trains a sensible model. */
-export const DEFAULT_DRAFT: TrainingDraft = { head: 'fcn8s', backbone: 'small', backend: 'auto', epochs: '50', maxMinutes: '', batch: '8', longSide: '', learningRate: '' };
+export const DEFAULT_DRAFT: TrainingDraft = {
+  head: 'fcn8s',
+  backbone: 'small',
+  backend: 'auto',
+  epochs: '50',
+  maxMinutes: '',
+  batch: '8',
+  longSide: '',
+  learningRate: '',
+  weights: 'none',
+  weightsFile: '',
+};
 
 interface Props {
   draft: TrainingDraft;
@@ -35,10 +52,14 @@ function optionalNumber(text: string): number | undefined {
 
 /** New-run settings. The draft lives with the panel so it survives the run it starts. */
 export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
-  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate } = draft;
+  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, weights, weightsFile } = draft;
+  // The small backbone is ours: no ImageNet weights exist for it.
+  const imagenetAvailable = backbone !== 'small';
+  const weightsChoice: WeightsChoice = weights === 'imagenet' && !imagenetAvailable ? 'none' : weights;
   const set = <K extends keyof TrainingDraft>(key: K) => (value: TrainingDraft[K]) => onChange({ ...draft, [key]: value });
   const [setHead, setBackbone, setBackend] = [set('head'), set('backbone'), set('backend')];
   const [setEpochs, setMaxMinutes, setBatch, setLongSide, setLearningRate] = [set('epochs'), set('maxMinutes'), set('batch'), set('longSide'), set('learningRate')];
+  const [setWeights, setWeightsFile] = [set('weights'), set('weightsFile')];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -51,6 +72,7 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
       batch: optionalNumber(batch),
       longSide: optionalNumber(longSide),
       learningRate: optionalNumber(learningRate),
+      weights: weightsChoice === 'file' ? weightsFile.trim() || undefined : weightsChoice,
     });
   };
 
@@ -81,6 +103,43 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
           </div>
         </div>
         <p className="field-hint muted">Small: fast on CPUs; VGG16: the paper&apos;s net, for a GPU.</p>
+
+        <div className="field">
+          <span>Initial weights</span>
+          <div className="segmented" role="radiogroup" aria-label="Initial weights">
+            {(Object.keys(WEIGHTS_NAMES) as WeightsChoice[]).map((w) => {
+              const disabled = w === 'imagenet' && !imagenetAvailable;
+              return (
+                <label key={w} className={w === weightsChoice ? 'segment selected' : 'segment'} data-testid={`training-weights-${w}`} aria-disabled={disabled}>
+                  <input type="radio" name="training-weights" value={w} checked={w === weightsChoice} disabled={disabled} onChange={() => setWeights(w)} />
+                  {WEIGHTS_NAMES[w]}
+                </label>
+              );
+            })}
+          </div>
+        </div>
+        {weightsChoice === 'file' && (
+          <label className="field">
+            <span>Keras weights file (.h5)</span>
+            <input
+              className="input"
+              type="text"
+              placeholder="/path/to/vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+              value={weightsFile}
+              onChange={(e) => setWeightsFile(e.target.value)}
+              data-testid="training-weights-file"
+            />
+          </label>
+        )}
+        <p className="field-hint muted">
+          {weightsChoice === 'imagenet'
+            ? 'Keras ImageNet weights, downloaded once and kept in your user cache (VGG16: 528 MiB).'
+            : weightsChoice === 'file'
+              ? 'A Keras HDF5 file for this backbone; its layers are checked before the run starts.'
+              : imagenetAvailable
+                ? 'Freshly initialised. ImageNet weights train faster from few labels.'
+                : 'Freshly initialised (the Small backbone has no ImageNet weights).'}
+        </p>
 
         <div className="training-grid training-grid-3">
           <label className="field">
