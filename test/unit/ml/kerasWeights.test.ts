@@ -8,6 +8,7 @@ import {
   inspectKerasBackboneWeights,
   readKerasBackboneWeights,
 } from '../../../electron/ml/engine/weights/kerasApplications';
+import { openKerasWeights } from '../../../electron/ml/engine/weights/kerasHdf5';
 import { tempDir } from '../../fixtures/images';
 import { mobileNetV2Layers, randomValues, vggLayers, writeKerasWeights, writePlainHdf5, type FixtureLayer } from '../../fixtures/kerasWeights';
 
@@ -60,6 +61,33 @@ describe('VGG16-layout Keras files', () => {
       expect(tf.max(tf.abs(tf.sub(dense, asConv))).dataSync()[0]).toBeLessThan(1e-4);
     } finally {
       model.dispose();
+    }
+  });
+
+  it('reads Keras 1 weight names (block1_conv1_W_1:0, fc1_b_1:0), as in the keras-applications VGG16 files', async () => {
+    const layers = smallTop().map((l) => ({
+      ...l,
+      weights: l.weights.map((w) => ({ ...w, name: w.name.replace('/kernel:0', '_W_1:0').replace('/bias:0', '_b_1:0') })),
+    }));
+    const path = join(dir, 'small_keras1.h5');
+    await writeKerasWeights(path, layers);
+    const { weights } = await readKerasBackboneWeights(path, 'small');
+    expect(weights.get('block2_conv2/kernel')!.data).toEqual(layerData(layers, 'block2_conv2', 0));
+    expect(weights.get('fc7/bias')!.data).toEqual(layerData(layers, 'fc2', 1));
+  });
+
+  it('reads a dataset larger than one read block (VGG16 fc1 is 411 MB) block by block, values intact', async () => {
+    const shape = [4100, 1100];
+    const data = randomValues(shape, 77);
+    const path = join(dir, 'big.h5');
+    await writeKerasWeights(path, [{ name: 'fc1', weights: [{ name: 'fc1/kernel:0', shape, data }] }]);
+    const file = await openKerasWeights(path);
+    try {
+      const read = file.layers[0].weights[0].read();
+      expect(read.length).toBe(data.length);
+      expect(read.every((v, i) => v === data[i])).toBe(true);
+    } finally {
+      file.close();
     }
   });
 
