@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory };
-}
-
-function heapF32(backend: WasmHeapBackend, dataId: tf.DataId, size: number): Float32Array {
-  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
-  return new Float32Array(buffer, backend.dataIdMap.get(dataId).memoryOffset, size);
-}
+import { type WasmBackend, heapF32 } from './backends/wasmHeap';
 
 interface Slots {
   m: tf.Variable;
@@ -84,15 +75,15 @@ export class LeanAdam extends tf.Optimizer {
   }
 
   private updateOnHeap(value: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, c1: number, c2: number): void {
-    const backend = tf.backend() as unknown as WasmHeapBackend;
+    const backend = tf.backend() as unknown as WasmBackend;
     const size = value.size;
     const outInfo = backend.makeOutput(value.shape, 'float32');
     // Views after the allocation: it may have grown (and so replaced) the heap's buffer.
-    const w = heapF32(backend, value.dataId, size);
-    const grad = heapF32(backend, g.dataId, size);
-    const mm = heapF32(backend, m.dataId, size);
-    const vv = heapF32(backend, v.dataId, size);
-    const out = heapF32(backend, outInfo.dataId, size);
+    const w = heapF32(backend, value);
+    const grad = heapF32(backend, g);
+    const mm = heapF32(backend, m);
+    const vv = heapF32(backend, v);
+    const out = heapF32(backend, outInfo);
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
     const a1 = 1 - b1;
     const a2 = 1 - b2;

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { type KernelArgs, type WasmBackend, heapF32 } from './wasmHeap';
+
 /**
  * The two depthwise-convolution gradients tfjs-backend-wasm does not ship (MobileNetV2 training
  * needs both). Depthwise convolutions are cheap (9 multiply-adds per output value), so plain loops
@@ -7,22 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
  * frequent one, runs as the package's own (XNNPACK) depthwise convolution of dy with the flipped filter.
  */
 
-type Backend = tf.KernelBackend & {
-  disposeData(dataId: tf.DataId): boolean;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): Info;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory };
-};
+type Backend = WasmBackend;
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
-
-/** A float32 view of a tensor in the wasm heap. Make outputs first: allocating may grow the heap and detach older views. */
-function heapF32(backend: Backend, info: Info): Float32Array {
-  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
-  const size = info.shape.reduce((a, b) => a * b, 1);
-  return new Float32Array(buffer, backend.dataIdMap.get(info.dataId).memoryOffset, size);
-}
 
 function depthwiseInfo(
   inShape: Shape4,

@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
+import { type WasmBackend, heapF32, heapView } from './wasmHeap';
 
-type Backend = tf.KernelBackend & {
-  disposeData(dataId: tf.DataId): boolean;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): Info;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number }; delete(dataId: tf.DataId): boolean };
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; tfjs: { disposeData(id: number): void } };
-};
+type Backend = WasmBackend;
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
 
@@ -143,13 +140,6 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   return out;
 }
 
-/** A float32 view of a tensor in the wasm heap (the memory object, not a cached view: the heap may have grown). */
-function heapF32(backend: Backend, info: Info): Float32Array {
-  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
-  const size = info.shape.reduce((a, b) => a * b, 1);
-  return new Float32Array(buffer, backend.dataIdMap.get(info.dataId).memoryOffset, size);
-}
-
 /**
  * The filter of the input gradient: spatially flipped, in/out channels swapped:
  * F[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co]. Flipping both spatial axes reverses the order
@@ -273,16 +263,6 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
     release(backend, flipped);
     return out;
   };
-}
-
-/** A typed view of a tensor's data in the wasm heap. Make outputs first: allocating may grow the heap. */
-function heapView(backend: Backend, info: Info): Float32Array | Int32Array | Uint8Array {
-  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
-  const offset = backend.dataIdMap.get(info.dataId).memoryOffset;
-  const size = info.shape.reduce((a, b) => a * b, 1);
-  if (info.dtype === 'float32') return new Float32Array(buffer, offset, size);
-  if (info.dtype === 'int32') return new Int32Array(buffer, offset, size);
-  return new Uint8Array(buffer, offset, size);
 }
 
 /**
@@ -487,4 +467,5 @@ export function registerWasmTrainingKernels(): void {
     });
   }
   registerWasmDepthwiseKernels();
+  registerWasmActivationKernels();
 }

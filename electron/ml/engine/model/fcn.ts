@@ -6,6 +6,7 @@ import type { FcnConfig } from '../types';
 import { type Activation, type Backbone, type LayerOps, type ParamSpec, applyPreprocess, backbones } from './backbones';
 import { bilinearKernel } from './bilinear';
 import { hashSeed, mulberry32, normalArray } from './random';
+import { recordingGradients, relu6Trainable } from './relu6';
 import { upsampleByPhases } from './upsample';
 
 /** The network's total stride: inputs are padded to a multiple of it and outputs cropped back. */
@@ -121,25 +122,30 @@ export class FcnModel {
   }
 
   private conv(x: tf.Tensor4D, name: string, activation: Activation, stride = 1): tf.Tensor4D {
-    return tf.fused.conv2d({
+    const unfused = activation === 'relu6' && recordingGradients();
+    const y = tf.fused.conv2d({
       x,
       filter: this.w(`${name}/kernel`) as tf.Tensor4D,
       bias: this.w(`${name}/bias`),
       strides: stride,
       pad: 'same',
-      activation,
+      activation: unfused ? 'linear' : activation,
     });
+    return unfused ? (relu6Trainable(y) as tf.Tensor4D) : y;
   }
 
   private depthwiseConv(x: tf.Tensor4D, name: string, activation: Activation, stride: number): tf.Tensor4D {
-    return tf.fused.depthwiseConv2d({
+    // Training: ReLU6 with its one-pass gradient (relu6.ts); inference keeps the fused activation.
+    const unfused = activation === 'relu6' && recordingGradients();
+    const y = tf.fused.depthwiseConv2d({
       x,
       filter: this.w(`${name}/depthwise_kernel`) as tf.Tensor4D,
       bias: this.w(`${name}/bias`),
       strides: stride,
       pad: 'same',
-      activation,
+      activation: unfused ? 'linear' : activation,
     });
+    return unfused ? (relu6Trainable(y) as tf.Tensor4D) : y;
   }
 
   private upsample(x: tf.Tensor4D, name: string, stride: number): tf.Tensor4D {

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { RELU6_GRAD_KERNEL } from '../model/relu6';
+import { type KernelArgs, type WasmBackend, heapF32 } from './wasmHeap';
+
+/** ReLU6's gradient in one pass over the heap: dy where 0 < y < 6. */
+function relu6GradWasm(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+  const out = backend.makeOutput(y.shape, 'float32');
+  const g = heapF32(backend, dy);
+  const v = heapF32(backend, y);
+  const dst = heapF32(backend, out);
+  for (let i = 0; i < dst.length; i++) dst[i] = v[i] > 0 && v[i] < 6 ? g[i] : 0;
+  return out;
+}
+
+export function registerWasmActivationKernels(): void {
+  if (!tf.getKernel(RELU6_GRAD_KERNEL, 'wasm')) {
+    tf.registerKernel({ kernelName: RELU6_GRAD_KERNEL, backendName: 'wasm', kernelFunc: relu6GradWasm as tf.KernelFunc });
+  }
+}
