@@ -188,6 +188,7 @@ export class Backend {
             if (event.type === 'progress') {
               this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, memoryBytes: event.memoryBytes });
             }
+            if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {
               this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null });
             }

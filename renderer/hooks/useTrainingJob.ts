@@ -8,12 +8,22 @@ import { useJobStart } from './useJobStart';
 export type TrainingRequest = RequestOf<'runs:start'>;
 export type TrainingProgress = Omit<RendererEvents['runs:progress'], 'jobId' | 'runId'>;
 export type EpochPoint = Omit<RendererEvents['runs:epoch'], 'jobId'>;
+export type WeightsDownload = Omit<RendererEvents['runs:download'], 'jobId'>;
 
 export type TrainingState =
   /** `finished` names the run that just stopped, so the panel can keep showing it. */
   | { phase: 'idle'; error: string | null; finished: { runId: number | null; stoppedBy: string | null } | null }
   | { phase: 'starting' }
-  | { phase: 'running'; jobId: string; runId: number | null; progress: TrainingProgress | null; epochs: EpochPoint[]; cancelling: boolean };
+  | {
+      phase: 'running';
+      jobId: string;
+      runId: number | null;
+      /** ImageNet weights still downloading before the run starts; null otherwise. */
+      download: WeightsDownload | null;
+      progress: TrainingProgress | null;
+      epochs: EpochPoint[];
+      cancelling: boolean;
+    };
 
 export interface TrainingJob {
   state: TrainingState;
@@ -40,6 +50,9 @@ export function useTrainingJob(): TrainingJob {
   useBackendEvent('runs:progress', ({ jobId: id, runId, ...progress }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, runId: runId ?? s.runId, progress } : s));
   });
+  useBackendEvent('runs:download', ({ jobId: id, ...download }) => {
+    setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, download: download.total !== null && download.bytes >= download.total ? null : download } : s));
+  });
   useBackendEvent('runs:epoch', ({ jobId: id, ...point }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, epochs: [...s.epochs.filter((e) => e.epoch !== point.epoch), point] } : s));
   });
@@ -53,7 +66,7 @@ export function useTrainingJob(): TrainingJob {
           const id = await begin(() => client.invoke('runs:start', request));
           if (!id) return;
           const resumed = request.resume !== undefined && /^\d+$/.test(request.resume) ? Number(request.resume) : null;
-          setState({ phase: 'running', jobId: id, runId: resumed, progress: null, epochs: [], cancelling: false });
+          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false });
         } catch (err) {
           setState({ phase: 'idle', error: errorMessage(err), finished: null });
         }

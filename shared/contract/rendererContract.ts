@@ -223,6 +223,8 @@ export interface RendererEvents {
     memoryBytes: number;
   };
   'runs:epoch': { jobId: string; epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null };
+  /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
+  'runs:download': { jobId: string; bytes: number; total: number | null };
   'runs:done': { jobId: string; runId: number | null; stoppedBy: string | null; error: WireError | null };
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
@@ -238,6 +240,7 @@ export const EVENT_NAMES: EventName[] = [
   'export:done',
   'runs:progress',
   'runs:epoch',
+  'runs:download',
   'runs:done',
   'ml:status',
 ];

@@ -94,9 +94,15 @@ export async function train(
     settings = resolveTrainSettings(input, largest);
     // The file is found (or downloaded) and checked against the backbone before a run exists, so
     // a wrong file is an answer, not a failed run.
+    let lastReport = 0;
     const weights = await resolveInitialWeights(input.weights, settings.backbone, {
       signal,
-      onProgress: (bytes, total) => onEvent({ type: 'download', bytes, total }),
+      onProgress: (bytes, total) => {
+        // A few events a second, and the last one, are plenty for a progress bar.
+        if (performance.now() - lastReport < 200 && bytes !== total) return;
+        lastReport = performance.now();
+        onEvent({ type: 'download', bytes, total });
+      },
     });
     if (weights) {
       initialWeights = { ...weights, report: await ml.request('inspectWeights', { path: weights.path, backbone: settings.backbone }) };

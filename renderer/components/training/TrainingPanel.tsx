@@ -77,6 +77,7 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
             <TrainingProgressCard
               runId={state.runId}
               progress={state.progress}
+              download={state.download}
               plannedEpochs={plannedEpochs(liveRun)}
               cancelling={state.cancelling}
               onCancel={() => void job.cancel()}

@@ -1,25 +1,34 @@
-import type { TrainingProgress } from '../../hooks/useTrainingJob';
+import type { TrainingProgress, WeightsDownload } from '../../hooks/useTrainingJob';
 import { formatBytes, formatCount } from '../../state/displayNames';
 import { formatDuration, formatMetric } from './trainingNames';
 
 interface Props {
   runId: number | null;
   progress: TrainingProgress | null;
+  download: WeightsDownload | null;
   plannedEpochs: number | null;
   cancelling: boolean;
   onCancel(): void;
 }
 
 /** The running epoch: step bar, loss, throughput and time left, with Cancel. */
-export function TrainingProgressCard({ runId, progress, plannedEpochs, cancelling, onCancel }: Props) {
+export function TrainingProgressCard({ runId, progress, download, plannedEpochs, cancelling, onCancel }: Props) {
   const steps = progress?.stepsPerEpoch ?? null;
-  const fraction = progress && steps ? Math.min(1, progress.step / steps) : 0;
+  const downloading = !progress && download !== null;
+  const fraction = downloading ? (download.total ? Math.min(1, download.bytes / download.total) : 0) : progress && steps ? Math.min(1, progress.step / steps) : 0;
+  const heading = cancelling
+    ? 'Cancelling…'
+    : progress
+      ? `Epoch ${progress.epoch}${plannedEpochs ? ` of ${plannedEpochs}` : ''}`
+      : downloading
+        ? `Downloading ImageNet weights: ${formatBytes(download.bytes)}${download.total ? ` of ${formatBytes(download.total)}` : ''}`
+        : 'Preparing data…';
   return (
     <div className="training-progress" data-testid="training-progress">
       <div className="training-progress-head">
         <span className="live-dot" aria-hidden />
         <strong data-testid="training-epoch">
-          {cancelling ? 'Cancelling…' : progress ? `Epoch ${progress.epoch}${plannedEpochs ? ` of ${plannedEpochs}` : ''}` : 'Preparing data…'}
+          {heading}
         </strong>
         {runId !== null && <span className="muted">Run #{runId}</span>}
         <button className="btn btn-small training-cancel" onClick={onCancel} disabled={cancelling} data-testid="training-cancel">

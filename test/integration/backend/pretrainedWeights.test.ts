@@ -4,8 +4,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RendererEvents } from '../../../shared/contract/rendererContract';
+import { Backend } from '../../../electron/backend/backend';
+import { importImages } from '../../../electron/backend/importService';
+import { importPlan } from '../../../electron/backend/interop/importPlan';
+import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
+import { Project } from '../../../electron/backend/project';
 import { downloadPretrained, resolveInitialWeights, weightsCacheDir, type PretrainedFile } from '../../../electron/backend/training/pretrainedWeights';
 import { tempDir } from '../../fixtures/images';
+import { writeRectangleSet } from '../../fixtures/segmentationSet';
 
 const body = randomBytes(3 * 2 ** 20 + 12345);
 const md5 = createHash('md5').update(body).digest('hex');
@@ -20,11 +27,11 @@ let cache: string;
 
 function serve(req: IncomingMessage, res: ServerResponse): void {
   requests.push({ url: req.url!, range: req.headers.range });
-  if (req.url === '/moved/vgg16/weights.h5') {
-    res.writeHead(302, { location: '/files/vgg16/weights.h5' }).end();
+  if (req.url!.startsWith('/moved/')) {
+    res.writeHead(302, { location: req.url!.replace('/moved/', '/files/') }).end();
     return;
   }
-  if (req.url !== '/files/vgg16/weights.h5') {
+  if (!req.url!.startsWith('/files/') || !req.url!.endsWith('.h5')) {
     res.writeHead(404).end();
     return;
   }
@@ -145,5 +152,35 @@ describe('ImageNet weights download', () => {
     await expect(resolveInitialWeights(join(cache, 'absent.h5'), 'small')).rejects.toThrow('absent.h5 does not exist');
     await expect(resolveInitialWeights('imagenet', 'small')).rejects.toThrow('no ImageNet weights exist for the small backbone');
     expect(existsSync(weightsCacheDir())).toBe(true);
+  });
+});
+
+describe('ImageNet weights from the app', () => {
+  it('runs:start reports the download and ends with its error, before any run exists', async () => {
+    const projectDir = join(cache, 'p');
+    const project = Project.create(projectDir, { classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] });
+    const set = await writeRectangleSet(join(cache, 'data'), 2, 32);
+    await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
+    project.images.setSplit(project.images.all().map((i) => i.id), 'train');
+    project.close();
+    // The download fails its MD5 check (this server's bytes are not VGG16's) before the ML process is asked anything.
+    const ml = { on() {}, off() {}, stop: async () => {}, status: () => ({ state: 'ready', pid: 1, restarts: 0, lastError: null }) } as unknown as MlSupervisor;
+    const backend = new Backend({ mode: 'browser', version: 'test', ml });
+    try {
+      expect(await backend.invoke('project:open', { path: projectDir })).toMatchObject({ ok: true });
+      const downloads: Array<RendererEvents['runs:download']> = [];
+      backend.events.on('runs:download', (e) => downloads.push(e));
+      const done = new Promise<RendererEvents['runs:done']>((resolve) => backend.events.once('runs:done', resolve));
+      const started = await backend.invoke('runs:start', { backbone: 'vgg16', weights: 'imagenet' });
+      expect(started).toMatchObject({ ok: true });
+      const outcome = await done;
+      expect(outcome.error?.message).toContain(`vgg16_weights_tf_dim_ordering_tf_kernels.h5 has MD5 ${md5}, Keras publishes 64373286793e3c8b2b4e3219cbf3544b`);
+      expect(outcome.runId).toBeNull();
+      expect(downloads.length).toBeGreaterThan(0);
+      expect(downloads.at(-1)).toMatchObject({ bytes: body.length, total: body.length });
+      expect(requests.map((r) => r.url)).toEqual(['/files/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5']);
+    } finally {
+      await backend.dispose();
+    }
   });
 });
