@@ -6,6 +6,7 @@ import { buildFcn, selectBackend } from '../../../electron/ml/engine';
 import {
   backboneWeightShapes,
   inspectKerasBackboneWeights,
+  kerasInitialTensors,
   readKerasBackboneWeights,
 } from '../../../electron/ml/engine/weights/kerasApplications';
 import { openKerasWeights } from '../../../electron/ml/engine/weights/kerasHdf5';
@@ -186,6 +187,21 @@ describe('MobileNetV2-layout Keras files', () => {
     const [k2, b2] = folded('block_1_depthwise', 'depthwise_kernel');
     const fusedDw = tf.depthwiseConv2d(y, k2, 1, 'same').add(b2);
     expect(tf.max(tf.abs(tf.sub(directDw, fusedDw))).dataSync()[0]).toBeLessThan(1e-4);
+  });
+
+  it('builds an FCN-8s on the MobileNetV2 backbone from the folded weights', async () => {
+    const { tensors, report } = await kerasInitialTensors(path, 'mobilenetv2');
+    const model = buildFcn({ head: 'fcn8s', backbone: 'mobilenetv2', numClasses: 3, dropout: 0, seed: 1 }, tensors);
+    try {
+      expect(report.loaded).toContain('Conv_1');
+      expect(model.w('block_7_project/kernel').dataSync()).toEqual(tensors.get('block_7_project/kernel')!.dataSync());
+      const logits = model.forward(tf.tensor4d(randomValues([1, 32, 32, 3], 8, 255).map(Math.abs), [1, 32, 32, 3]));
+      expect(logits.shape).toEqual([1, 32, 32, 3]);
+      expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);
+    } finally {
+      tensors.forEach((t) => t.dispose());
+      model.dispose();
+    }
   });
 
   it('refuses a MobileNetV2 of another width (alpha), saying which', async () => {
