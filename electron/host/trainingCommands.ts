@@ -32,8 +32,12 @@ export function registerTrainingCommands(program: Command): void {
       }
       await withProjectAndMl(opts.project, async (project, ml) => {
         const bar = opts.json ? null : progressBar('Training');
-        let download: ReturnType<typeof progressBar> = null;
-        let downloading = false;
+        const download: { bar: ReturnType<typeof progressBar>; started: boolean } = { bar: null, started: false };
+        // Ctrl-C stops the ML process (withProjectAndMl); before the run exists it must also stop a download.
+        const beforeRun = new AbortController();
+        let runExists = false;
+        const stopDownload = () => !runExists && beforeRun.abort();
+        process.once('SIGINT', stopDownload);
         const outcome = await train(
           project,
           ml,
@@ -50,16 +54,17 @@ export function registerTrainingCommands(program: Command): void {
             weights: opts.resume === undefined ? opts.weights : 'none',
           },
           (event) => {
+            if (event.type === 'run') runExists = true;
             if (event.type === 'download') {
-              if (!downloading && !opts.json) {
-                downloading = true;
-                download = progressBar('Downloading ImageNet weights (MiB)');
-                if (!download) process.stderr.write('downloading ImageNet weights (once; they are kept in the user cache)\n');
+              if (!download.started && !opts.json) {
+                download.started = true;
+                download.bar = progressBar('Downloading ImageNet weights (MiB)');
+                if (!download.bar) process.stderr.write('downloading ImageNet weights (once; they are kept in the user cache)\n');
               }
-              download?.update(Math.floor(event.bytes / 2 ** 20), Math.ceil((event.total ?? event.bytes) / 2 ** 20));
+              download.bar?.update(Math.floor(event.bytes / 2 ** 20), Math.ceil((event.total ?? event.bytes) / 2 ** 20));
             }
             if (event.type === 'weights') {
-              download?.stop();
+              download.bar?.stop();
               const { source, path, report } = event.weights;
               if (opts.json) process.stdout.write(JSON.stringify({ type: 'weights', source, path, ...report }) + '\n');
               else process.stderr.write(describeInitialWeights(event.weights) + '\n');
@@ -78,7 +83,11 @@ export function registerTrainingCommands(program: Command): void {
               );
             }
           },
-        );
+          beforeRun.signal,
+        ).finally(() => {
+          process.off('SIGINT', stopDownload);
+          download.bar?.stop();
+        });
         bar?.stop();
         const weights = outcome.initialWeights && { source: outcome.initialWeights.source, path: outcome.initialWeights.path, kerasModel: outcome.initialWeights.report.kerasModel };
         print(opts.json, { type: 'run', runId: outcome.runId, epochs: outcome.epochs, stoppedBy: outcome.stoppedBy, settings: outcome.settings, initialWeights: weights },
