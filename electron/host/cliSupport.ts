@@ -33,6 +33,13 @@ export function parsePositive(value: string): number {
   return n;
 }
 
+/** A number in [0, max] (strengths, fractions). */
+export function parseFraction(value: string, max = 1): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`${value} is not a number between 0 and ${max}`);
+  return n;
+}
+
 /** `--size 240` or `--size 240x180`: the longer side is what the network trains at. */
 export function parseSize(value: string): number {
   const parts = value.toLowerCase().split('x').map(Number);

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import { basename, extname, resolve } from 'node:path';
-import type { BackboneName, BackendPreference, HeadName } from '../../shared/contract/mlContract';
+import { BACKBONES, type BackboneName, type BackendPreference, type HeadName } from '../../shared/contract/mlContract';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { collectImageFiles } from '../backend/importService';
 import { evaluateRun } from '../backend/training/predictionService';
 import { train, type RunInitialWeights } from '../backend/training/trainingService';
-import { parsePositive, parsePositiveInt, parseSize, print, UsageError, withProjectAndMl } from './cliSupport';
+import { parseFraction, parsePositive, parsePositiveInt, parseSize, print, UsageError, withProjectAndMl } from './cliSupport';
 import { writePredictions } from './predictCommand';
 import { progressBar } from './progressBar';
 
@@ -16,13 +16,16 @@ export function registerTrainingCommands(program: Command): void {
     .description('train an FCN on the labeled train split (validating on val each epoch), or resume a run')
     .requiredOption('--project <dir>', 'project folder')
     .addOption(new Option('--model <head>', 'FCN head').choices(['fcn32s', 'fcn16s', 'fcn8s']))
-    .addOption(new Option('--backbone <name>', 'backbone (small: fast on CPUs; vgg16: the paper, for GPUs)').choices(['small', 'vgg16']))
+    .addOption(
+      new Option('--backbone <name>', 'backbone (small: fast on CPUs; mobilenetv2: light, ImageNet weights; vgg16: the paper, for GPUs)').choices(BACKBONES),
+    )
     .option('--weights <file|imagenet|none>', 'backbone weights for a new run: a Keras .h5 file, imagenet (keras-applications, downloaded once) or none', 'none')
     .option('--epochs <n>', 'epochs at most', parsePositiveInt)
     .option('--max-minutes <m>', 'stop at the epoch boundary that would pass this many minutes', parsePositive)
     .option('--batch <n>', 'images per step', parsePositiveInt)
     .option('--size <WxH|N>', 'longer image side to train at (default: half of large frames, at most 320)', parseSize)
     .option('--lr <x>', 'learning rate', parsePositive)
+    .option('--color-jitter <x>', 'colour jitter strength, 0–0.9 (brightness, contrast, saturation × [1 − x, 1 + x]; default 0)', (v) => parseFraction(v, 0.9))
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']))
     .option('--resume [run]', 'continue a run (default: the latest) from its last checkpoint')
     .option('--json', 'one JSON line per epoch, then one for the run')
@@ -49,6 +52,7 @@ export function registerTrainingCommands(program: Command): void {
             batch: opts.batch,
             longSide: opts.size,
             learningRate: opts.lr,
+            colorJitter: opts.colorJitter,
             backend: opts.backend,
             resume: opts.resume === undefined ? undefined : opts.resume === true ? 'latest' : String(opts.resume),
             weights: opts.resume === undefined ? opts.weights : 'none',
@@ -153,6 +157,7 @@ interface TrainCliOptions {
   batch?: number;
   size?: number;
   lr?: number;
+  colorJitter?: number;
   backend?: BackendPreference;
   resume?: string | boolean;
   json?: boolean;

@@ -6,7 +6,9 @@
 import type { SegmentationMetrics } from '../metrics';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackboneName = 'vgg16' | 'small';
+/** Backbones a user can train: `small` (ours, fast on CPUs), `mobilenetv2` (light, ImageNet weights), `vgg16` (the paper). */
+export const BACKBONES = ['small', 'mobilenetv2', 'vgg16'] as const;
+export type BackboneName = (typeof BACKBONES)[number];
 export type HeadName = 'fcn32s' | 'fcn16s' | 'fcn8s';
 
 /** One image for training or evaluation: its file, and its mask as stored (8-bit grey PNG of class values). */

@@ -3,6 +3,7 @@ import { hexColor, className, type LabelClass } from '../domain/classes';
 import { CLASS_PRESETS } from '../domain/presets';
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportProgress, type ExportReport } from '../domain/interop';
 import type { WireError } from './errors';
+import { BACKBONES } from './mlContract';
 import {
   splitSchema,
   IMAGE_STATUSES,
@@ -178,13 +179,15 @@ export const rendererContract = {
   'runs:start': channel<{ jobId: string }>()(
     z.object({
       head: z.enum(['fcn32s', 'fcn16s', 'fcn8s']).optional(),
-      backbone: z.enum(['small', 'vgg16']).optional(),
+      backbone: z.enum(BACKBONES).optional(),
       backend: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
       epochs: z.number().int().positive().optional(),
       maxMinutes: z.number().positive().optional(),
       batch: z.number().int().positive().max(256).optional(),
       longSide: z.number().int().min(32).max(4096).optional(),
       learningRate: z.number().positive().max(1).optional(),
+      /** Colour jitter strength (0 = off, at most 0.9): brightness, contrast and saturation × [1 − j, 1 + j]. */
+      colorJitter: z.number().min(0).max(0.9).optional(),
       /** `none`, `imagenet` (downloaded once by the backend) or the path of a Keras .h5 file. */
       weights: z.string().trim().min(1).optional(),
       resume: z.string().optional(),

@@ -1,4 +1,5 @@
 import type { BackboneName, BackendPreference, HeadName } from '../../../shared/contract/mlContract';
+import { defaultLearningRate } from '../../../shared/domain/training';
 
 export interface TrainSettings {
   head: HeadName;
@@ -13,6 +14,8 @@ export interface TrainSettings {
   learningRate: number;
   optimizer: 'adam' | 'sgd';
   seed: number;
+  /** Colour jitter strength; 0 = off. */
+  colorJitter: number;
 }
 
 export type TrainSettingsInput = Partial<TrainSettings>;
@@ -20,10 +23,11 @@ export type TrainSettingsInput = Partial<TrainSettings>;
 /**
  * Settings a user need not tune: the small backbone (fast on CPUs and laptop GPUs; pass vgg16 for
  * the paper's net on a real GPU), half-resolution training for large frames, square crops of about
- * three quarters of that side, batch 8, Adam at 1e-3 from scratch (1e-4 for VGG16, as the seeds).
+ * three quarters of that side, batch 8, Adam at 1e-3 from scratch (1e-4 for VGG16, as the seeds,
+ * and for any backbone that starts from pretrained weights, which a large step would wreck).
  * These are the settings of the PyTorch peer that reaches CamVid mean IU 0.5 in minutes.
  */
-export function resolveTrainSettings(input: TrainSettingsInput, largestImageSide: number): TrainSettings {
+export function resolveTrainSettings(input: TrainSettingsInput, largestImageSide: number, pretrained = false): TrainSettings {
   const backbone = input.backbone ?? 'small';
   const longSide = input.longSide ?? Math.min(largestImageSide >= 480 ? Math.round(largestImageSide / 2) : largestImageSide, 320);
   const crop = input.crop ?? Math.max(32, Math.min(176, Math.floor((longSide * 0.75) / 16) * 16));
@@ -36,8 +40,10 @@ export function resolveTrainSettings(input: TrainSettingsInput, largestImageSide
     batch: input.batch ?? 8,
     longSide,
     crop,
-    learningRate: input.learningRate ?? (backbone === 'vgg16' ? 1e-4 : 1e-3),
+    learningRate: input.learningRate ?? defaultLearningRate(backbone, pretrained),
     optimizer: input.optimizer ?? 'adam',
     seed: input.seed ?? 1,
+    colorJitter: input.colorJitter ?? 0,
   };
 }
+

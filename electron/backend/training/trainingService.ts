@@ -91,7 +91,7 @@ export async function train(
     initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
   } else {
     const largest = Math.max(...project.images.all().filter((i) => i.split === 'train').map((i) => Math.max(i.width, i.height)));
-    settings = resolveTrainSettings(input, largest);
+    settings = resolveTrainSettings(input, largest, (input.weights ?? 'none') !== 'none');
     // The file is found (or downloaded) and checked against the backbone before a run exists, so
     // a wrong file is an answer, not a failed run.
     let lastReport = 0;
@@ -157,6 +157,8 @@ export async function train(
         scaling: { longSide: settings.longSide },
         crop: settings.crop,
         seed: settings.seed,
+        // Runs stored before colour jitter existed have none.
+        colorJitter: settings.colorJitter ?? 0,
         train: trainItems,
         val: valItems,
         checkpointDir: join(project.dir, 'checkpoints', `run-${runId}`),

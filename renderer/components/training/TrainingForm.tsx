@@ -1,5 +1,6 @@
 import type { FormEvent } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
+import { defaultLearningRate } from '../../../shared/domain/training';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
 
 const HEADS = Object.keys(HEAD_NAMES) as HeadName[];
@@ -16,6 +17,8 @@ export interface TrainingDraft {
   batch: string;
   longSide: string;
   learningRate: string;
+  /** Colour jitter strength, blank = off. */
+  colorJitter: string;
   weights: WeightsChoice;
   /** A Keras .h5 file on the machine the backend runs on. */
   weightsFile: string;
@@ -34,6 +37,7 @@ export const DEFAULT_DRAFT: TrainingDraft = {
   batch: '8',
   longSide: '',
   learningRate: '',
+  colorJitter: '',
   weights: 'none',
   weightsFile: '',
 };
@@ -52,14 +56,14 @@ function optionalNumber(text: string): number | undefined {
 
 /** New-run settings. The draft lives with the panel so it survives the run it starts. */
 export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
-  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, weights, weightsFile } = draft;
+  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, colorJitter, weights, weightsFile } = draft;
   // The small backbone is ours: no ImageNet weights exist for it.
   const imagenetAvailable = backbone !== 'small';
   const weightsChoice: WeightsChoice = weights === 'imagenet' && !imagenetAvailable ? 'none' : weights;
   const set = <K extends keyof TrainingDraft>(key: K) => (value: TrainingDraft[K]) => onChange({ ...draft, [key]: value });
   const [setHead, setBackbone, setBackend] = [set('head'), set('backbone'), set('backend')];
   const [setEpochs, setMaxMinutes, setBatch, setLongSide, setLearningRate] = [set('epochs'), set('maxMinutes'), set('batch'), set('longSide'), set('learningRate')];
-  const [setWeights, setWeightsFile] = [set('weights'), set('weightsFile')];
+  const [setWeights, setWeightsFile, setColorJitter] = [set('weights'), set('weightsFile'), set('colorJitter')];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -72,6 +76,7 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
       batch: optionalNumber(batch),
       longSide: optionalNumber(longSide),
       learningRate: optionalNumber(learningRate),
+      colorJitter: optionalNumber(colorJitter),
       weights: weightsChoice === 'file' ? weightsFile.trim() || undefined : weightsChoice,
     });
   };
@@ -200,10 +205,24 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
                 min={0}
                 max={1}
                 step="any"
-                placeholder={backbone === 'vgg16' ? '0.0001' : '0.001'}
+                placeholder={String(defaultLearningRate(backbone, weightsChoice !== 'none'))}
                 value={learningRate}
                 onChange={(e) => setLearningRate(e.target.value)}
                 data-testid="training-lr"
+              />
+            </label>
+            <label className="field">
+              <span title="Brightness, contrast and saturation varied by up to ± this fraction per training image">Colour jitter</span>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                max={0.9}
+                step={0.05}
+                placeholder="Off"
+                value={colorJitter}
+                onChange={(e) => setColorJitter(e.target.value)}
+                data-testid="training-color-jitter"
               />
             </label>
           </div>

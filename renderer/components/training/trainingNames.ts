@@ -11,7 +11,7 @@ export const HEAD_HELP: Record<HeadName, string> = {
   fcn16s: 'medium edges',
   fcn32s: 'coarsest, fastest',
 };
-export const BACKBONE_NAMES: Record<BackboneName, string> = { small: 'Small', vgg16: 'VGG16' };
+export const BACKBONE_NAMES: Record<BackboneName, string> = { small: 'Small', mobilenetv2: 'MobileNetV2', vgg16: 'VGG16' };
 export const BACKEND_NAMES: Record<BackendName, string> = {
   auto: 'Auto (fastest available)',
   webgpu: 'WebGPU',

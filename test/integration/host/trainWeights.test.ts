@@ -7,7 +7,7 @@ import { importPlan } from '../../../electron/backend/interop/importPlan';
 import { Project } from '../../../electron/backend/project';
 import { loadCheckpoint, selectBackend } from '../../../electron/ml/engine';
 import { tempDir } from '../../fixtures/images';
-import { vggLayers, writeKerasWeights, type FixtureLayer } from '../../fixtures/kerasWeights';
+import { mobileNetV2Layers, vggLayers, writeKerasWeights, type FixtureLayer } from '../../fixtures/kerasWeights';
 import { writeRectangleSet } from '../../fixtures/segmentationSet';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'electron', 'host', 'bin.mjs');
@@ -45,6 +45,7 @@ beforeAll(async () => {
   // The small backbone's VGG layout (VGG16 / 8), with top: fc1 [7·7·64, 256] becomes fc6.
   weightsFile = vggLayers({ stages: [[8, 2], [16, 2], [32, 3], [64, 3], [64, 3]], fcKernel: 7, fcWidth: 256, top: true });
   await writeKerasWeights(join(root, 'small_vgg.h5'), weightsFile);
+  await writeKerasWeights(join(root, 'mobilenet_v2.h5'), mobileNetV2Layers());
   await selectBackend('cpu');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -81,6 +82,33 @@ describe('fcn-studio train --weights', () => {
 
     const evaluation = await cli('eval', '--project', projectDir, '--run', 'latest', '--json');
     expect(JSON.parse(evaluation.stdout)).toMatchObject({ initialWeights: { source: 'file', path: file, kerasModel: 'VGG16' } });
+  }, 180_000);
+
+  it('fine-tunes MobileNetV2 from a Keras file with the fine-tuning learning rate and the colour jitter asked for', async () => {
+    const file = join(root, 'mobilenet_v2.h5');
+    const result = await cli(
+      ...TRAIN.map((a) => (a === 'small' ? 'mobilenetv2' : a)),
+      '--project',
+      projectDir,
+      '--weights',
+      file,
+      '--color-jitter',
+      '0.3',
+      '--json',
+    );
+    expect(result.stderr).not.toMatch(/fcn-studio:/);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ type: 'weights', source: 'file', kerasModel: 'MobileNetV2' });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'run',
+      epochs: 1,
+      settings: { backbone: 'mobilenetv2', learningRate: 1e-4, colorJitter: 0.3 },
+      initialWeights: { source: 'file', kerasModel: 'MobileNetV2' },
+    });
+    const badJitter = await cli(...TRAIN, '--project', projectDir, '--color-jitter', '2');
+    expect(badJitter.code).toBe(2);
+    expect(badJitter.stderr).toMatch(/2 is not a number between 0 and 0.9/);
   }, 180_000);
 
   it('refuses imagenet for the small backbone, and a file that is not Keras weights, before any run exists', async () => {
