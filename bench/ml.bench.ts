@@ -261,19 +261,23 @@ export const mlBench: BenchSuite = {
     const peer = await runPeer();
     const choice = await selectBackend('auto');
     const where = `${choice.backend}${choice.threads ? ` ×${choice.threads} threads` : ''}`;
-    const cases: [BackboneName, string, number, number][] = [
+    // The peer has no MobileNetV2: its lines carry no baseline (the small net's are the scale).
+    const cases: [BackboneName, string | null, number, number][] = [
       ['small', 'fcn8s_small', 2, 5],
+      ['mobilenetv2', null, 1, 3],
       ['vgg16', 'fcn8s_vgg16', 1, 3],
     ];
     for (const [backbone, peerName, warmups, iters] of cases) {
       const m = await measure(backbone, warmups, iters, true, true);
-      const p = peer.cases.get(`${peerName}:${SIZE}`);
+      const p = peerName ? peer.cases.get(`${peerName}:${SIZE}`) : undefined;
       const disturbed =
         p?.train_contention?.clean === false || p?.infer_contention?.clean === false
           ? ', its timing disturbed by other processes (machine busy: ratio unreliable)'
           : '';
-      const peerNote = p ? `PyTorch peer ${peerName} (2 threads, OpenBLAS) in this run${disturbed}` : `no peer: ${peer.missing ?? 'case missing'}`;
-      const id = backbone === 'small' ? 'small_fcn8s_256_b2' : 'vgg16_fcn8s_256_b2';
+      const peerNote = p
+        ? `PyTorch peer ${peerName} (2 threads, OpenBLAS) in this run${disturbed}`
+        : `no peer: ${peerName ? (peer.missing ?? 'case missing') : 'the peer script has no MobileNetV2'}`;
+      const id = `${backbone}_fcn8s_256_b2`;
       emit(
         benchLine(
           `train.${id}`,
