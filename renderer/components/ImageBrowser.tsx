@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Split } from '../../shared/domain/images';
 import { useClient } from '../hooks/ClientContext';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
@@ -25,6 +25,8 @@ export function ImageBrowser({ onOpenImage }: { onOpenImage?(id: number, order: 
   const [verifying, setVerifying] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const openCard = useMemo(() => onOpenImage && ((id: number) => onOpenImage(id, ids)), [onOpenImage, ids]);
 
   useEffect(() => {
     if (!notice) return;
@@ -91,7 +93,7 @@ export function ImageBrowser({ onOpenImage }: { onOpenImage?(id: number, order: 
         </div>
       )}
       <InlineError message={images.error ?? error} />
-      <div className="grid-scroller" onKeyDown={(e) => e.key === 'Escape' && selection.clear()}>
+      <div className="grid-scroller" ref={scrollRef} onKeyDown={(e) => e.key === 'Escape' && selection.clear()}>
         {images.data && rows.length === 0 ? (
           <div className="empty-state" data-testid="empty-grid">
             {filtered ? (
@@ -107,7 +109,7 @@ export function ImageBrowser({ onOpenImage }: { onOpenImage?(id: number, order: 
             )}
           </div>
         ) : (
-          <ImageGrid images={rows} selected={selection.selected} onCardClick={selection.click} onCardOpen={onOpenImage && ((id) => onOpenImage(id, ids))} />
+          <ImageGrid images={rows} selected={selection.selected} scrollRef={scrollRef} onCardClick={selection.click} onCardOpen={openCard} />
         )}
       </div>
     </div>

@@ -7,12 +7,17 @@ import { FILE_STATE_NAMES, SPLIT_NAMES, STATUS_NAMES } from '../state/displayNam
 interface Props {
   image: ImageRow;
   selected: boolean;
+  /** 1-based place in the whole list, and the list's length: most cards are not in the DOM. */
+  position: number;
+  total: number;
+  /** The grid's one tab stop (the others are reached with the arrow keys). */
+  tabbable: boolean;
   onClick(id: number, modifiers: { shift: boolean; toggle: boolean }): void;
   /** Double-click or Enter: open the image in the editor. */
   onOpen?(id: number): void;
 }
 
-export const ImageCard = memo(function ImageCard({ image, selected, onClick, onOpen }: Props) {
+export const ImageCard = memo(function ImageCard({ image, selected, position, total, tabbable, onClick, onOpen }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const seen = useSeenOnce(ref);
   const thumb = useThumbnail(image.id, image.sha256, seen);
@@ -28,7 +33,9 @@ export const ImageCard = memo(function ImageCard({ image, selected, onClick, onO
       onClick={handleClick}
       role="option"
       aria-selected={selected}
-      tabIndex={0}
+      aria-posinset={position}
+      aria-setsize={total}
+      tabIndex={tabbable ? 0 : -1}
       onDoubleClick={() => onOpen?.(image.id)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' && onOpen) {
