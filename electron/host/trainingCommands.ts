@@ -112,6 +112,7 @@ export function registerTrainingCommands(program: Command): void {
         const text = [
           `Run ${report.runId} on ${report.split} (${report.images} images)` +
             (report.initialWeights ? `, started from ${report.initialWeights.kerasModel} weights (${report.initialWeights.source === 'imagenet' ? 'ImageNet' : report.initialWeights.path})` : '') + ':',
+          ...(report.predictedWith ? [`  predicted with ${report.predictedWith.backend} (${report.predictedWith.reason})`] : []),
           `  pixel accuracy ${report.pixelAccuracy.toFixed(4)}, mean accuracy ${report.meanAccuracy.toFixed(4)}, mean IU ${report.meanIoU.toFixed(4)}, fw IU ${report.fwIoU.toFixed(4)}`,
           ...report.classes.map((c, i) => `  ${c.padEnd(16)} IoU ${report.perClassIoU[i] === null ? 'n/a' : report.perClassIoU[i]!.toFixed(4)}`),
         ];

@@ -35,13 +35,15 @@ export async function predictImages(
   runRef: string,
   items: Array<{ imageId: number; path: string }>,
   onPrediction: (p: PredictionEvent) => void,
-): Promise<{ runId: number; predicted: number }> {
+): Promise<{ runId: number; predicted: number; predictedWith: PredictedWith | null }> {
   const runId = resolveRun(project, runRef);
   const run = project.runs.byId(runId)!;
   const settings = run.config.settings as TrainSettings;
   const jobId = `predict-${runId}-${Date.now()}`;
+  let predictedWith: PredictedWith | null = null;
   const listener = (event: MlEventMessage) => {
     if (event.type === 'prediction' && event.jobId === jobId) onPrediction(event);
+    if (event.type === 'backend' && event.jobId === jobId) predictedWith = { backend: event.backend, reason: event.reason };
   };
   ml.on('event', listener);
   try {
@@ -57,10 +59,16 @@ export async function predictImages(
       },
       2 ** 31 - 1,
     );
-    return { runId, predicted };
+    return { runId, predicted, predictedWith };
   } finally {
     ml.off('event', listener);
   }
+}
+
+/** What computed the predictions (e.g. onnxruntime on CPUs) and why. */
+export interface PredictedWith {
+  backend: string;
+  reason: string;
 }
 
 export interface EvaluationReport {
@@ -76,6 +84,7 @@ export interface EvaluationReport {
   confusion: number[][];
   /** The Keras weights the run started from; null: freshly initialised. */
   initialWeights: InitialWeightsSummary | null;
+  predictedWith: PredictedWith | null;
 }
 
 /**
@@ -89,7 +98,7 @@ export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: st
   const lut = valueToIndexTable(values);
   const confusion = createConfusionMatrix(values.length);
   const runId = resolveRun(project, runRef);
-  await predictImages(
+  const { predictedWith } = await predictImages(
     project,
     ml,
     String(runId),
@@ -120,5 +129,6 @@ export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: st
     perClassIoU: metrics.perClassIoU,
     confusion: confusionRows(confusion),
     initialWeights: runInitialWeights(project.runs.byId(runId)!),
+    predictedWith,
   };
 }

@@ -81,7 +81,8 @@ describe('fcn-studio train --weights', () => {
     }
 
     const evaluation = await cli('eval', '--project', projectDir, '--run', 'latest', '--json');
-    expect(JSON.parse(evaluation.stdout)).toMatchObject({ initialWeights: { source: 'file', path: file, kerasModel: 'VGG16' } });
+    // The run named --backend wasm: its predictions stay on wasm (auto would take ONNX Runtime on a CPU).
+    expect(JSON.parse(evaluation.stdout)).toMatchObject({ initialWeights: { source: 'file', path: file, kerasModel: 'VGG16' }, predictedWith: { backend: 'wasm' } });
   }, 180_000);
 
   it('fine-tunes MobileNetV2 from a Keras file with the fine-tuning learning rate and the colour jitter asked for', async () => {

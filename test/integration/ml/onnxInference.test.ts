@@ -1,9 +1,15 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { buildFcn, predict, selectBackend, type FcnModel } from '../../../electron/ml/engine';
+import type { MlEventMessage } from '../../../shared/contract/mlContract';
+import { buildFcn, predict, saveCheckpoint, selectBackend, type FcnModel } from '../../../electron/ml/engine';
 import { createOnnxForward } from '../../../electron/ml/onnxInference';
+import { runPrediction } from '../../../electron/ml/predictJob';
 import { mulberry32 } from '../../../shared/random';
+import { tempDir, writeImage } from '../../fixtures/images';
 
 /** A tiny FCN-8s whose every weight is random (a fresh one scores every class 0: argmax would be all ties). */
 function randomTinyModel(numClasses: number): FcnModel {
@@ -59,4 +65,43 @@ describe('prediction through ONNX Runtime', () => {
       model.dispose();
     }
   });
+});
+
+describe('the predict job', () => {
+  it('predicts through ONNX Runtime when auto picked a CPU backend, and stays on a backend the user named', async () => {
+    const dir = tempDir('fcn-onnx-job-');
+    try {
+      await selectBackend('cpu');
+      const model = randomTinyModel(3);
+      await saveCheckpoint(join(dir, 'best'), model, { optimizer: null, epoch: 1, metadata: {} });
+      model.dispose();
+      const image = join(dir, 'a.png');
+      await writeImage(image, 70, 50, 'png', 4);
+      const run = async (backend: 'auto' | 'cpu') => {
+        const events: MlEventMessage[] = [];
+        const request = { jobId: backend, checkpoint: join(dir, 'best'), backend, classValues: [0, 4, 9], scaling: { longSide: 64 }, items: [{ imageId: 1, path: image }] };
+        const result = await runPrediction(request, (e) => events.push(e), new AbortController().signal);
+        return { result, events };
+      };
+      // On a machine with a hardware GPU auto picks WebGPU, and prediction stays there.
+      const autoChoice = (await selectBackend('auto')).backend;
+      const auto = await run('auto');
+      expect(auto.result.predicted).toBe(1);
+      if (autoChoice === 'wasm' || autoChoice === 'cpu') {
+        expect(auto.events.find((e) => e.type === 'backend')).toMatchObject({ backend: 'onnxruntime', reason: expect.stringMatching(/ONNX Runtime .* threads/) });
+      } else {
+        expect(auto.events.find((e) => e.type === 'backend')).toMatchObject({ backend: autoChoice });
+      }
+      const named = await run('cpu');
+      expect(named.events.find((e) => e.type === 'backend')).toMatchObject({ backend: 'cpu' });
+      const masks = [auto, named].map(({ events }) => events.find((e) => e.type === 'prediction') as Extract<MlEventMessage, { type: 'prediction' }>);
+      expect(masks[0].width).toBe(70);
+      expect(new Set(masks[0].mask).size).toBeGreaterThan(1);
+      expect([...masks[0].mask].every((v) => [0, 4, 9].includes(v))).toBe(true);
+      const same = masks[0].mask.filter((v, i) => v === masks[1].mask[i]).length;
+      expect(same / masks[0].mask.length).toBeGreaterThan(0.99);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
