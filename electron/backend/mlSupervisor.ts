@@ -66,6 +66,20 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     });
   }
 
+  /**
+   * Kills the ML process now and starts a fresh one at once (a job that will not stop in time).
+   * Requests in flight fail with ML_PROCESS_DIED; the next ones wait for the new process.
+   */
+  restart(reason: string): void {
+    const child = this.child;
+    if (!child || this.stopping) return; // already dead: onExit restarts it
+    this.child = null;
+    this.failPending(`the ML process was restarted (${reason}) while working on this request`);
+    child.kill('SIGKILL');
+    this.setStatus({ lastError: `ML process restarted: ${reason}` });
+    this.spawn('restarting');
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.healthTimer) clearInterval(this.healthTimer);
@@ -112,11 +126,7 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     if (child !== this.child) return;
     this.child = null;
     const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    for (const [seq, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new AppError('ML_PROCESS_DIED', `the ML process ${why} while working on this request`));
-      this.pending.delete(seq);
-    }
+    this.failPending(`the ML process ${why} while working on this request`);
     if (this.stopping) {
       this.setStatus({ state: 'stopped', pid: null });
       return;
@@ -124,6 +134,14 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     this.setStatus({ state: 'restarting', pid: null, restarts: this.state.restarts + 1, lastError: `ML process ${why}` });
     this.restartTimer = setTimeout(() => this.spawn('restarting'), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, 5_000);
+  }
+
+  private failPending(message: string): void {
+    for (const [seq, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new AppError('ML_PROCESS_DIED', message));
+      this.pending.delete(seq);
+    }
   }
 
   private async healthCheck(): Promise<void> {

@@ -5,15 +5,31 @@ import { sourceMlSupervisor } from './studioHost';
 /** A mistake in how the command was called: exit code 2, the message says what to write instead. */
 export class UsageError extends Error {}
 
-/** Opens the project and starts the ML process for one command; both are closed however it ends. */
-export async function withProjectAndMl(dir: string, run: (project: Project, ml: MlSupervisor) => Promise<void>): Promise<void> {
+/**
+ * Opens the project and starts the ML process for one command; both are closed however it ends.
+ * Ctrl-C stops the ML process; with `cancellable`, the first Ctrl-C aborts the signal given to
+ * `run` instead (the command winds down itself) and a second one stops the ML process.
+ */
+export async function withProjectAndMl(
+  dir: string,
+  run: (project: Project, ml: MlSupervisor, interrupt: AbortSignal) => Promise<void>,
+  { cancellable = false } = {},
+): Promise<void> {
   const project = Project.open(dir);
   const ml = sourceMlSupervisor();
   ml.start();
-  const interrupted = () => void ml.stop();
+  const interrupt = new AbortController();
+  const interrupted = () => {
+    if (cancellable && !interrupt.signal.aborted) {
+      interrupt.abort();
+      process.once('SIGINT', interrupted);
+    } else {
+      void ml.stop();
+    }
+  };
   process.once('SIGINT', interrupted);
   try {
-    await run(project, ml);
+    await run(project, ml, interrupt.signal);
   } finally {
     process.off('SIGINT', interrupted);
     await ml.stop();

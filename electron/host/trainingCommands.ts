@@ -33,14 +33,10 @@ export function registerTrainingCommands(program: Command): void {
       if (opts.resume !== undefined && opts.weights !== 'none') {
         process.stderr.write('note: --weights is ignored with --resume: the run continues from its own checkpoint\n');
       }
-      await withProjectAndMl(opts.project, async (project, ml) => {
+      // Ctrl-C stops a download, or cancels the run (within a second: see train()); it stays resumable.
+      await withProjectAndMl(opts.project, async (project, ml, interrupt) => {
         const bar = opts.json ? null : progressBar('Training');
         const download: { bar: ReturnType<typeof progressBar>; started: boolean } = { bar: null, started: false };
-        // Ctrl-C stops the ML process (withProjectAndMl); before the run exists it must also stop a download.
-        const beforeRun = new AbortController();
-        let runExists = false;
-        const stopDownload = () => !runExists && beforeRun.abort();
-        process.once('SIGINT', stopDownload);
         const outcome = await train(
           project,
           ml,
@@ -58,7 +54,6 @@ export function registerTrainingCommands(program: Command): void {
             weights: opts.resume === undefined ? opts.weights : 'none',
           },
           (event) => {
-            if (event.type === 'run') runExists = true;
             if (event.type === 'download') {
               if (!download.started && !opts.json) {
                 download.started = true;
@@ -87,16 +82,13 @@ export function registerTrainingCommands(program: Command): void {
               );
             }
           },
-          beforeRun.signal,
-        ).finally(() => {
-          process.off('SIGINT', stopDownload);
-          download.bar?.stop();
-        });
+          interrupt,
+        ).finally(() => download.bar?.stop());
         bar?.stop();
         const weights = outcome.initialWeights && { source: outcome.initialWeights.source, path: outcome.initialWeights.path, kerasModel: outcome.initialWeights.report.kerasModel };
         print(opts.json, { type: 'run', runId: outcome.runId, epochs: outcome.epochs, stoppedBy: outcome.stoppedBy, settings: outcome.settings, initialWeights: weights },
           `Run ${outcome.runId}: ${outcome.epochs} epochs (stopped by ${outcome.stoppedBy}).`);
-      });
+      }, { cancellable: true });
     });
 
   program

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { DatasetItem, InitialWeights, MlEventMessage, TrainResult, WeightsReport } from '../../../shared/contract/mlContract';
@@ -7,6 +7,9 @@ import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { resolveInitialWeights } from './pretrainedWeights';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
+
+/** How long a cancelled run may take to stop before its ML process is killed. */
+export const CANCEL_DEADLINE_MS = 1_000;
 
 /** The weights a run started from, as stored in its config (`initialWeights`). */
 export interface RunInitialWeights extends InitialWeights {
@@ -113,10 +116,12 @@ export async function train(
 
   const jobId = `run-${runId}`;
   onEvent({ type: 'run', runId });
+  let epochsDone = 0;
   const listener = (event: MlEventMessage) => {
     if (!('jobId' in event) || event.jobId !== jobId) return;
     if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);
     if (event.type === 'epoch') {
+      epochsDone++;
       const m = event.val?.metrics;
       project.runs.recordEpoch(
         runId,
@@ -139,9 +144,20 @@ export async function train(
     if (event.type !== 'prediction') onEvent(event);
   };
   ml.on('event', listener);
-  const cancel = () => void ml.request('cancel', { jobId }).catch(() => {});
+  // A step is synchronous in the ML process (seconds for a big net on a CPU) and the cancel
+  // message waits for it; a run that has not stopped within the deadline has its process killed.
+  let killed = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const cancel = () => {
+    void ml.request('cancel', { jobId }).catch(() => {});
+    killTimer = setTimeout(() => {
+      killed = true;
+      ml.restart(`run ${runId} did not stop within ${CANCEL_DEADLINE_MS} ms of its cancel`);
+    }, CANCEL_DEADLINE_MS);
+  };
   signal?.addEventListener('abort', cancel);
   try {
+    if (signal?.aborted) throw new AppError('CANCELLED', 'cancelled before training started');
     const result = await ml.request(
       'train',
       {
@@ -172,11 +188,28 @@ export async function train(
     project.runs.finish(runId, result.cancelled ? 'cancelled' : 'completed');
     return { ...result, runId, settings, initialWeights };
   } catch (err) {
+    const code = (err as AppError).code;
+    // Ctrl-C on a terminal also reaches the ML process, which dies of it: a cancel all the same.
+    if (killed || code === 'CANCELLED' || (signal?.aborted && code === 'ML_PROCESS_DIED')) {
+      // The last checkpoint is whole (written to a temporary folder, then renamed) and every epoch
+      // before it is stored: `--resume` continues the run. A killed save leaves only its temporary folder.
+      removeUnfinishedCheckpoints(join(project.dir, 'checkpoints', `run-${runId}`));
+      project.runs.finish(runId, 'cancelled');
+      return { epochs: epochsDone, cancelled: true, stoppedBy: 'cancel', runId, settings, initialWeights };
+    }
     const message = (err as Error).message;
     project.runs.finish(runId, 'failed', `${message}; continue with \`fcn-studio train --resume ${runId}\``);
     throw new AppError((err as AppError).code ?? 'INTERNAL', `run ${runId} failed: ${message}. Continue it with \`fcn-studio train --project ${project.dir} --resume ${runId}\``);
   } finally {
+    clearTimeout(killTimer);
     ml.off('event', listener);
     signal?.removeEventListener('abort', cancel);
+  }
+}
+
+function removeUnfinishedCheckpoints(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (/\.tmp-\d+$/.test(name)) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

@@ -43,6 +43,21 @@ describe('MlSupervisor', () => {
     expect((await ml.request('ping', {})).pid).toBe(again.pid);
   });
 
+  it('restart() replaces the process at once: the request in flight fails, the next one is answered by the new process', async () => {
+    ml = sourceMlSupervisor();
+    ml.start();
+    const first = await waitFor(ml, (s) => s.state === 'ready');
+    const inFlight = ml.request('ping', {});
+    ml.restart('a test');
+    await expect(inFlight).rejects.toMatchObject({ code: 'ML_PROCESS_DIED' });
+    // Sent before the new process is ready: it waits for it rather than failing.
+    const pong = await ml.request('ping', {});
+    expect(pong.pid).not.toBe(first.pid);
+    const again = await waitFor(ml, (s) => s.state === 'ready');
+    expect(again).toMatchObject({ pid: pong.pid, restarts: 0 });
+    expect(again.lastError).toMatch(/restarted: a test/);
+  });
+
   it('stops cleanly and refuses requests afterwards', async () => {
     ml = sourceMlSupervisor();
     ml.start();

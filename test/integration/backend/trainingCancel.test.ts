@@ -1,0 +1,99 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MlStatus } from '../../../shared/contract/rendererContract';
+import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
+import { importImages } from '../../../electron/backend/importService';
+import { importPlan } from '../../../electron/backend/interop/importPlan';
+import { Project } from '../../../electron/backend/project';
+import { train, type TrainEvent } from '../../../electron/backend/training/trainingService';
+import { sourceMlSupervisor } from '../../../electron/host/studioHost';
+import { tempDir } from '../../fixtures/images';
+import { writeRectangleSet } from '../../fixtures/segmentationSet';
+
+let root: string;
+let project: Project;
+let ml: MlSupervisor;
+
+/** Steps of seconds (about 10 on a shared laptop core): 48-px images, batch 4, on the pure-JS backend. */
+const SLOW = { backbone: 'small' as const, longSide: 48, crop: 48, batch: 4, backend: 'cpu' as const, epochs: 5 };
+/** Steps of milliseconds. */
+const FAST = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const };
+
+beforeAll(async () => {
+  root = tempDir();
+  const classes = join(root, 'classes.json');
+  writeFileSync(classes, JSON.stringify({ classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] }));
+  project = Project.create(join(root, 'p'), JSON.parse(readFileSync(classes, 'utf8')));
+  const set = await writeRectangleSet(join(root, 'data'), 10, 48);
+  await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
+  const ids = project.images.all().map((i) => i.id);
+  project.images.setSplit(ids.slice(0, 8), 'train');
+  project.images.setSplit(ids.slice(8), 'val');
+  ml = sourceMlSupervisor();
+  ml.start();
+});
+afterAll(async () => {
+  await ml.stop();
+  project.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function ready(): Promise<MlStatus> {
+  return new Promise((resolve) => {
+    const check = (s: MlStatus) => {
+      if (s.state !== 'ready') return;
+      ml.off('status', check);
+      resolve(s);
+    };
+    ml.on('status', check);
+    check(ml.status());
+  });
+}
+
+/** Trains until the first step has been reported, then cancels; resolves with the outcome and the seconds the cancel took. */
+async function cancelAfterFirstStep(settings: object) {
+  const controller = new AbortController();
+  let cancelledAt = 0;
+  const outcome = await train(
+    project,
+    ml,
+    settings,
+    (event: TrainEvent) => {
+      if (event.type === 'progress' && !cancelledAt) {
+        cancelledAt = performance.now();
+        controller.abort();
+      }
+    },
+    controller.signal,
+  );
+  return { outcome, seconds: (performance.now() - cancelledAt) / 1000 };
+}
+
+describe('cancelling a run', () => {
+  it('cancels within about a second while a step is still computing, by restarting the ML process; the next run trains', async () => {
+    const before = await ready();
+    const { outcome, seconds } = await cancelAfterFirstStep(SLOW);
+    expect(outcome).toMatchObject({ cancelled: true, stoppedBy: 'cancel', epochs: 0 });
+    expect(seconds).toBeLessThan(2);
+    expect(project.runs.byId(outcome.runId)).toMatchObject({ status: 'cancelled', error: null });
+    // The step in flight could not have answered the cancel: the process was replaced, and no crash was counted.
+    const after = await ready();
+    expect(after.pid).not.toBe(before.pid);
+    expect(after.restarts).toBe(before.restarts);
+
+    const next = await train(project, ml, { ...FAST, epochs: 1 });
+    expect(next).toMatchObject({ epochs: 1, stoppedBy: 'epochs' });
+    expect(project.runs.byId(next.runId)!.status).toBe('completed');
+  });
+
+  it('stops between fast steps without restarting the ML process', async () => {
+    const before = await ready();
+    const { outcome, seconds } = await cancelAfterFirstStep({ ...FAST, epochs: 500 });
+    expect(outcome).toMatchObject({ cancelled: true, stoppedBy: 'cancel' });
+    expect(seconds).toBeLessThan(1);
+    expect(project.runs.byId(outcome.runId)!.status).toBe('cancelled');
+    expect(ml.status()).toMatchObject({ state: 'ready', pid: before.pid });
+    expect((await ml.request('ping', {})).pid).toBe(before.pid);
+  });
+});
