@@ -31,6 +31,11 @@ describe('binary frames', () => {
     expect([...back.bytes]).toEqual([9, 8, 7]);
   });
 
+  it('decodes a frame without bytes as its plain JSON, strings that mention $bin included', () => {
+    const message = { rows: [{ id: 1, fileName: '"$bin".png', note: { $bin: 'not a reference' } }], n: null };
+    expect(decodeFrame(encodeFrame(message))).toEqual(message);
+  });
+
   it('rejects truncated frames', () => {
     const frame = encodeFrame({ bytes: new Uint8Array(100) });
     expect(() => decodeFrame(frame.subarray(0, frame.byteLength - 10))).toThrow(/out of range/);
