@@ -179,7 +179,13 @@ function useCardHeight(gridRef: RefObject<HTMLElement | null>): number | null {
         if (h > 0) setHeight(h);
       }),
   );
-  useLayoutEffect(() => () => observer.disconnect(), [observer]);
+  useLayoutEffect(
+    () => () => {
+      observer.disconnect();
+      observed.current = null;
+    },
+    [observer],
+  );
   // After every render: the card watched may have scrolled away.
   useLayoutEffect(() => {
     const card = gridRef.current?.querySelector('.image-card') ?? null;
