@@ -41,6 +41,8 @@ export class Backend {
   readonly events = new EventEmitter<{ [E in keyof RendererEvents]: [RendererEvents[E]] }>();
   private project: Project | null = null;
   private readonly jobs = new BackgroundJobs();
+  /** runId → the job training it now, so that any window (or a reloaded one) can follow and cancel it. */
+  private readonly trainingJobs = new Map<number, string>();
 
   constructor(private readonly options: BackendOptions) {
     options.ml?.on('status', (status) => this.events.emit('ml:status', status));
@@ -73,6 +75,8 @@ export class Backend {
 
   closeProject(): void {
     this.jobs.cancelAll();
+    // Run ids are per project: the cancelled jobs must not be listed against the next project's runs.
+    this.trainingJobs.clear();
     this.project?.close();
     this.project = null;
   }
@@ -181,10 +185,21 @@ export class Backend {
       const ml = this.options.ml;
       if (!ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
       let runId: number | null = null;
-      const jobId = this.jobs.start(
+      // A resumed run names itself before jobs.start returns the job's id.
+      let jobId = '';
+      const started = () => {
+        if (runId !== null && jobId) this.trainingJobs.set(runId, jobId);
+      };
+      const ended = () => {
+        if (runId !== null && this.trainingJobs.get(runId) === jobId) this.trainingJobs.delete(runId);
+      };
+      jobId = this.jobs.start(
         (signal) =>
           train(project, ml, settings, (event) => {
-            if (event.type === 'run') runId = event.runId;
+            if (event.type === 'run') {
+              runId = event.runId;
+              started();
+            }
             if (event.type === 'progress') {
               this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, memoryBytes: event.memoryBytes });
             }
@@ -195,14 +210,21 @@ export class Backend {
           }, signal),
         {
           progress: () => {},
-          done: (id, outcome) => this.events.emit('runs:done', { jobId: id, runId: outcome.runId, stoppedBy: outcome.stoppedBy, error: null }),
-          failed: (id, err) => this.events.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err) }),
+          done: (id, outcome) => {
+            ended();
+            this.events.emit('runs:done', { jobId: id, runId: outcome.runId, stoppedBy: outcome.stoppedBy, error: null });
+          },
+          failed: (id, err) => {
+            ended();
+            this.events.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err) });
+          },
         },
       );
+      started();
       return { jobId };
     },
     'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
-    'runs:list': () => runSummaries(this.requireProject()),
+    'runs:list': () => runSummaries(this.requireProject(), this.trainingJobs),
 
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {

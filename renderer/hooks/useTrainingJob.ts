@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { RendererEvents, RequestOf } from '../../shared/contract/rendererContract';
+import type { RendererEvents, RequestOf, RunSummary } from '../../shared/contract/rendererContract';
 import { errorMessage } from '../state/errorMessage';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
@@ -28,14 +28,17 @@ export type TrainingState =
 export interface TrainingJob {
   state: TrainingState;
   start(request: TrainingRequest): Promise<void>;
+  /** Follows a run the backend is training for someone else (another window, or this one before a reload). */
+  follow(run: RunSummary): void;
   cancel(): Promise<void>;
 }
 
 type RunDone = RendererEvents['runs:done'];
 
 /**
- * The training run started from this window: its start, live progress, epochs and outcome.
- * A refused start and a failed run both end idle with the backend's message.
+ * The training run started from this window, or followed from the run list: its start, live
+ * progress, epochs, cancel and outcome. A refused start and a failed run both end idle with the
+ * backend's message.
  */
 export function useTrainingJob(): TrainingJob {
   const client = useClient();
@@ -45,7 +48,7 @@ export function useTrainingJob(): TrainingJob {
   }, []);
 
   // A run refused inside the job (no labeled images) can end before `runs:start` replies; useJobStart keeps that outcome.
-  const { begin, cancel } = useJobStart('runs:done', finish);
+  const { begin, follow, cancel } = useJobStart('runs:done', finish);
 
   useBackendEvent('runs:progress', ({ jobId: id, runId, ...progress }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, runId: runId ?? s.runId, progress } : s));
@@ -72,6 +75,14 @@ export function useTrainingJob(): TrainingJob {
         }
       },
       [client, begin],
+    ),
+    follow: useCallback(
+      (run) => {
+        if (run.jobId === null || !follow(run.jobId)) return;
+        const epochs = run.epochs.map(({ epoch, trainLoss, meanIoU, pixelAccuracy }) => ({ epoch, trainLoss, meanIoU, pixelAccuracy }));
+        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false });
+      },
+      [follow],
     ),
     cancel: useCallback(
       () =>

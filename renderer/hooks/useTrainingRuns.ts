@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import type { RunSummary } from '../../shared/contract/rendererContract';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
@@ -10,10 +11,20 @@ export interface TrainingRuns {
   refresh(): void;
 }
 
-/** The project's training runs, reloaded whenever an epoch ends or a run stops (in this window or another). */
+/**
+ * The project's training runs, reloaded whenever a run starts reporting, an epoch ends or a run
+ * stops (in this window or another).
+ */
 export function useTrainingRuns(): TrainingRuns {
   const client = useClient();
   const query = useRefreshingQuery(async () => (await client.invoke('runs:list', {})).sort((a, b) => b.id - a.id), [client]);
+  // A run started in another window is listed (and can be followed) from its first step, not its first epoch.
+  const reloadedFor = useRef(new Set<string>());
+  useBackendEvent('runs:progress', ({ jobId }) => {
+    if (reloadedFor.current.has(jobId) || query.data?.some((r) => r.jobId === jobId)) return;
+    reloadedFor.current.add(jobId);
+    query.refresh();
+  });
   useBackendEvent('runs:epoch', query.refresh);
   useBackendEvent('runs:done', query.refresh);
   return { runs: query.data, error: query.error, refresh: query.refresh };

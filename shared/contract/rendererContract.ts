@@ -61,6 +61,8 @@ export interface LabelMask {
 export interface RunSummary {
   id: number;
   status: 'running' | 'completed' | 'failed' | 'cancelled';
+  /** The backend job training this run now (`runs:progress`, `runs:cancel`, `runs:done` name it); null otherwise. */
+  jobId: string | null;
   createdAt: string;
   backend: string | null;
   backendReason: string | null;

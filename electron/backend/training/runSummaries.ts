@@ -9,11 +9,12 @@ export function runInitialWeights(run: RunRecord): InitialWeightsSummary | null 
   return weights ? { source: weights.source, path: weights.path, kerasModel: weights.report.kerasModel } : null;
 }
 
-/** Every run, newest first, with its curve (what a training panel draws). */
-export function runSummaries(project: Project): RunSummary[] {
+/** Every run, newest first, with its curve (what a training panel draws) and the job training it now, if any. */
+export function runSummaries(project: Project, trainingJobs: ReadonlyMap<number, string> = new Map()): RunSummary[] {
   return project.runs.all().map((run) => ({
     id: run.id,
     status: run.status,
+    jobId: run.status === 'running' ? (trainingJobs.get(run.id) ?? null) : null,
     createdAt: run.createdAt,
     backend: run.backend,
     backendReason: run.backendReason,

@@ -39,6 +39,15 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
     return [...byEpoch.values()];
   }, [shownRun, shownId, state]);
 
+  // A run this window is not tracking (started before a reload, or in another window) is followed
+  // as if started here: live progress, Cancel, its end.
+  const { follow } = job;
+  useEffect(() => {
+    if (state.phase !== 'idle') return;
+    const elsewhere = runs?.find((r) => r.status === 'running' && r.jobId !== null);
+    if (elsewhere) follow(elsewhere);
+  }, [runs, state.phase, follow]);
+
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();

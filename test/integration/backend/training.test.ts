@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MlStatus } from '../../../shared/contract/rendererContract';
+import type { MlStatus, RunSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, createConfusionMatrix, segmentationMetrics } from '../../../shared/metrics';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
@@ -129,24 +129,60 @@ describe('training through the ML process', () => {
 });
 
 describe('training through the backend contract', () => {
-  it('starts a run, streams progress and epochs as events, and lists it with its curve', async () => {
+  it('starts a run, streams progress and epochs as events, and lists it with its curve and, while it trains, its job', async () => {
     const { Backend } = await import('../../../electron/backend/backend');
     const backend = new Backend({ mode: 'browser', version: 'test', ml });
     backend.openProject(project.dir);
+    const list = async () => {
+      const runs = await backend.invoke('runs:list', {});
+      if (!runs.ok) throw new Error(runs.error.message);
+      return runs.value as RunSummary[];
+    };
     const epochs: number[] = [];
     let progressEvents = 0;
+    let listedWhileTraining: Promise<RunSummary[]> | null = null;
     backend.events.on('runs:epoch', (e) => epochs.push(e.epoch));
-    backend.events.on('runs:progress', () => progressEvents++);
+    backend.events.on('runs:progress', () => {
+      progressEvents++;
+      listedWhileTraining ??= list();
+    });
     const done = new Promise<{ runId: number | null; error: unknown }>((resolve) => backend.events.once('runs:done', resolve));
     const started = await backend.invoke('runs:start', { ...SETTINGS, epochs: 2 });
-    expect(started.ok).toBe(true);
+    if (!started.ok) throw new Error(started.error.message);
     const result = await done;
     expect(result.error).toBeNull();
     expect(epochs).toEqual([1, 2]);
     expect(progressEvents).toBeGreaterThan(0);
+    // What a reloaded (or second) window follows and cancels the run by.
+    expect((await listedWhileTraining!)[0]).toMatchObject({ id: result.runId, status: 'running', jobId: (started.value as { jobId: string }).jobId });
+    const runs = await list();
+    expect(runs[0]).toMatchObject({ id: result.runId, status: 'completed', jobId: null, backend: 'wasm', epochs: [{ epoch: 1 }, { epoch: 2 }] });
+    expect(runs.every((r) => r.jobId === null)).toBe(true);
+    backend.closeProject();
+  });
+
+  it('lists a resumed run with its new job, which cancels it as a reloaded window would', async () => {
+    const { Backend } = await import('../../../electron/backend/backend');
+    const backend = new Backend({ mode: 'browser', version: 'test', ml });
+    backend.openProject(project.dir);
+    /** Starts (or resumes) a run and, at its first step, cancels it by the job id that runs:list gives. */
+    const cancelFromList = async (request: object) => {
+      const done = new Promise<{ jobId: string; runId: number | null; stoppedBy: string | null }>((resolve) => backend.events.once('runs:done', resolve));
+      const listed = new Promise<RunSummary>((resolve) =>
+        backend.events.once('runs:progress', () => void backend.invoke('runs:list', {}).then((r) => r.ok && resolve((r.value as RunSummary[])[0]))),
+      );
+      const started = await backend.invoke('runs:start', request);
+      if (!started.ok) throw new Error(started.error.message);
+      const run = await listed;
+      expect(run).toMatchObject({ status: 'running', jobId: (started.value as { jobId: string }).jobId });
+      expect(await backend.invoke('runs:cancel', { jobId: run.jobId! })).toEqual({ ok: true, value: { cancelled: true } });
+      expect(await done).toMatchObject({ jobId: run.jobId, runId: run.id, stoppedBy: 'cancel' });
+      return run.id;
+    };
+    const runId = await cancelFromList({ ...SETTINGS, epochs: 200 });
+    expect(await cancelFromList({ resume: String(runId) })).toBe(runId);
     const runs = await backend.invoke('runs:list', {});
-    if (!runs.ok) throw new Error(runs.error.message);
-    expect((runs.value as unknown[])[0]).toMatchObject({ id: result.runId, status: 'completed', backend: 'wasm', epochs: [{ epoch: 1 }, { epoch: 2 }] });
+    expect(runs.ok && (runs.value as RunSummary[])[0]).toMatchObject({ id: runId, status: 'cancelled', jobId: null });
     backend.closeProject();
   });
 });
