@@ -3,6 +3,25 @@ import * as tf from '@tensorflow/tfjs-core';
 export const IGNORE_INDEX = 255;
 
 /**
+ * A kernel a backend may register for the whole loss and its gradient in one pass (the wasm
+ * backend does): inputs logits, labels (int32), weights [C]; outputs [loss, grad].
+ */
+export const SOFTMAX_CE_KERNEL = 'FcnStudioSoftmaxCrossEntropy';
+
+/** The loss through SOFTMAX_CE_KERNEL: the gradient is computed with the value and scaled by dy. */
+function fusedLoss(logits: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor1D): tf.Scalar {
+  const op = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [value, grad] = tf.engine().runKernel(SOFTMAX_CE_KERNEL, { logits: x, labels: y, weights: w }) as tf.Tensor[];
+    save([grad]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], dy), tf.zerosLike(y), tf.zerosLike(w)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(logits, labels, weights) as tf.Scalar;
+}
+
+/**
  * Mean softmax cross-entropy over labeled pixels. Labels equal to 255 contribute neither loss nor
  * gradient, so sparse scribbles are valid training data. With class weights the mean is weighted
  * (Σ w_y·nll / Σ w_y), as PyTorch's cross_entropy(weight=, ignore_index=255) computes it.
@@ -16,6 +35,9 @@ export function softmaxCrossEntropyIgnore(
   classWeights?: tf.Tensor1D | null,
 ): tf.Scalar {
   const numClasses = logits.shape[3];
+  if (tf.getKernel(SOFTMAX_CE_KERNEL, tf.getBackend())) {
+    return tf.tidy(() => fusedLoss(logits, labels, classWeights ?? tf.ones([numClasses])));
+  }
   const weighted = classWeights != null;
   const lossFn = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, cw: tf.Tensor, save: tf.GradSaveFunc) => {
     const valid = tf.notEqual(y, tf.scalar(IGNORE_INDEX, 'int32'));

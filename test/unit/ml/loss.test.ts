@@ -81,3 +81,44 @@ describe('softmax cross-entropy ignoring 255', () => {
     expect(Array.from(w).map((v) => +v.toFixed(6))).toEqual([3, 1, 0, 0.5]);
   });
 });
+
+describe('the one-pass loss kernel (wasm)', () => {
+  async function lossAndGrad(logits: Float32Array, labels: Int32Array, shape: [number, number, number, number], weights: Float32Array | null) {
+    const x = tf.tensor4d(logits, shape);
+    const y = tf.tensor3d(labels, shape.slice(0, 3) as [number, number, number], 'int32');
+    const w = weights ? tf.tensor1d(weights) : null;
+    const { value, grads } = tf.valueAndGrads((a: tf.Tensor) => tf.mul(softmaxCrossEntropyIgnore(a as tf.Tensor4D, y, w), 2.5))([x]);
+    const out = { loss: (await value.data())[0], grad: (await grads[0].data()) as Float32Array };
+    tf.dispose([x, y, value, ...grads, ...(w ? [w] : [])]);
+    return out;
+  }
+
+  it('gives the loss and the gradient of the op-by-op version, with weights, ignored pixels and an upstream gradient', async () => {
+    const shape: [number, number, number, number] = [2, 5, 7, 6];
+    const count = 2 * 5 * 7;
+    const logits = Float32Array.from({ length: count * 6 }, (_, i) => Math.sin(i * 1.7) * 4);
+    const labels = Int32Array.from({ length: count }, (_, i) => (i % 5 === 0 ? 255 : (i * 7) % 6));
+    const weights = Float32Array.from([0.5, 2, 1, 0, 3, 1.5]);
+    for (const w of [null, weights]) {
+      await selectBackend('cpu');
+      const reference = await lossAndGrad(logits, labels, shape, w);
+      await selectBackend('wasm');
+      const before = tf.memory().numTensors;
+      const fused = await lossAndGrad(logits, labels, shape, w);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fused.loss).toBeCloseTo(reference.loss, 5);
+      fused.grad.forEach((g, i) => expect(Math.abs(g - reference.grad[i])).toBeLessThan(1e-6));
+      for (let p = 0; p < count; p += 5) expect([...fused.grad.subarray(p * 6, p * 6 + 6)]).toEqual([0, 0, 0, 0, 0, 0]);
+    }
+    await selectBackend('cpu');
+  });
+
+  it('is 0 with a zero gradient when every pixel is ignored, and refuses a label outside the classes', async () => {
+    await selectBackend('wasm');
+    const ignored = await lossAndGrad(new Float32Array(12).fill(1), new Int32Array(4).fill(255), [1, 2, 2, 3], null);
+    expect(ignored.loss).toBe(0);
+    expect([...ignored.grad].every((g) => g === 0)).toBe(true);
+    await expect(lossAndGrad(new Float32Array(12), Int32Array.from([0, 1, 7, 255]), [1, 2, 2, 3], null)).rejects.toThrow(/label 7 is outside the 3 classes/);
+    await selectBackend('cpu');
+  });
+});

@@ -31,3 +31,15 @@ export function heapF32(backend: WasmBackend, info: tf.TensorInfo): Float32Array
   if (info.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${info.dtype}`);
   return heapView(backend, info) as Float32Array;
 }
+
+/** Runs another kernel registered for wasm directly, the way the backend's own kernels compose. */
+export function call(backend: WasmBackend, name: string, inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown> = {}): tf.TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
+  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+}
+
+/** Frees intermediate tensors a kernel made. */
+export function release(backend: WasmBackend, ...infos: tf.TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}

@@ -2,22 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
-import { type WasmBackend, heapF32, heapView } from './wasmHeap';
+import { registerWasmLossKernel } from './wasmLossKernel';
+import { type WasmBackend, call, heapF32, heapView, release } from './wasmHeap';
 
 type Backend = WasmBackend;
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
-
-/** Runs another kernel registered for wasm directly, the way the backend's own kernels compose. */
-function call(backend: Backend, name: string, inputs: Record<string, Info>, attrs: Record<string, unknown> = {}): Info {
-  const kernel = tf.getKernel(name, 'wasm');
-  if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
-  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
-}
-
-function release(backend: Backend, ...infos: Info[]): void {
-  for (const info of infos) backend.disposeData(info.dataId);
-}
 
 function convInfo(
   inShape: Shape4,
@@ -468,4 +458,5 @@ export function registerWasmTrainingKernels(): void {
   }
   registerWasmDepthwiseKernels();
   registerWasmActivationKernels();
+  registerWasmLossKernel();
 }
