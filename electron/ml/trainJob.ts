@@ -5,6 +5,7 @@ import type { MlEventMessage, TrainRequest, TrainResult } from '../../shared/con
 import { confusionRows } from '../../shared/metrics';
 import { valueToIndexTable } from '../../shared/domain/classes';
 import { SampleStore, defaultSampleBudget, evalSource, trainSource } from './dataset';
+import { recoverCheckpointDir } from './engine/checkpointDir';
 import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, setLearningRate, trainEpoch, type FcnModel } from './engine';
 import { kerasInitialTensors } from './engine/weights/kerasApplications';
 import type * as tfTypes from '@tensorflow/tfjs-core';
@@ -51,6 +52,9 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
   let optimizer: tfTypes.Optimizer;
   let startEpoch = 1;
   let best = req.resume?.bestMeanIoU ?? null;
+  // This job writes the run's checkpoints: first finish any swap a killed process left half done.
+  recoverCheckpointDir(lastDir);
+  recoverCheckpointDir(bestDir);
   if (req.resume && existsSync(join(lastDir, 'model.json'))) {
     const loaded = await loadCheckpoint(lastDir);
     model = loaded.model;

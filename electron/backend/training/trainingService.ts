@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { DatasetItem, InitialWeights, MlEventMessage, TrainResult, WeightsReport } from '../../../shared/contract/mlContract';
 import type { Split } from '../../../shared/domain/images';
+import { recoverCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { resolveInitialWeights } from './pretrainedWeights';
@@ -86,6 +87,9 @@ export async function train(
     const run = project.runs.byId(runId)!;
     if (run.status === 'completed') throw new AppError('CONFLICT', `run ${runId} completed; start a new run instead`);
     settings = run.config.settings as TrainSettings;
+    // A process killed mid-save may have left `last/` swapped out: put it back before reading it.
+    recoverCheckpointDir(join(project.dir, 'checkpoints', `run-${runId}`, 'last'));
+    recoverCheckpointDir(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
     const manifest = join(project.dir, 'checkpoints', `run-${runId}`, 'last', 'model.json');
     const epoch = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { epoch: number }).epoch : 0;
     const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);

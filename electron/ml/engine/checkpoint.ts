@@ -1,9 +1,10 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 
+import { readableCheckpointDir, recoverCheckpointDir, swapCheckpointDir } from './checkpointDir';
 import { type FcnModel, buildFcn } from './model/fcn';
 import { createOptimizer } from './train';
 import type { FcnConfig, OptimizerConfig } from './types';
@@ -56,13 +57,13 @@ export async function saveCheckpoint(dir: string, model: FcnModel, options: Save
     userDefinedMetadata: options.metadata ?? {},
     weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
   };
+  recoverCheckpointDir(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   await writeFile(join(tmp, 'weights.bin'), new Uint8Array(data));
+  // Last: a folder with model.json is complete (recoverCheckpointDir relies on it).
   await writeFile(join(tmp, 'model.json'), JSON.stringify(manifest, null, 1));
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
+  await swapCheckpointDir(tmp, dir);
   return manifest;
 }
 
@@ -74,7 +75,8 @@ export interface LoadedCheckpoint {
 }
 
 /** Reads a checkpoint written by saveCheckpoint and rebuilds the model (and optimiser). */
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(requested: string): Promise<LoadedCheckpoint> {
+  const dir = readableCheckpointDir(requested);
   const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as CheckpointManifest;
   if (manifest.format !== CHECKPOINT_FORMAT) throw new Error(`${dir} is not an FCN Studio checkpoint (format ${String(manifest.format)})`);
   if (manifest.formatVersion > 1) throw new Error(`${dir} was written by a newer FCN Studio (format version ${manifest.formatVersion})`);

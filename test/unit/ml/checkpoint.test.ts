@@ -65,3 +65,33 @@ describe('checkpoints', () => {
 });
 
 void tf;
+
+describe('checkpoint folders after a kill mid-save', () => {
+  it('a save interrupted between its two renames leaves the previous checkpoint readable, and the next writer restores it', async () => {
+    const { renameSync, mkdirSync, writeFileSync, existsSync, readdirSync } = await import('node:fs');
+    const { recoverCheckpointDir } = await import('../../../electron/ml/engine/checkpointDir');
+    const config: FcnConfig = { head: 'fcn32s', backbone: 'tiny', numClasses: 2, dropout: 0, seed: 2 };
+    const model = buildFcn(config);
+    const path = join(dir, 'killed', 'last');
+    await saveCheckpoint(path, model, { optimizer: null, epoch: 4, metadata: {} });
+    // What a process killed mid-swap leaves: `last` moved aside, and a half-written new folder.
+    renameSync(path, `${path}.old-99999`);
+    mkdirSync(`${path}.tmp-99999`);
+    writeFileSync(join(`${path}.tmp-99999`, 'weights.bin'), 'partial');
+    const read = await loadCheckpoint(path);
+    expect(read.manifest.epoch).toBe(4);
+    read.model.dispose();
+    // A reader changes nothing (a writer may be mid-swap in another process).
+    expect(existsSync(path)).toBe(false);
+    recoverCheckpointDir(path);
+    expect(readdirSync(join(dir, 'killed'))).toEqual(['last']);
+    expect((await loadCheckpoint(path)).manifest.epoch).toBe(4);
+    // And a save over it swaps cleanly.
+    await saveCheckpoint(path, model, { optimizer: null, epoch: 5, metadata: {} });
+    expect(readdirSync(join(dir, 'killed'))).toEqual(['last']);
+    const again = await loadCheckpoint(path);
+    expect(again.manifest.epoch).toBe(5);
+    again.model.dispose();
+    model.dispose();
+  });
+});
