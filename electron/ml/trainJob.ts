@@ -127,14 +127,19 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
         imagesPerSecond: result.images / result.seconds,
         val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
       });
-      await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: req.optimizer, epoch, metadata });
-      emit({ type: 'checkpoint', jobId: req.jobId, kind: 'last', epoch, path: lastDir });
+      // Saves are never interrupted (a cancel waits for them: `saving`). `best/` goes first and
+      // records its score, so that after a crash between the two saves the best checkpoint is
+      // still a model that reached the score it is listed with.
+      emit({ type: 'saving', jobId: req.jobId, active: true });
       const meanIoU = evaluation?.metrics.meanIoU;
       if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (best === null || meanIoU > best)) {
         best = meanIoU;
-        await saveCheckpoint(bestDir, model, { optimizer: null, epoch, metadata });
+        await saveCheckpoint(bestDir, model, { optimizer: null, epoch, metadata: { ...metadata, meanIoU } });
         emit({ type: 'checkpoint', jobId: req.jobId, kind: 'best', epoch, path: bestDir });
       }
+      await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: req.optimizer, epoch, metadata });
+      emit({ type: 'checkpoint', jobId: req.jobId, kind: 'last', epoch, path: lastDir });
+      emit({ type: 'saving', jobId: req.jobId, active: false });
       epochsDone++;
       lastEpochSeconds = (performance.now() - epochStart) / 1000;
     }

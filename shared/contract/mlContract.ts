@@ -133,6 +133,8 @@ export type MlEventMessage =
     }
   | EpochEvent
   | { type: 'checkpoint'; jobId: string; kind: 'best' | 'last'; epoch: number; path: string }
+  /** Checkpoints of an epoch being written (active) or written (not): a cancel waits for them. */
+  | { type: 'saving'; jobId: string; active: boolean }
   | { type: 'prediction'; jobId: string; imageId: number; width: number; height: number; mask: Uint8Array; confidence: Uint8Array; meanEntropy: number };
 
 export type MlRequestMessage = { seq: number; type: MlRequestType; payload: unknown };

@@ -87,13 +87,12 @@ export async function train(
     const run = project.runs.byId(runId)!;
     if (run.status === 'completed') throw new AppError('CONFLICT', `run ${runId} completed; start a new run instead`);
     settings = run.config.settings as TrainSettings;
-    // A process killed mid-save may have left `last/` swapped out: put it back before reading it.
-    recoverCheckpointDir(join(project.dir, 'checkpoints', `run-${runId}`, 'last'));
-    recoverCheckpointDir(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
-    const manifest = join(project.dir, 'checkpoints', `run-${runId}`, 'last', 'model.json');
-    const epoch = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { epoch: number }).epoch : 0;
+    const epoch = checkpointEpoch(project, runId) ?? 0;
     const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
-    resume = { epoch, bestMeanIoU: kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
+    // The score `best/` was saved with (older checkpoints: the best stored epoch up to `last/`).
+    const bestManifest = readManifest(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
+    const bestScore = bestManifest?.userDefinedMetadata?.meanIoU;
+    resume = { epoch, bestMeanIoU: typeof bestScore === 'number' ? bestScore : kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
     project.runs.reopen(runId, epoch);
     initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
   } else {
@@ -145,19 +144,30 @@ export async function train(
       );
     }
     if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });
+    if (event.type === 'saving') {
+      saving = event.active;
+      return;
+    }
     if (event.type !== 'prediction') onEvent(event);
   };
   ml.on('event', listener);
   // A step is synchronous in the ML process (seconds for a big net on a CPU) and the cancel
   // message waits for it; a run that has not stopped within the deadline has its process killed.
+  // Checkpoints being written are never killed: the deadline waits for them.
   let killed = false;
+  let saving = false;
   let killTimer: NodeJS.Timeout | undefined;
+  const killUnlessSaving = () => {
+    if (saving) {
+      killTimer = setTimeout(killUnlessSaving, 100);
+      return;
+    }
+    killed = true;
+    ml.restart(`run ${runId} did not stop within ${CANCEL_DEADLINE_MS} ms of its cancel`);
+  };
   const cancel = () => {
     void ml.request('cancel', { jobId }).catch(() => {});
-    killTimer = setTimeout(() => {
-      killed = true;
-      ml.restart(`run ${runId} did not stop within ${CANCEL_DEADLINE_MS} ms of its cancel`);
-    }, CANCEL_DEADLINE_MS);
+    killTimer = setTimeout(killUnlessSaving, CANCEL_DEADLINE_MS);
   };
   signal?.addEventListener('abort', cancel);
   try {
@@ -198,8 +208,13 @@ export async function train(
       // The last checkpoint is whole (written to a temporary folder, then renamed) and every epoch
       // before it is stored: `--resume` continues the run. A killed save leaves only its temporary folder.
       removeUnfinishedCheckpoints(join(project.dir, 'checkpoints', `run-${runId}`));
+      // The process is dead: finish any swap it left half done, and keep no epoch row past the
+      // checkpoint a resume will start from (a process killed outside a save has none).
+      const kept = checkpointEpoch(project, runId) ?? 0;
+      project.runs.reopen(runId, kept);
       project.runs.finish(runId, 'cancelled');
-      return { epochs: epochsDone, cancelled: true, stoppedBy: 'cancel', runId, settings, initialWeights };
+      const epochs = Math.min(epochsDone, Math.max(0, kept - (resume?.epoch ?? 0)));
+      return { epochs, cancelled: true, stoppedBy: 'cancel', runId, settings, initialWeights };
     }
     const message = (err as Error).message;
     project.runs.finish(runId, 'failed', `${message}; continue with \`fcn-studio train --resume ${runId}\``);
@@ -209,6 +224,27 @@ export async function train(
     ml.off('event', listener);
     signal?.removeEventListener('abort', cancel);
   }
+}
+
+interface ManifestHead {
+  epoch: number;
+  userDefinedMetadata?: { meanIoU?: unknown };
+}
+
+function readManifest(dir: string): ManifestHead | null {
+  const path = join(dir, 'model.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ManifestHead) : null;
+}
+
+/**
+ * The epoch of a run's `last/` checkpoint (null: none yet), after putting back any checkpoint a
+ * process killed mid-save left swapped out. Only while no ML process writes this run.
+ */
+function checkpointEpoch(project: Project, runId: number): number | null {
+  const dir = join(project.dir, 'checkpoints', `run-${runId}`);
+  recoverCheckpointDir(join(dir, 'last'));
+  recoverCheckpointDir(join(dir, 'best'));
+  return readManifest(join(dir, 'last'))?.epoch ?? null;
 }
 
 function removeUnfinishedCheckpoints(dir: string): void {

@@ -135,6 +135,9 @@ export async function trainEpoch(
       const stepDone = trainStep(model, optimizer, batch, options);
       next = iterator.next();
       const loss = await stepDone;
+      // Let the process read its messages (cancel, health pings) between steps: on wasm and cpu
+      // every await above settles without returning to the event loop.
+      await yieldToEventLoop();
       steps += 1;
       images += batch.n;
       lossSum += loss;
@@ -172,6 +175,11 @@ export async function trainEpoch(
   };
 }
 
+/** Lets pending I/O callbacks (IPC messages) run; microseconds. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** One iterator over a source's batches, whether it yields them synchronously or not. */
 function iterate(batches: AsyncIterable<Batch> | Iterable<Batch>): AsyncIterator<Batch> | Iterator<Batch> {
   return Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
@@ -204,6 +212,7 @@ export async function evaluate(model: FcnModel, source: BatchSource, options: { 
     const [pred, loss] = await Promise.all([predT.data(), lossT.data()]);
     tf.dispose([x, labels, predT, lossT]);
     accumulateConfusion(confusion, batch.masks, pred);
+    await yieldToEventLoop();
     lossSum += loss[0];
     batches += 1;
     images += batch.n;

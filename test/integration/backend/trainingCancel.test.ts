@@ -89,9 +89,11 @@ describe('cancelling a run', () => {
 
   it('stops between fast steps without restarting the ML process', async () => {
     const before = await ready();
-    const { outcome, seconds } = await cancelAfterFirstStep({ ...FAST, epochs: 500 });
+    // Batch 1: eight steps an epoch, so the cancel lands between steps, not at an epoch's end.
+    const { outcome, seconds } = await cancelAfterFirstStep({ ...FAST, batch: 1, epochs: 500 });
     expect(outcome).toMatchObject({ cancelled: true, stoppedBy: 'cancel' });
     expect(seconds).toBeLessThan(1);
+    expect(outcome.epochs).toBe(0);
     expect(project.runs.byId(outcome.runId)!.status).toBe('cancelled');
     expect(ml.status()).toMatchObject({ state: 'ready', pid: before.pid });
     expect((await ml.request('ping', {})).pid).toBe(before.pid);
