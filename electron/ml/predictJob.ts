@@ -1,7 +1,7 @@
 import type { MlEventMessage, PredictRequest } from '../../shared/contract/mlContract';
 import { decodeScaled, resizeNearest } from './dataset';
 import { loadCheckpoint, predict, selectBackend } from './engine';
-import { createOnnxForward } from './onnxInference';
+import { type OnnxForward, createOnnxForward } from './onnxInference';
 
 type Emit = (event: MlEventMessage) => void;
 
@@ -15,7 +15,15 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
   optimizer?.dispose();
   // On a CPU (auto picked wasm or cpu) ONNX Runtime computes the same logits several times faster;
   // a backend the user named explicitly is honoured.
-  const onnx = req.backend === 'auto' && (choice.backend === 'wasm' || choice.backend === 'cpu') ? await createOnnxForward(model) : null;
+  let onnx: OnnxForward | null = null;
+  if (req.backend === 'auto' && (choice.backend === 'wasm' || choice.backend === 'cpu')) {
+    try {
+      onnx = await createOnnxForward(model);
+    } catch (error) {
+      // A runtime that loads but cannot build this graph: predict with TF.js rather than not at all.
+      emit({ type: 'log', level: 'warn', jobId: req.jobId, message: `ONNX Runtime unavailable for this model (${(error as Error).message}); predicting with ${choice.backend}` });
+    }
+  }
   emit({
     type: 'backend',
     jobId: req.jobId,

@@ -108,7 +108,10 @@ export class ThumbnailCache {
   clear(): void {
     this.generation++;
     for (const queued of this.waiting.splice(0)) queued.cancel();
-    for (const entry of this.entries.values()) if (entry.resolved) URL.revokeObjectURL(entry.resolved);
+    for (const entry of this.entries.values()) {
+      if (entry.resolved) URL.revokeObjectURL(entry.resolved);
+      entry.queued = null;
+    }
     this.entries.clear();
     this.totalBytes = 0;
   }
@@ -140,8 +143,11 @@ export class ThumbnailCache {
   /** Drops a fetch that has not started because no card wants it any more. */
   private cancel(k: string, entry: Entry): void {
     const queued = entry.queued!;
-    this.waiting.splice(this.waiting.indexOf(queued), 1);
-    this.entries.delete(k);
+    // After clear() the fetch is no longer waiting (and the entry no longer listed).
+    const at = this.waiting.indexOf(queued);
+    if (at >= 0) this.waiting.splice(at, 1);
+    if (this.entries.get(k) === entry) this.entries.delete(k);
+    entry.queued = null;
     queued.cancel();
   }
 

@@ -7,6 +7,7 @@ import { accumulateConfusion, confusionRows, createConfusionMatrix, segmentation
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import type { Split } from '../../../shared/domain/images';
 import { decodeMaskPng, encodeMaskPng } from '../../../shared/mask/maskPng';
+import { readableCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import type { TrainSettings } from './trainingDefaults';
@@ -19,7 +20,9 @@ export type PredictionEvent = Extract<MlEventMessage, { type: 'prediction' }>;
 export function runCheckpoint(project: Project, runId: number): string {
   const checkpoints = project.runs.checkpoints(runId);
   const chosen = checkpoints.find((c) => c.kind === 'best') ?? checkpoints.find((c) => c.kind === 'last');
-  if (!chosen || !existsSync(join(chosen.path, 'model.json'))) {
+  // A checkpoint being swapped into place (or left half swapped by a killed process) is read from
+  // the folder it replaces.
+  if (!chosen || !existsSync(join(readableCheckpointDir(chosen.path), 'model.json'))) {
     throw new AppError('NOT_FOUND', `run ${runId} has no checkpoint yet (it saves one after each epoch)`);
   }
   return chosen.path;

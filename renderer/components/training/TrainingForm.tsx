@@ -65,8 +65,11 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
   const [setEpochs, setMaxMinutes, setBatch, setLongSide, setLearningRate] = [set('epochs'), set('maxMinutes'), set('batch'), set('longSide'), set('learningRate')];
   const [setWeights, setWeightsFile, setColorJitter] = [set('weights'), set('weightsFile'), set('colorJitter')];
 
+  // "File" without a path would quietly train from scratch: Start waits for the path.
+  const missingWeightsFile = weightsChoice === 'file' && weightsFile.trim() === '';
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (missingWeightsFile) return;
     onStart({
       head,
       backbone,
@@ -229,7 +232,13 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
         </details>
       </fieldset>
       <div className="training-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="training-start">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || missingWeightsFile}
+          title={missingWeightsFile ? 'Enter the path of the Keras weights file, or choose None' : undefined}
+          data-testid="training-start"
+        >
           {busy ? 'Starting…' : 'Start training'}
         </button>
       </div>

@@ -135,4 +135,24 @@ describe('ThumbnailCache', () => {
     expect(revoked).toHaveLength(1);
     expect(cache.size).toBe(0);
   });
+
+  it('a lease from before clear() releasing later does not drop a fetch queued after it', async () => {
+    const backend = fakeBackend();
+    const cache = new ThumbnailCache(backend.load, { concurrency: 1 });
+    const a = cache.acquire(1, 'v1');
+    const b = cache.acquire(2, 'v1');
+    a.url.catch(() => undefined);
+    b.url.catch(() => undefined);
+    cache.clear();
+    const c = cache.acquire(3, 'v1');
+    const d = cache.acquire(4, 'v1');
+    b.release();
+    for (let i = 0; i < 6; i++) {
+      const next = [...backend.pending.keys()][0];
+      if (next !== undefined) await backend.reply(next);
+      await flush();
+    }
+    await expect(c.url).resolves.toMatch(/^blob:/);
+    await expect(d.url).resolves.toMatch(/^blob:/);
+  }, 5_000);
 });

@@ -31,9 +31,13 @@ describe('binary frames', () => {
     expect([...back.bytes]).toEqual([9, 8, 7]);
   });
 
-  it('decodes a frame without bytes as its plain JSON, strings that mention $bin included', () => {
-    const message = { rows: [{ id: 1, fileName: '"$bin".png', note: { $bin: 'not a reference' } }], n: null };
-    expect(decodeFrame(encodeFrame(message))).toEqual(message);
+  it('decodes a frame without bytes as its plain JSON (the fast path), and one whose strings or keys mention $bin (the full path)', () => {
+    const plain = { rows: Array.from({ length: 50 }, (_, id) => ({ id, fileName: `img${id}.png`, labeled: id % 3 === 0 })), n: null };
+    const header = new TextDecoder().decode(encodeFrame(plain).subarray(4));
+    expect(header).not.toContain('"$bin"');
+    expect(decodeFrame(encodeFrame(plain))).toEqual(plain);
+    const tricky = { rows: [{ id: 1, fileName: '"$bin".png', note: { $bin: 'not a reference' } }], n: null };
+    expect(decodeFrame(encodeFrame(tricky))).toEqual(tricky);
   });
 
   it('rejects truncated frames', () => {
