@@ -216,7 +216,9 @@ export class Backend {
           },
           failed: (id, err) => {
             ended();
-            this.events.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err) });
+            // Cancelled before the run existed (during the weights download): a cancel, not an error.
+            if ((err as AppError).code === 'CANCELLED') this.events.emit('runs:done', { jobId: id, runId, stoppedBy: 'cancel', error: null });
+            else this.events.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err) });
           },
         },
       );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,8 +121,12 @@ async function attempt(url: string, part: string, md5: string | null, options: D
       throw unreachable(url, err, md5);
     }
     if (response.status === 416) {
-      // The partial file is not a prefix the server knows (it changed, or ours is longer): start over.
       await response.body?.cancel();
+      // `bytes */N` with N our size: the partial file is already whole (a run stopped during the
+      // hash check or before the rename) and goes on to the hash check.
+      const size = /bytes \*\/(\d+)/.exec(response.headers.get('content-range') ?? '');
+      if (size && Number(size[1]) === offset) return;
+      // Otherwise it is not a prefix the server knows (the file changed, or ours is longer): start over.
       rmSync(part, { force: true });
       throw new Interrupted('range not satisfiable');
     }
@@ -150,11 +154,17 @@ async function attempt(url: string, part: string, md5: string | null, options: D
       options.onProgress?.(bytes, total);
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         touch();
-        await out.write(chunk);
+        try {
+          await out.write(chunk);
+        } catch (err) {
+          // A local write error (a full disk) is not a dropped connection: no retry.
+          throw new AppError('IO_ERROR', `could not write ${part} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): is the disk full?`);
+        }
         bytes += chunk.length;
         options.onProgress?.(bytes, total);
       }
     } catch (err) {
+      if (err instanceof AppError) throw err;
       if (options.signal?.aborted) throw new AppError('CANCELLED', 'download cancelled');
       throw new Interrupted((err as Error).message);
     } finally {
@@ -198,6 +208,10 @@ export async function downloadPretrained(entry: PretrainedFile, options: Downloa
       rmSync(part, { force: true });
       throw new AppError('IO_ERROR', `the downloaded ${name} has MD5 ${actual}, Keras publishes ${entry.md5}: the file was deleted; try again, or download ${url} yourself and pass --weights FILE`);
     }
+  } else if (!startsWithHdf5Signature(part)) {
+    // No published hash (MobileNetV2): at least never cache what is not HDF5 (an error page).
+    rmSync(part, { force: true });
+    throw new AppError('IO_ERROR', `what ${url} sent is not an HDF5 file: it was deleted; try again, or download it yourself and pass --weights FILE`);
   }
   renameSync(part, path);
   return { path, downloaded: true, bytes: statSync(path).size };
@@ -223,4 +237,16 @@ export async function resolveInitialWeights(spec: string | undefined, backbone: 
   const path = resolve(spec);
   if (!existsSync(path)) throw new AppError('NOT_FOUND', `weights file ${path} does not exist (--weights takes a Keras .h5 file, imagenet or none)`);
   return { source: 'file', path };
+}
+
+/** HDF5's 8-byte signature at offset 0 (where keras files have it; no user block). */
+function startsWithHdf5Signature(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    readSync(fd, head, 0, 8, 0);
+    return head.equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -114,6 +114,8 @@ export async function train(
       initialWeights = { ...weights, report: await ml.request('inspectWeights', { path: weights.path, backbone: settings.backbone }) };
       onEvent({ type: 'weights', weights: initialWeights });
     }
+    // A cancel during the download or the weights check stops here: no empty run is left behind.
+    if (signal?.aborted) throw new AppError('CANCELLED', 'cancelled before the run started');
     runId = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights });
   }
 

@@ -96,7 +96,9 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
               <TrainingForm draft={draft} onChange={setDraft} busy={state.phase === 'starting'} onStart={(request) => void start(request)} />
               {state.phase === 'idle' && state.finished && !state.error && (
                 <p className={state.finished.stoppedBy === 'epochs' ? 'training-notice' : 'training-notice notice-warn'} data-testid="training-finished">
-                  Run #{state.finished.runId} stopped: {STOPPED_BY_NAMES[state.finished.stoppedBy ?? ''] ?? state.finished.stoppedBy}.
+                  {state.finished.runId === null
+                    ? 'Cancelled before the run started.'
+                    : `Run #${state.finished.runId} stopped: ${STOPPED_BY_NAMES[state.finished.stoppedBy ?? ''] ?? state.finished.stoppedBy}.`}
                 </p>
               )}
               {state.phase === 'idle' && <InlineError message={state.error} />}

@@ -19,7 +19,7 @@ const md5 = createHash('md5').update(body).digest('hex');
 const entry: PretrainedFile = { kerasModel: 'VGG16', file: 'vgg16/weights.h5', md5, size: '3 MiB' };
 
 /** How the test server answers the next requests. */
-let behaviour: 'ranges' | 'drop-first' | 'always-drop' | 'no-ranges' = 'ranges';
+let behaviour: 'ranges' | 'drop-first' | 'always-drop' | 'no-ranges' | 'stall' = 'ranges';
 let requests: Array<{ url: string; range: string | undefined }> = [];
 let server: Server;
 let base: string;
@@ -37,8 +37,18 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   }
   const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
   const start = range && behaviour !== 'no-ranges' ? Number(range[1]) : 0;
+  if (start >= body.length) {
+    // What storage servers answer for a range past the end.
+    res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+    return;
+  }
   if (start > 0) res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
   else res.writeHead(200, { 'content-length': body.length });
+  if (behaviour === 'stall') {
+    // Half the file, then nothing (the connection stays open until the client gives up).
+    res.write(body.subarray(start, start + Math.floor((body.length - start) / 2)));
+    return;
+  }
   const drop = behaviour === 'always-drop' || (behaviour === 'drop-first' && requests.length === 1);
   if (drop) {
     // Half of what is left, then the connection dies mid-body.
@@ -118,6 +128,18 @@ describe('ImageNet weights download', () => {
     expect(readFileSync(result.path).equals(body)).toBe(true);
   });
 
+  it('takes a partial file that is already whole to the hash check instead of downloading it again', async () => {
+    writeFileSync(join(cache, 'weights.h5.part'), body);
+    const result = await downloadPretrained(entry);
+    expect(requests).toEqual([{ url: '/files/vgg16/weights.h5', range: `bytes=${body.length}-` }]);
+    expect(readFileSync(result.path).equals(body)).toBe(true);
+  });
+
+  it('never caches a file without a published hash that is not HDF5 (an error page, say)', async () => {
+    await expect(downloadPretrained({ ...entry, md5: null })).rejects.toThrow(/is not an HDF5 file: it was deleted/);
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
   it('follows redirects', async () => {
     process.env.FCN_STUDIO_WEIGHTS_URL = base.replace('/files/', '/moved/');
     const result = await downloadPretrained(entry);
@@ -179,6 +201,38 @@ describe('ImageNet weights from the app', () => {
       expect(downloads.length).toBeGreaterThan(0);
       expect(downloads.at(-1)).toMatchObject({ bytes: body.length, total: body.length });
       expect(requests.map((r) => r.url)).toEqual(['/files/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5']);
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('a cancel during the download ends as a cancel (not an error), with no run left behind', async () => {
+    const projectDir = join(cache, 'p2');
+    const project = Project.create(projectDir, { classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] });
+    const set = await writeRectangleSet(join(cache, 'data2'), 2, 32);
+    await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
+    project.images.setSplit(project.images.all().map((i) => i.id), 'train');
+    project.close();
+    // The server sends half the file and then stalls, so the cancel lands mid-download.
+    behaviour = 'stall';
+    const ml = { on() {}, off() {}, stop: async () => {}, status: () => ({ state: 'ready', pid: 1, restarts: 0, lastError: null }) } as unknown as MlSupervisor;
+    const backend = new Backend({ mode: 'browser', version: 'test', ml });
+    try {
+      expect(await backend.invoke('project:open', { path: projectDir })).toMatchObject({ ok: true });
+      const firstBytes = new Promise<void>((resolve) => backend.events.once('runs:download', () => resolve()));
+      const done = new Promise<RendererEvents['runs:done']>((resolve) => backend.events.once('runs:done', resolve));
+      const started = await backend.invoke('runs:start', { backbone: 'vgg16', weights: 'imagenet' });
+      expect(started.ok).toBe(true);
+      await firstBytes;
+      const jobId = (started as { ok: true; value: { jobId: string } }).value.jobId;
+      expect(await backend.invoke('runs:cancel', { jobId })).toMatchObject({ ok: true, value: { cancelled: true } });
+      expect(await done).toMatchObject({ runId: null, stoppedBy: 'cancel', error: null });
+      const reopened = Project.open(projectDir);
+      try {
+        expect(reopened.runs.all()).toEqual([]);
+      } finally {
+        reopened.close();
+      }
     } finally {
       await backend.dispose();
     }
