@@ -164,7 +164,7 @@ export class Backend {
     'labels:get': ({ imageId }) => getLabels(this.requireProject(), imageId),
     'labels:save': ({ imageId, baseVersion, png }) => {
       const saved = saveLabels(this.requireProject(), imageId, baseVersion, png);
-      this.events.emit('images:changed', { reason: 'labels' });
+      this.events.emit('images:changed', { reason: 'labels', ids: [imageId] });
       return saved;
     },
 

@@ -13,11 +13,11 @@ import { InlineError } from './InlineError';
 import { SelectionBar } from './SelectionBar';
 
 /** Toolbar, selection actions and the grid of the project's images. */
-export function ImageBrowser({ onOpenImage }: { onOpenImage?(id: number, order: number[]): void } = {}) {
+export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id: number, order: number[]): void; hidden?: boolean } = {}) {
   const client = useClient();
   const [query, setQuery] = useState<ImageQuery>(ALL_IMAGES);
   const debouncedSearch = useDebouncedValue(query.search, 200);
-  const images = useImages({ ...query, search: debouncedSearch });
+  const images = useImages({ ...query, search: debouncedSearch }, { paused: hidden });
   const rows = useMemo(() => images.data ?? [], [images.data]);
   const ids = useMemo(() => rows.map((r) => r.id), [rows]);
   const selection = useSelection(ids);

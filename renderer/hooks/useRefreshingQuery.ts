@@ -5,6 +5,8 @@ export interface Query<T> {
   data: T | null;
   error: string | null;
   refresh(): void;
+  /** Changes the data in place (a partial refresh); a newer full reply still replaces it. */
+  update(change: (data: T | null) => T | null): void;
 }
 
 /**
@@ -49,5 +51,5 @@ export function useRefreshingQuery<T>(load: () => Promise<T>, deps: readonly unk
     }, 60);
   }, [run]);
 
-  return { data, error, refresh };
+  return { data, error, refresh, update: setData };
 }

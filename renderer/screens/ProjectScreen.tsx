@@ -62,7 +62,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
               <ImportReportPanel key={item.jobId} item={item} onDismiss={imports.dismiss} />
             ))}
             <ThumbnailContext.Provider value={thumbnails}>
-              <ImageBrowser onOpenImage={openImage} />
+              <ImageBrowser onOpenImage={openImage} hidden={editing !== null} />
             </ThumbnailContext.Provider>
           </main>
         </DropZone>

@@ -132,6 +132,8 @@ export const rendererContract = {
       split: splitSchema.optional(),
       fileState: z.enum(FILE_STATES).optional(),
       search: z.string().max(200).optional(),
+      /** Only these images: how a client refreshes the rows an `images:changed` event names. */
+      ids: imageIds.optional(),
       sort: z.enum(SORT_KEYS).default('name'),
       descending: z.boolean().default(false),
     }),
@@ -213,7 +215,8 @@ export const CHANNELS = Object.keys(rendererContract) as Channel[];
 export interface RendererEvents {
   'images:importProgress': ImportProgress;
   'images:importDone': { jobId: string; report: ImportReport };
-  'images:changed': { reason: string };
+  /** `ids`: only these images changed, and only in their labels (a client may refresh just their rows). */
+  'images:changed': { reason: string; ids?: number[] };
   'classes:changed': Record<string, never>;
   'runs:progress': {
     jobId: string;

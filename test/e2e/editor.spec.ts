@@ -312,3 +312,34 @@ test('a second window saving over a newer version gets a clear conflict and lose
   expect(storedMask(projectDir, a.imageId)!.version).toBe(2);
   await other.close();
 });
+
+test('painting refreshes only the painted image\'s row: no whole-list reloads behind the editor, and the grid catches up on return', async ({ page, studio, images }) => {
+  const listRequests: Array<{ ids: boolean }> = [];
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      const text = String(frame.payload);
+      if (text.includes('"images:list"')) listRequests.push({ ids: text.includes('"ids"') });
+    }),
+  );
+  await openStudio(page, studio);
+  await createProject(page, join(studio.dir, 'rows'), 'voc');
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+  const { canvas } = await openImage(page, 'street-001.jpg');
+  await expect(page.getByTestId('editor-image-status')).toHaveText('Unlabeled');
+
+  listRequests.length = 0;
+  await page.keyboard.press('1');
+  await stroke(page, canvas, [[10, 10], [40, 12]]);
+  await expectSavedVersion(page, 1);
+  await stroke(page, canvas, [[10, 20], [40, 22]]);
+  await expectSavedVersion(page, 2);
+  // The editor shows the new status from the patched row.
+  await expect(page.getByTestId('editor-image-status')).toHaveText('In progress');
+  expect(listRequests.length).toBeGreaterThan(0);
+  expect(listRequests.every((r) => r.ids)).toBe(true);
+
+  await page.getByTestId('editor-back').click();
+  await expect(page.locator('[data-testid="image-card"][data-file-name="street-001.jpg"] [data-testid="card-status"]')).toHaveText('In progress');
+});

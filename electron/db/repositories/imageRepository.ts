@@ -37,6 +37,8 @@ export interface ImageFilter {
   split?: Split;
   fileState?: FileState;
   search?: string;
+  /** Only these images (a client refreshing the rows an event names). */
+  ids?: number[];
   sort: ImageSortKey;
   descending: boolean;
 }
@@ -114,6 +116,10 @@ export function imageRepository(db: Db) {
       if (filter.search) {
         where.push("file_name LIKE @search ESCAPE '\\'");
         params.search = `%${filter.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      }
+      if (filter.ids) {
+        where.push('id IN (SELECT value FROM json_each(@ids))');
+        params.ids = JSON.stringify(filter.ids);
       }
       const sql = `${ROW_SQL} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY ${SORT_SQL[filter.sort]} ${filter.descending ? 'DESC' : 'ASC'}, id`;

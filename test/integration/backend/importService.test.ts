@@ -53,6 +53,15 @@ describe('importImages', () => {
     }
   });
 
+  it('lists only the images asked for by id, within the filter and in its order', async () => {
+    const folder = await mixedImageFolder(root);
+    await importImages(project, { paths: [folder.dir] });
+    const all = project.images.list({ sort: 'name', descending: false });
+    const ids = [all[3].id, all[1].id];
+    expect(project.images.list({ sort: 'name', descending: false, ids }).map((r) => r.id)).toEqual([all[1].id, all[3].id]);
+    expect(project.images.list({ sort: 'name', descending: false, ids, search: all[3].fileName }).map((r) => r.id)).toEqual([all[3].id]);
+  });
+
   it('adds nothing when the same folder is imported twice', async () => {
     const folder = await mixedImageFolder(root);
     await importImages(project, { paths: [folder.dir] });
