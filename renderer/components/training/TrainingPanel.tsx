@@ -4,7 +4,8 @@ import { useTrainingRuns } from '../../hooks/useTrainingRuns';
 import { InlineError } from '../InlineError';
 import { RunList } from './RunList';
 import { TrainingChart, type ChartEpoch } from './TrainingChart';
-import { DEFAULT_DRAFT, TrainingForm, type TrainingDraft } from './TrainingForm';
+import { readTrainingDraft, saveTrainingDraft } from '../../state/trainingDraft';
+import { TrainingForm, type TrainingDraft } from './TrainingForm';
 import { TrainingProgressCard } from './TrainingProgressCard';
 import { plannedEpochs, STOPPED_BY_NAMES } from './trainingNames';
 
@@ -23,7 +24,9 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
   const { runs, error: listError } = useTrainingRuns();
   const { state } = job;
   const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [draft, setDraft] = useState<TrainingDraft>(DEFAULT_DRAFT);
+  // The form as last left, even across reloads.
+  const [draft, setDraft] = useState<TrainingDraft>(readTrainingDraft);
+  useEffect(() => saveTrainingDraft(draft), [draft]);
   const active = state.phase === 'starting' || state.phase === 'running';
   const liveRunId = state.phase === 'running' ? state.runId : null;
   const liveRun = runs?.find((r) => r.id === liveRunId);
