@@ -141,27 +141,9 @@ export function defaultSampleBudget(totalMemory: number): number {
   return Math.min(2 * 1024 ** 3, Math.floor(totalMemory / 4));
 }
 
-/** Loads every sample up front (small sets, tests): the store with an unlimited budget, warmed. */
-export async function loadSamples(items: DatasetItem[], scaling: InputScaling, lut: Uint8Array): Promise<Sample[]> {
-  const store = new SampleStore(items, scaling, lut, Number.POSITIVE_INFINITY);
-  await store.warm();
-  return Promise.all(items.map((_, i) => store.get(i)));
-}
-
-/** What a source reads samples from: an array in memory, or a SampleStore. */
-type SampleSource = Sample[] | SampleStore;
-
-function sampleAt(samples: SampleSource, i: number): Promise<Sample> | Sample {
-  return Array.isArray(samples) ? samples[i] : samples.get(i);
-}
-
-function sampleCount(samples: SampleSource): number {
-  return Array.isArray(samples) ? samples.length : samples.size;
-}
-
 /** Starts fetching the samples of each group one group ahead of the one being used. */
-async function* fetchAhead(samples: SampleSource, groups: number[][]): AsyncGenerator<Sample[]> {
-  const fetch = (ids: number[]) => Promise.all(ids.map((id) => sampleAt(samples, id)));
+async function* fetchAhead(samples: SampleStore, groups: number[][]): AsyncGenerator<Sample[]> {
+  const fetch = (ids: number[]) => Promise.all(ids.map((id) => samples.get(id)));
   let pending = groups.length ? fetch(groups[0]) : null;
   for (let g = 0; g < groups.length; g++) {
     const current = await pending!;
@@ -193,9 +175,9 @@ export interface AugmentOptions {
  * outside the image). Seeded by (seed, epoch), so a resumed epoch sees exactly the batches it
  * would have seen. The next batch's samples are fetched while the current one trains.
  */
-export function trainSource(samples: SampleSource, options: AugmentOptions): BatchSource {
+export function trainSource(samples: SampleStore, options: AugmentOptions): BatchSource {
   const { batch, crop } = options;
-  const count = sampleCount(samples);
+  const count = samples.size;
   return {
     batchesPerEpoch: Math.ceil(count / batch),
     async *batches(epoch: number): AsyncIterable<Batch> {
@@ -286,8 +268,8 @@ function augmentInto(s: Sample, o: AugmentOptions, random: () => number, image: 
 }
 
 /** Validation batches: one whole image each, at training scale, the next one fetched ahead. */
-export function evalSource(samples: SampleSource): BatchSource {
-  const count = sampleCount(samples);
+export function evalSource(samples: SampleStore): BatchSource {
+  const count = samples.size;
   return {
     batchesPerEpoch: count,
     async *batches(): AsyncIterable<Batch> {

@@ -105,6 +105,20 @@ export interface MlRequests {
 }
 export type MlRequestType = keyof MlRequests;
 
+export interface ProgressEvent {
+  type: 'progress';
+  jobId: string;
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number | null;
+  loss: number;
+  imagesPerSecond: number;
+  etaSeconds: number | null;
+  numTensors: number;
+  /** Resident memory of the ML process (the compute backend's heap included), bytes. */
+  memoryBytes: number;
+}
+
 export interface EpochEvent {
   type: 'epoch';
   jobId: string;
@@ -118,19 +132,7 @@ export interface EpochEvent {
 export type MlEventMessage =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; jobId?: string }
   | { type: 'backend'; jobId: string; backend: string; reason: string }
-  | {
-      type: 'progress';
-      jobId: string;
-      epoch: number;
-      step: number;
-      stepsPerEpoch: number | null;
-      loss: number;
-      imagesPerSecond: number;
-      etaSeconds: number | null;
-      numTensors: number;
-      /** Resident memory of the ML process (the compute backend's heap included), bytes. */
-      memoryBytes: number;
-    }
+  | ProgressEvent
   | EpochEvent
   | { type: 'checkpoint'; jobId: string; kind: 'best' | 'last'; epoch: number; path: string }
   /** Checkpoints of an epoch being written (active) or written (not): a cancel waits for them. */

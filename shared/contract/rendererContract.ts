@@ -3,7 +3,7 @@ import { hexColor, className, type LabelClass } from '../domain/classes';
 import { CLASS_PRESETS } from '../domain/presets';
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportProgress, type ExportReport } from '../domain/interop';
 import type { WireError } from './errors';
-import { BACKBONES } from './mlContract';
+import { BACKBONES, type ProgressEvent } from './mlContract';
 import {
   splitSchema,
   IMAGE_STATUSES,
@@ -218,18 +218,8 @@ export interface RendererEvents {
   /** `ids`: only these images changed, and only in their labels (a client may refresh just their rows). */
   'images:changed': { reason: string; ids?: number[] };
   'classes:changed': Record<string, never>;
-  'runs:progress': {
-    jobId: string;
-    runId: number | null;
-    epoch: number;
-    step: number;
-    stepsPerEpoch: number | null;
-    loss: number;
-    imagesPerSecond: number;
-    etaSeconds: number | null;
-    /** Resident memory of the ML process, bytes. */
-    memoryBytes: number;
-  };
+  /** The ML process's progress event, with the run it belongs to. */
+  'runs:progress': Omit<ProgressEvent, 'type' | 'numTensors'> & { runId: number | null };
   'runs:epoch': { jobId: string; epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null };
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { DatasetItem, InitialWeights, MlEventMessage, TrainResult, WeightsReport } from '../../../shared/contract/mlContract';
@@ -207,11 +207,9 @@ export async function train(
     const code = (err as AppError).code;
     // Ctrl-C on a terminal also reaches the ML process, which dies of it: a cancel all the same.
     if (killed || code === 'CANCELLED' || (signal?.aborted && code === 'ML_PROCESS_DIED')) {
-      // The last checkpoint is whole (written to a temporary folder, then renamed) and every epoch
-      // before it is stored: `--resume` continues the run. A killed save leaves only its temporary folder.
-      removeUnfinishedCheckpoints(join(project.dir, 'checkpoints', `run-${runId}`));
-      // The process is dead: finish any swap it left half done, and keep no epoch row past the
-      // checkpoint a resume will start from (a process killed outside a save has none).
+      // The process is dead: finish any swap it left half done (removing half-written folders),
+      // and keep no epoch row past the checkpoint a resume will start from, so `--resume`
+      // continues the run (a process killed outside a save has no such row).
       const kept = checkpointEpoch(project, runId) ?? 0;
       project.runs.reopen(runId, kept);
       project.runs.finish(runId, 'cancelled');
@@ -247,11 +245,4 @@ function checkpointEpoch(project: Project, runId: number): number | null {
   recoverCheckpointDir(join(dir, 'last'));
   recoverCheckpointDir(join(dir, 'best'));
   return readManifest(join(dir, 'last'))?.epoch ?? null;
-}
-
-function removeUnfinishedCheckpoints(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) {
-    if (/\.tmp-\d+$/.test(name)) rmSync(join(dir, name), { recursive: true, force: true });
-  }
 }

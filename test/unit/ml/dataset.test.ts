@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../../../shared/contract/mlContract';
 import { encodeMaskPng } from '../../../shared/mask/maskPng';
 import { mulberry32 } from '../../../shared/random';
-import { SampleStore, evalSource, jitterColours, loadSamples, trainSource } from '../../../electron/ml/dataset';
+import { SampleStore, evalSource, jitterColours, trainSource, type Sample } from '../../../electron/ml/dataset';
 import type { Batch, BatchSource } from '../../../electron/ml/engine';
 import { tempDir, writeImage } from '../../fixtures/images';
 import { rmSync } from 'node:fs';
@@ -13,6 +13,13 @@ const SCALING = { longSide: 48 };
 const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
 let dir: string;
 let items: DatasetItem[];
+
+/** Every sample decoded up front: a store with no budget limit, warmed. */
+async function inMemory(): Promise<{ store: SampleStore; samples: Sample[] }> {
+  const store = new SampleStore(items, SCALING, IDENTITY, Number.POSITIVE_INFINITY);
+  await store.warm();
+  return { store, samples: await Promise.all(items.map((_, i) => store.get(i))) };
+}
 
 async function collect(source: BatchSource, epoch: number): Promise<Batch[]> {
   const out: Batch[] = [];
@@ -44,7 +51,7 @@ describe('SampleStore', () => {
   });
 
   it('stays within its byte budget and still serves every sample', async () => {
-    const all = await loadSamples(items, SCALING, IDENTITY);
+    const { samples: all } = await inMemory();
     const perSample = all[0].rgb.byteLength + all[0].labels.byteLength;
     const store = new SampleStore(items, SCALING, IDENTITY, perSample * 2.5);
     await store.warm();
@@ -68,7 +75,7 @@ describe('SampleStore', () => {
 
 describe('trainSource', () => {
   it('yields the same batches from a bounded store as from memory, epoch by epoch (resume sees the same data)', async () => {
-    const all = await loadSamples(items, SCALING, IDENTITY);
+    const { store: all } = await inMemory();
     const bounded = new SampleStore(items, SCALING, IDENTITY, 1);
     const options = { batch: 3, crop: 32, seed: 5 };
     for (const epoch of [1, 2]) {
@@ -87,7 +94,7 @@ describe('trainSource', () => {
   });
 
   it('colour jitter changes the images, never the labels', async () => {
-    const all = await loadSamples(items, SCALING, IDENTITY);
+    const { store: all } = await inMemory();
     const plain = await collect(trainSource(all, { batch: 2, crop: 32, seed: 9 }), 1);
     const jittered = await collect(trainSource(all, { batch: 2, crop: 32, seed: 9, colorJitter: 0.4 }), 1);
     expect(jittered.length).toBe(plain.length);
@@ -115,6 +122,6 @@ describe('evalSource', () => {
     const store = new SampleStore(items, SCALING, IDENTITY, 1);
     const batches = await collect(evalSource(store), 0);
     expect(batches.length).toBe(items.length);
-    expect(batches.map((b) => b.width)).toEqual((await loadSamples(items, SCALING, IDENTITY)).map((s) => s.width));
+    expect(batches.map((b) => b.width)).toEqual((await inMemory()).samples.map((s) => s.width));
   });
 });

@@ -9,6 +9,14 @@ type Backend = WasmBackend;
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
 
+/**
+ * A matrix product as a 1×1 XNNPACK convolution (threaded GEMM): `image` [1, 1, rows, k] times
+ * `filter` [1, 1, k, cols] gives [1, 1, rows, cols].
+ */
+function pointwiseProduct(backend: Backend, image: Info, filter: Info): Info {
+  return call(backend, 'Conv2D', { x: image, filter }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined });
+}
+
 function convInfo(
   inShape: Shape4,
   filterShape: Shape4,
@@ -97,12 +105,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
     release(backend, ...windows);
     image = call(backend, 'Reshape', { x: all }, { shape: [1, 1, rows, m] });
     release(backend, all);
-    const stacked = call(
-      backend,
-      'Conv2D',
-      { x: image, filter: dyFilter },
-      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
-    );
+    const stacked = pointwiseProduct(backend, image, dyFilter);
     release(backend, image, dyFilter);
     const out = call(backend, 'Reshape', { x: stacked }, { shape: filterShape });
     release(backend, stacked);
@@ -111,14 +114,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const taps: Info[] = [];
   for (const window of windows) {
     image = call(backend, 'Reshape', { x: window }, { shape: [1, 1, ci, m] });
-    taps.push(
-      call(
-        backend,
-        'Conv2D',
-        { x: image, filter: dyFilter },
-        { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
-      ),
-    );
+    taps.push(pointwiseProduct(backend, image, dyFilter));
     release(backend, window, image);
   }
   release(backend, dyFilter);
@@ -193,14 +189,7 @@ function filterGradByShiftedViews(backend: Backend, x: Info, dy: Info, info: tf.
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
       const view = backend.makeOutput([1, 1, ci, grid], 'float32', base + (i * wp + j) * 4);
-      taps.push(
-        call(
-          backend,
-          'Conv2D',
-          { x: view, filter: dyFilter },
-          { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
-        ),
-      );
+      taps.push(pointwiseProduct(backend, view, dyFilter));
       forgetView(backend, view);
     }
   }
