@@ -6,13 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RendererEvents } from '../../../shared/contract/rendererContract';
 import { Backend } from '../../../electron/backend/backend';
-import { importImages } from '../../../electron/backend/importService';
-import { importPlan } from '../../../electron/backend/interop/importPlan';
 import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
 import { Project } from '../../../electron/backend/project';
 import { downloadPretrained, resolveInitialWeights, weightsCacheDir, type PretrainedFile } from '../../../electron/backend/training/pretrainedWeights';
 import { tempDir } from '../../fixtures/images';
-import { writeRectangleSet } from '../../fixtures/segmentationSet';
+import { createRectangleProject } from '../../fixtures/trainingProject';
 
 const body = randomBytes(3 * 2 ** 20 + 12345);
 const md5 = createHash('md5').update(body).digest('hex');
@@ -180,11 +178,7 @@ describe('ImageNet weights download', () => {
 describe('ImageNet weights from the app', () => {
   it('runs:start reports the download and ends with its error, before any run exists', async () => {
     const projectDir = join(cache, 'p');
-    const project = Project.create(projectDir, { classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] });
-    const set = await writeRectangleSet(join(cache, 'data'), 2, 32);
-    await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
-    project.images.setSplit(project.images.all().map((i) => i.id), 'train');
-    project.close();
+    (await createRectangleProject(projectDir, join(cache, 'data'), { count: 2, size: 32 })).close();
     // The download fails its MD5 check (this server's bytes are not VGG16's) before the ML process is asked anything.
     const ml = { on() {}, off() {}, stop: async () => {}, status: () => ({ state: 'ready', pid: 1, restarts: 0, lastError: null }) } as unknown as MlSupervisor;
     const backend = new Backend({ mode: 'browser', version: 'test', ml });
@@ -208,11 +202,7 @@ describe('ImageNet weights from the app', () => {
 
   it('a cancel during the download ends as a cancel (not an error), with no run left behind', async () => {
     const projectDir = join(cache, 'p2');
-    const project = Project.create(projectDir, { classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] });
-    const set = await writeRectangleSet(join(cache, 'data2'), 2, 32);
-    await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
-    project.images.setSplit(project.images.all().map((i) => i.id), 'train');
-    project.close();
+    (await createRectangleProject(projectDir, join(cache, 'data2'), { count: 2, size: 32 })).close();
     // The server sends half the file and then stalls, so the cancel lands mid-download.
     behaviour = 'stall';
     const ml = { on() {}, off() {}, stop: async () => {}, status: () => ({ state: 'ready', pid: 1, restarts: 0, lastError: null }) } as unknown as MlSupervisor;

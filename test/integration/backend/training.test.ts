@@ -1,12 +1,10 @@
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MlStatus, RunSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, createConfusionMatrix, segmentationMetrics } from '../../../shared/metrics';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
-import { importImages } from '../../../electron/backend/importService';
-import { importPlan } from '../../../electron/backend/interop/importPlan';
 import { exportMasks } from '../../../electron/backend/interop/exportService';
 import { exportRunModel } from '../../../electron/backend/interop/modelExportService';
 import { Project } from '../../../electron/backend/project';
@@ -15,7 +13,7 @@ import { train } from '../../../electron/backend/training/trainingService';
 import { sourceMlSupervisor } from '../../../electron/host/studioHost';
 import { writePredictions } from '../../../electron/host/predictCommand';
 import { tempDir } from '../../fixtures/images';
-import { writeRectangleSet } from '../../fixtures/segmentationSet';
+import { createRectangleProject } from '../../fixtures/trainingProject';
 
 let root: string;
 let project: Project;
@@ -25,14 +23,7 @@ const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4,
 
 beforeAll(async () => {
   root = tempDir();
-  const classes = join(root, 'classes.json');
-  writeFileSync(classes, JSON.stringify({ classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] }));
-  project = Project.create(join(root, 'p'), JSON.parse(readFileSync(classes, 'utf8')));
-  const set = await writeRectangleSet(join(root, 'data'), 16, 32);
-  await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
-  const ids = project.images.all().map((i) => i.id);
-  project.images.setSplit(ids.slice(0, 12), 'train');
-  project.images.setSplit(ids.slice(12), 'val');
+  project = await createRectangleProject(join(root, 'p'), join(root, 'data'), { count: 16, size: 32, train: 12 });
   ml = sourceMlSupervisor();
   ml.start();
 });

@@ -1,15 +1,13 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../../shared/contract/rendererContract';
 import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
-import { importImages } from '../../../electron/backend/importService';
-import { importPlan } from '../../../electron/backend/interop/importPlan';
 import { Project } from '../../../electron/backend/project';
 import { train, type TrainEvent } from '../../../electron/backend/training/trainingService';
 import { sourceMlSupervisor } from '../../../electron/host/studioHost';
 import { tempDir } from '../../fixtures/images';
-import { writeRectangleSet } from '../../fixtures/segmentationSet';
+import { createRectangleProject } from '../../fixtures/trainingProject';
 
 let root: string;
 let project: Project;
@@ -22,14 +20,7 @@ const FAST = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, bac
 
 beforeAll(async () => {
   root = tempDir();
-  const classes = join(root, 'classes.json');
-  writeFileSync(classes, JSON.stringify({ classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] }));
-  project = Project.create(join(root, 'p'), JSON.parse(readFileSync(classes, 'utf8')));
-  const set = await writeRectangleSet(join(root, 'data'), 10, 48);
-  await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
-  const ids = project.images.all().map((i) => i.id);
-  project.images.setSplit(ids.slice(0, 8), 'train');
-  project.images.setSplit(ids.slice(8), 'val');
+  project = await createRectangleProject(join(root, 'p'), join(root, 'data'), { count: 10, size: 48, train: 8 });
   ml = sourceMlSupervisor();
   ml.start();
 });

@@ -2,13 +2,11 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importImages } from '../../../electron/backend/importService';
-import { importPlan } from '../../../electron/backend/interop/importPlan';
 import { Project } from '../../../electron/backend/project';
 import { loadCheckpoint, selectBackend } from '../../../electron/ml/engine';
 import { tempDir } from '../../fixtures/images';
 import { mobileNetV2Layers, vggLayers, writeKerasWeights, type FixtureLayer } from '../../fixtures/kerasWeights';
-import { writeRectangleSet } from '../../fixtures/segmentationSet';
+import { createRectangleProject } from '../../fixtures/trainingProject';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'electron', 'host', 'bin.mjs');
 
@@ -35,12 +33,7 @@ const runCount = () => {
 beforeAll(async () => {
   root = tempDir();
   projectDir = join(root, 'p');
-  const project = Project.create(projectDir, { classes: [{ id: 0, name: 'ground', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] });
-  const set = await writeRectangleSet(join(root, 'data'), 8, 32);
-  await importImages(project, importPlan(project, { format: 'png-gray', images: [set.images], labels: set.labels }));
-  const ids = project.images.all().map((i) => i.id);
-  project.images.setSplit(ids.slice(0, 6), 'train');
-  project.images.setSplit(ids.slice(6), 'val');
+  const project = await createRectangleProject(projectDir, join(root, 'data'), { count: 8, size: 32, train: 6 });
   project.close();
   // The small backbone's VGG layout (VGG16 / 8), with top: fc1 [7·7·64, 256] becomes fc6.
   weightsFile = vggLayers({ stages: [[8, 2], [16, 2], [32, 3], [64, 3], [64, 3]], fcKernel: 7, fcWidth: 256, top: true });
