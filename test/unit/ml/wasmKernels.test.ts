@@ -17,6 +17,13 @@ const cases: Case[] = [
   { x: [2, 40, 36, 5], k: [3, 3, 5, 7], stride: 1, pad: 'same' },
   { x: [1, 33, 47, 4], k: [3, 3, 4, 3], stride: 1, pad: 'valid' },
   { x: [2, 30, 30, 3], k: [5, 5, 3, 4], stride: 1, pad: 2 },
+  // The SIMD filter gradient's edge tiles: channel counts off the 4 × 8 grid, 1×1, one image,
+  // three images, and a padding wider than the kernel (rows and columns no tap reaches).
+  { x: [1, 9, 11, 21], k: [2, 2, 21, 13], stride: 1, pad: 'valid' },
+  { x: [2, 17, 9, 6], k: [3, 3, 6, 12], stride: 1, pad: 'same' },
+  { x: [3, 5, 6, 7], k: [1, 1, 7, 21], stride: 1, pad: 'valid' },
+  { x: [1, 5, 5, 3], k: [3, 3, 3, 5], stride: 1, pad: 3 },
+  { x: [2, 70, 40, 9], k: [3, 3, 9, 10], stride: 1, pad: 'same' },
   // Strided with a large output: copied windows, one product per tap (not stacked).
   { x: [2, 100, 90, 3], k: [3, 3, 3, 2], stride: 2, pad: 'same' },
 ];

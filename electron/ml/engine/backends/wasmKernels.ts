@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { filterGradBySimd } from './simd/simdFilterGrad';
+import { simdKernels } from './simd/simdKernels';
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 import { registerWasmLossKernel } from './wasmLossKernel';
@@ -50,6 +52,10 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const { top, left } = info.padInfo;
   const m = n * oh * ow;
 
+  if (sh === 1 && sw === 1 && useSimdFilterGrad(m, ci, co, kh * kw)) {
+    const simd = simdKernels(backend);
+    if (simd) return filterGradBySimd(backend, simd, x, dy, info, filterShape);
+  }
   // Small maps go to the stacked path below: one product for all taps beats several tiny ones.
   if (sh === 1 && sw === 1 && kh * kw > 1 && m > SHIFTED_VIEW_MIN_M) {
     const hp = oh + kh - 1;
@@ -374,6 +380,21 @@ function identityWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelB
 }
 
 let registered = false;
+
+/** Whether stride-1 filter gradients use our SIMD kernel (null: by shape, see useSimdFilterGrad). */
+let SIMD_FILTER_GRAD: boolean | null = null;
+export function setSimdFilterGrad(on: boolean | null): void {
+  SIMD_FILTER_GRAD = on;
+}
+
+function useSimdFilterGrad(m: number, ci: number, co: number, taps: number): boolean {
+  if (SIMD_FILTER_GRAD !== null) return SIMD_FILTER_GRAD;
+  void m;
+  void ci;
+  void co;
+  void taps;
+  return true;
+}
 
 /**
  * Whether the copied-window filter gradient runs all taps as one product. It pays when each tap's

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { SOFTMAX_CE_KERNEL } from '../loss';
+import { type SimdKernels, simdKernels } from './simd/simdKernels';
 import { type KernelArgs, type WasmBackend, call, heapF32, heapView, release } from './wasmHeap';
 
 /**
- * Softmax cross-entropy ignoring 255, forward and gradient together in two passes over the logits
- * (with the backend's Exp between them):
+ * Softmax cross-entropy ignoring 255, forward and gradient together in one SIMD pass over the
+ * logits (or two JS passes with the backend's Exp between them):
  * loss = Σ w_y·nll / Σ w_y and grad = w_y·(softmax − one-hot) / Σ w_y per labeled pixel, 0 where
  * the label is 255. The op-by-op version makes about twelve full passes over N·H·W·C values
  * (max, subtract, exp, sums, one-hot, cast, divide, …): about twice the time of this kernel on wasm.
@@ -28,8 +29,51 @@ function softmaxCrossEntropyWasm(args: KernelArgs): tf.TensorInfo[] {
   }
   const scale = 1 / Math.max(denominator, 1e-12);
   const pixels = labelValues.length;
-  // Pass 1 (JS): each pixel's logits minus their max, into what becomes the gradient's buffer.
   const gradInfo = backend.makeOutput(logits.shape, 'float32');
+  const lossInfo = backend.makeOutput([], 'float32');
+  const simd = simdKernels(backend);
+  const lossSum = simd
+    ? lossBySimd(backend, simd, { logits, labels, weights, gradInfo, pixels, classes, scale })
+    : lossByJs(backend, { logits, labels, weights, gradInfo, pixels, classes, scale });
+  heapF32(backend, lossInfo)[0] = lossSum * scale;
+  return [lossInfo, gradInfo];
+}
+
+interface LossBuffers {
+  logits: tf.TensorInfo;
+  labels: tf.TensorInfo;
+  weights: tf.TensorInfo;
+  gradInfo: tf.TensorInfo;
+  pixels: number;
+  classes: number;
+  scale: number;
+}
+
+/**
+ * The SIMD kernel writes the gradient and, per pixel, Σ e^(x − max) and the label's shifted logit;
+ * the loss's logarithms (one per pixel, not per logit) are taken here.
+ */
+function lossBySimd(backend: WasmBackend, simd: SimdKernels, b: LossBuffers): number {
+  const scratch = backend.makeOutput([2, b.pixels], 'float32');
+  const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset;
+  const zOffset = offset(scratch);
+  simd.softmaxCe(offset(b.logits), offset(b.labels), offset(b.weights), offset(b.gradInfo), b.pixels, b.classes, b.scale, zOffset, zOffset + 4 * b.pixels);
+  const both = heapF32(backend, scratch);
+  const y = heapView(backend, b.labels) as Int32Array;
+  const w = heapF32(backend, b.weights);
+  let lossSum = 0;
+  for (let p = 0; p < b.pixels; p++) {
+    const label = y[p];
+    if (label !== 255) lossSum += w[label] * (Math.log(both[p]) - both[b.pixels + p]);
+  }
+  release(backend, scratch);
+  return lossSum;
+}
+
+/** Two JS passes with the backend's Exp kernel between them (where the SIMD module cannot load). */
+function lossByJs(backend: WasmBackend, b: LossBuffers): number {
+  const { logits, labels, weights, gradInfo, pixels, classes, scale } = b;
+  // Pass 1: each pixel's logits minus their max, into what becomes the gradient's buffer.
   const x = heapF32(backend, logits);
   let grad = heapF32(backend, gradInfo);
   let y = heapView(backend, labels) as Int32Array;
@@ -43,13 +87,12 @@ function softmaxCrossEntropyWasm(args: KernelArgs): tf.TensorInfo[] {
   }
   // The exponentials by the backend's own kernel: about twice as fast as Math.exp in a JS loop.
   const expInfo = call(backend, 'Exp', { x: gradInfo });
-  const lossInfo = backend.makeOutput([], 'float32');
-  // Views after the allocations: they may have grown the heap.
+  // Views after the allocation: it may have grown the heap.
   grad = heapF32(backend, gradInfo);
   const e = heapF32(backend, expInfo);
   y = heapView(backend, labels) as Int32Array;
   const w = heapF32(backend, weights);
-  // Pass 2 (JS): softmax sums, the loss, and the scaled gradient.
+  // Pass 2: softmax sums, the loss, and the scaled gradient.
   let lossSum = 0;
   for (let p = 0, o = 0; p < pixels; p++, o += classes) {
     const label = y[p];
@@ -66,8 +109,7 @@ function softmaxCrossEntropyWasm(args: KernelArgs): tf.TensorInfo[] {
     lossSum += w[label] * (Math.log(z) - labelShifted[p]);
   }
   release(backend, expInfo);
-  heapF32(backend, lossInfo)[0] = lossSum * scale;
-  return [lossInfo, gradInfo];
+  return lossSum;
 }
 
 export function registerWasmLossKernel(): void {
