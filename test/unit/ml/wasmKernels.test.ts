@@ -90,20 +90,25 @@ describe('wasm training kernels', () => {
   });
 
   it('max-pool gradient matches the cpu backend (valid, same, overlapping windows)', async () => {
-    const cases: { shape: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same' }[] = [
+    const cases: { shape: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same'; ties?: boolean }[] = [
       { shape: [2, 8, 6, 3], size: 2, stride: 2, pad: 'valid' },
+      // The SIMD 2×2 kernel: channels a multiple of 4, even and odd sizes, and ties (first maximum wins).
+      { shape: [2, 8, 6, 8], size: 2, stride: 2, pad: 'valid' },
+      { shape: [1, 9, 7, 4], size: 2, stride: 2, pad: 'valid' },
+      { shape: [2, 6, 6, 12], size: 2, stride: 2, pad: 'valid', ties: true },
       { shape: [1, 7, 9, 2], size: 3, stride: 2, pad: 'same' },
       { shape: [2, 5, 5, 4], size: 3, stride: 1, pad: 'valid' },
     ];
     const run = async () => {
       const out: number[][] = [];
       for (const c of cases) {
-        const x = tf.randomNormal(c.shape, 0, 1, 'float32', 5);
+        const noise = tf.randomNormal(c.shape, 0, 1, 'float32', 5);
+        const x = c.ties ? tf.floor(tf.mul(noise, 0.7)) : noise;
         const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
         const probe = tf.randomNormal(y.shape, 0, 1, 'float32', 6);
         const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, c.size, c.stride, c.pad), probe)))(x);
         out.push(Array.from(await dx.data()));
-        tf.dispose([x, y, probe, dx]);
+        tf.dispose([noise, x, y, probe, dx]);
       }
       return out;
     };
@@ -111,13 +116,16 @@ describe('wasm training kernels', () => {
     const expected = await run();
     await selectBackend('wasm');
     const got = await run();
-    got.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 5)));
+    got.forEach((g, i) => g.forEach((v, j) => expect(v, `case ${i} at ${j}`).toBeCloseTo(expected[i][j], 5)));
   });
 
   it('sum over leading axes (bias gradients) matches the cpu backend; other sums still work', async () => {
     const run = async () => {
       const x = tf.randomNormal([3, 5, 4, 6], 1, 2, 'float32', 8);
+      // Many rows: the float64 accumulation keeps a sum of 32,768 terms to float precision.
+      const big = tf.randomNormal([2, 128, 128, 21], 1, 2, 'float32', 9);
       const sums = [
+        tf.sum(big, [0, 1, 2]),
         tf.sum(x, [0, 1, 2]),
         tf.sum(x, [0, 1, 2], true),
         tf.sum(x, 0),
@@ -127,7 +135,7 @@ describe('wasm training kernels', () => {
         tf.sum(x, [1, 2]),
       ];
       const out = await Promise.all(sums.map(async (t) => ({ shape: t.shape, values: Array.from(await t.data()) })));
-      tf.dispose([x, ...sums]);
+      tf.dispose([x, big, ...sums]);
       return out;
     };
     await selectBackend('cpu');

@@ -7,6 +7,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
 import type { BackendChoice, BackendName, BackendPreference } from '../types';
+import { prepareSimdKernels } from './simd/simdKernels';
+import type { WasmBackend } from './wasmHeap';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { createThreadedWasmBackend } from './wasmThreaded';
 
@@ -169,6 +171,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', options: S
   const tryWasm = async (): Promise<BackendChoice | null> => {
     prepareWasm(threads);
     if (!(await activate('wasm'))) return null;
+    await prepareSimdKernels(tf.backend() as unknown as WasmBackend);
     const t = wasmThreads || 1;
     return { backend: 'wasm', reason: '', threads: t };
   };

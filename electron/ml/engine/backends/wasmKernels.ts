@@ -52,7 +52,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const { top, left } = info.padInfo;
   const m = n * oh * ow;
 
-  if (sh === 1 && sw === 1 && useSimdFilterGrad(m, ci, co, kh * kw)) {
+  if (sh === 1 && sw === 1 && SIMD_FILTER_GRAD) {
     const simd = simdKernels(backend);
     if (simd) return filterGradBySimd(backend, simd, x, dy, info, filterShape);
   }
@@ -304,6 +304,14 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
   const out = heapView(backend, dx) as Float32Array;
   out.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const simd = simdKernels(backend);
+  const plain2x2 =
+    info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0;
+  if (simd && plain2x2 && c % 4 === 0 && outHeight === inHeight >> 1 && outWidth === inWidth >> 1) {
+    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    simd.maxpoolGrad2x2(offset(input), offset(dy), offset(dx), batchSize, inHeight, inWidth, c);
+    return dx;
+  }
   const fh = info.effectiveFilterHeight;
   const fw = info.effectiveFilterWidth;
   const { top, left } = info.padInfo;
@@ -357,6 +365,16 @@ function makeSumWasm(fallback: tf.KernelFunc) {
     const inner = rest.reduce((a, b) => a * b, 1);
     const outShape = attrs.keepDims ? [...axes.map(() => 1), ...rest] : rest;
     const out = backend.makeOutput(outShape, 'float32');
+    const simd = simdKernels(backend);
+    if (simd) {
+      // float64 accumulators in the heap, as two float32 slots each
+      const acc = backend.makeOutput([2 * inner], 'float32');
+      heapF32(backend, acc).fill(0);
+      const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      simd.sumRows(offset(x), tf.util.sizeFromShape(x.shape) / inner, inner, offset(acc), offset(out));
+      release(backend, acc);
+      return out;
+    }
     const src = heapView(backend, x) as Float32Array;
     const dst = heapView(backend, out) as Float32Array;
     const acc = new Float64Array(inner);
@@ -381,19 +399,13 @@ function identityWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelB
 
 let registered = false;
 
-/** Whether stride-1 filter gradients use our SIMD kernel (null: by shape, see useSimdFilterGrad). */
-let SIMD_FILTER_GRAD: boolean | null = null;
-export function setSimdFilterGrad(on: boolean | null): void {
+/**
+ * Whether stride-1 filter gradients use our SIMD kernel (where it loads) rather than XNNPACK
+ * products; off only to compare the two.
+ */
+let SIMD_FILTER_GRAD = true;
+export function setSimdFilterGrad(on: boolean): void {
   SIMD_FILTER_GRAD = on;
-}
-
-function useSimdFilterGrad(m: number, ci: number, co: number, taps: number): boolean {
-  if (SIMD_FILTER_GRAD !== null) return SIMD_FILTER_GRAD;
-  void m;
-  void ci;
-  void co;
-  void taps;
-  return true;
 }
 
 /**

@@ -39,6 +39,9 @@ function softmaxCrossEntropyWasm(args: KernelArgs): tf.TensorInfo[] {
   return [lossInfo, gradInfo];
 }
 
+/** Logits below which the hand-over to the helper thread costs more than it saves. */
+const HELPER_MIN_VALUES = 65536;
+
 interface LossBuffers {
   logits: tf.TensorInfo;
   labels: tf.TensorInfo;
@@ -57,7 +60,27 @@ function lossBySimd(backend: WasmBackend, simd: SimdKernels, b: LossBuffers): nu
   const scratch = backend.makeOutput([2, b.pixels], 'float32');
   const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset;
   const zOffset = offset(scratch);
-  simd.softmaxCe(offset(b.logits), offset(b.labels), offset(b.weights), offset(b.gradInfo), b.pixels, b.classes, b.scale, zOffset, zOffset + 4 * b.pixels);
+  // Pixels [from, to) with every pointer advanced to `from`.
+  const range = (from: number, to: number) => [
+    offset(b.logits) + from * b.classes * 4,
+    offset(b.labels) + from * 4,
+    offset(b.weights),
+    offset(b.gradInfo) + from * b.classes * 4,
+    to - from,
+    b.classes,
+    b.scale,
+    zOffset + from * 4,
+    zOffset + (b.pixels + from) * 4,
+  ] as const;
+  const helper = b.pixels * b.classes >= HELPER_MIN_VALUES ? simd.helper() : null;
+  if (helper) {
+    const half = b.pixels >> 1;
+    helper.start('softmax_ce', [...range(half, b.pixels)]);
+    simd.softmaxCe(...range(0, half));
+    helper.wait();
+  } else {
+    simd.softmaxCe(...range(0, b.pixels));
+  }
   const both = heapF32(backend, scratch);
   const y = heapView(backend, b.labels) as Int32Array;
   const w = heapF32(backend, b.weights);

@@ -157,7 +157,7 @@ function gemmTile(rows: number, cols: number): string {
   const stores: string[] = [];
   for (let r = 0; r < rows; r++) for (let v = 0; v < Math.max(1, vectors); v++) stores.push(store(outAddr(r, v), `(local.get $c${r}_${v})`));
   return `
-  (func (export "gemm_tile_${rows}x${cols}")
+  (func $gemm_tile_${rows}x${cols} (export "gemm_tile_${rows}x${cols}")
     (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $len i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $ldo i32)
     (local $pa i32) (local $pb i32) (local $end i32) (local $row i32) (local $av ${type})
@@ -181,6 +181,223 @@ function gemmTile(rows: number, cols: number): string {
   )`;
 }
 
+const get = (name: string) => `(local.get $${name})`;
+const i32 = (v: number) => `(i32.const ${v})`;
+const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
+const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
+const minS = (a: string, b: string) => `(select ${a} ${b} (i32.lt_s ${a} ${b}))`;
+const maxS = (a: string, b: string) => `(select ${a} ${b} (i32.gt_s ${a} ${b}))`;
+
+/**
+ * All tiles of one chunk of output positions: [Ci, Co] of the tap in tiles of up to 4 rows and
+ * 8, 4 or 1 columns, each a micro-kernel call over the chunk.
+ */
+function chunkTiles(): string {
+  const callTile = (rows: number, cols: number) =>
+    `(call $gemm_tile_${rows}x${cols} ${add(get('x'), mul(get('c0'), i32(4)))} ${add(get('dy'), mul(get('d0'), i32(4)))}
+       ${add(get('out'), mul(add(mul(get('c0'), get('co')), get('d0')), i32(4)))} ${get('rows')} ${get('len')}
+       ${get('xRow')} ${get('dyRow')} ${get('xStep')} ${get('dyStep')} ${get('dyStep')})`;
+  const dispatch = (cols: number) =>
+    GEMM_ROWS.slice()
+      .reverse()
+      .map((r) => `(if (i32.eq ${get('tr')} ${i32(r)}) (then ${callTile(r, cols)}))`)
+      .join('\n          ');
+  const columnLoop = (cols: number) => `
+        (block $b${cols} (loop $l${cols}
+          (br_if $b${cols} (i32.gt_s ${add(get('d0'), i32(cols))} ${get('co')}))
+          ${dispatch(cols)}
+          (local.set $d0 ${add(get('d0'), i32(cols))})
+          (br $l${cols})))`;
+  return `
+  (func $chunk_tiles (param $x i32) (param $dy i32) (param $out i32) (param $rows i32) (param $len i32)
+    (param $xRow i32) (param $dyRow i32) (param $xStep i32) (param $dyStep i32) (param $ci i32) (param $co i32)
+    (local $c0 i32) (local $d0 i32) (local $tr i32)
+    (block $rowsDone (loop $rowTiles
+      (br_if $rowsDone (i32.ge_s ${get('c0')} ${get('ci')}))
+      (local.set $tr ${minS(i32(4), `(i32.sub ${get('ci')} ${get('c0')})`)})
+      (local.set $d0 ${i32(0)})
+      ${GEMM_COLS.map(columnLoop).join('')}
+      (local.set $c0 ${add(get('c0'), i32(4))})
+      (br $rowTiles)))
+  )`;
+}
+
+/**
+ * Stride-1 filter gradient dW[i, j, ci, co] += Σ_{n, oh, ow} x[n, oh + i − top, ow + j − left, ci] ·
+ * dy[n, oh, ow, co], from NHWC x and dy without padding or copies: for tap (i, j) the output
+ * positions whose input lies inside the image form one rectangle [oh0, oh1) × [ow0, ow1) per image,
+ * each of whose rows is a contiguous run in x and in dy. Those rows (over all images, numbered
+ * q = n·span + row) are split into `parts` equal ranges; this call does range `part` (so two
+ * threads can each do one, into separate outputs), in chunks of about chunkPositions positions.
+ */
+const FILTER_GRAD = `
+  (func (export "filter_grad")
+    (param $x i32) (param $dy i32) (param $out i32) (param $n i32) (param $h i32) (param $w i32)
+    (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32)
+    (param $top i32) (param $left i32) (param $chunkPositions i32) (param $part i32) (param $parts i32)
+    (local $i i32) (local $j i32) (local $oh0 i32) (local $oh1 i32) (local $ow0 i32) (local $ow1 i32)
+    (local $len i32) (local $rpc i32) (local $tapOut i32) (local $span i32) (local $q i32) (local $q1 i32)
+    (local $b i32) (local $r i32) (local $rows i32) (local $xStep i32) (local $dyStep i32) (local $xRow i32) (local $dyRow i32)
+    (local.set $xStep ${mul(get('ci'), i32(4))})
+    (local.set $dyStep ${mul(get('co'), i32(4))})
+    (local.set $xRow ${mul(get('w'), get('xStep'))})
+    (local.set $dyRow ${mul(get('ow'), get('dyStep'))})
+    (block $iDone (loop $iLoop
+      (br_if $iDone (i32.ge_s ${get('i')} ${get('kh')}))
+      (local.set $oh0 ${maxS(i32(0), `(i32.sub ${get('top')} ${get('i')})`)})
+      (local.set $oh1 ${minS(get('oh'), `(i32.sub ${add(get('h'), get('top'))} ${get('i')})`)})
+      (local.set $j ${i32(0)})
+      (if (i32.gt_s ${get('oh1')} ${get('oh0')}) (then
+      (block $jDone (loop $jLoop
+        (br_if $jDone (i32.ge_s ${get('j')} ${get('kw')}))
+        (local.set $ow0 ${maxS(i32(0), `(i32.sub ${get('left')} ${get('j')})`)})
+        (local.set $ow1 ${minS(get('ow'), `(i32.sub ${add(get('w'), get('left'))} ${get('j')})`)})
+        (if (i32.gt_s ${get('ow1')} ${get('ow0')}) (then
+          (local.set $len (i32.sub ${get('ow1')} ${get('ow0')}))
+          (local.set $rpc ${maxS(i32(1), `(i32.div_s ${get('chunkPositions')} ${get('len')})`)})
+          (local.set $tapOut ${add(get('out'), mul(mul(add(mul(get('i'), get('kw')), get('j')), mul(get('ci'), get('co'))), i32(4)))})
+          (local.set $span (i32.sub ${get('oh1')} ${get('oh0')}))
+          (local.set $q (i32.div_s ${mul(mul(get('n'), get('span')), get('part'))} ${get('parts')}))
+          (local.set $q1 (i32.div_s ${mul(mul(get('n'), get('span')), add(get('part'), i32(1)))} ${get('parts')}))
+          (block $qDone (loop $qLoop
+            (br_if $qDone (i32.ge_s ${get('q')} ${get('q1')}))
+            (local.set $b (i32.div_s ${get('q')} ${get('span')}))
+            (local.set $r (i32.rem_s ${get('q')} ${get('span')}))
+            (local.set $rows ${minS(minS(get('rpc'), `(i32.sub ${get('q1')} ${get('q')})`), `(i32.sub ${get('span')} ${get('r')})`)})
+            (local.set $r ${add(get('r'), get('oh0'))})
+            (call $chunk_tiles
+              ${add(get('x'), mul(add(mul(add(mul(get('b'), get('h')), `(i32.sub ${add(get('r'), get('i'))} ${get('top')})`), get('w')), `(i32.sub ${add(get('ow0'), get('j'))} ${get('left')})`), get('xStep')))}
+              ${add(get('dy'), mul(add(mul(add(mul(get('b'), get('oh')), get('r')), get('ow')), get('ow0')), get('dyStep')))}
+              ${get('tapOut')} ${get('rows')} ${get('len')} ${get('xRow')} ${get('dyRow')} ${get('xStep')} ${get('dyStep')} ${get('ci')} ${get('co')})
+            (local.set $q ${add(get('q'), get('rows'))})
+            (br $qLoop)))))
+        (local.set $j ${add(get('j'), i32(1))})
+        (br $jLoop)))))
+      (local.set $i ${add(get('i'), i32(1))})
+      (br $iLoop)))
+  )
+`;
+
+/** dst[k] += src[k] for `count` floats (a second thread's partial sums into the first's). */
+const ADD_INTO = `
+  (func (export "add_into") (param $dst i32) (param $src i32) (param $count i32)
+    (local $end i32) (local $vecEnd i32)
+    (local.set $end ${add(get('dst'), mul(get('count'), i32(4)))})
+    (local.set $vecEnd ${add(get('dst'), mul(`(i32.and ${get('count')} ${i32(-4)})`, i32(4)))})
+    (block $b (loop $l
+      (br_if $b (i32.ge_u ${get('dst')} ${get('vecEnd')}))
+      (v128.store align=4 ${get('dst')} (f32x4.add (v128.load align=4 ${get('dst')}) (v128.load align=4 ${get('src')})))
+      (local.set $dst ${add(get('dst'), i32(16))})
+      (local.set $src ${add(get('src'), i32(16))})
+      (br $l)))
+    (block $b (loop $l
+      (br_if $b (i32.ge_u ${get('dst')} ${get('end')}))
+      (f32.store ${get('dst')} (f32.add (f32.load ${get('dst')}) (f32.load ${get('src')})))
+      (local.set $dst ${add(get('dst'), i32(4))})
+      (local.set $src ${add(get('src'), i32(4))})
+      (br $l)))
+  )
+`;
+
+/**
+ * Column sums of a [rows, inner] matrix (a bias gradient: Σ over N·H·W of NHWC), accumulated in
+ * float64 (acc: inner doubles, zeroed by the caller) and written as float32 to dst. Four columns
+ * at a time as two f64x2 halves while at least four remain, then one at a time.
+ */
+const SUM_ROWS = `
+  (func (export "sum_rows") (param $src i32) (param $rows i32) (param $inner i32) (param $acc i32) (param $dst i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $a i32) (local $v v128) (local $vecEnd i32)
+    (local.set $vecEnd (i32.and ${get('inner')} ${i32(-4)}))
+    (local.set $p ${get('src')})
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u ${get('r')} ${get('rows')}))
+      (local.set $j ${i32(0)})
+      (local.set $a ${get('acc')})
+      (block $b (loop $l
+        (br_if $b (i32.ge_u ${get('j')} ${get('vecEnd')}))
+        (local.set $v (v128.load align=4 ${get('p')}))
+        (v128.store align=8 ${get('a')} (f64x2.add (v128.load align=8 ${get('a')}) (f64x2.promote_low_f32x4 ${get('v')})))
+        (v128.store offset=16 align=8 ${get('a')} (f64x2.add (v128.load offset=16 align=8 ${get('a')})
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get('v')} ${get('v')}))))
+        (local.set $p ${add(get('p'), i32(16))})
+        (local.set $a ${add(get('a'), i32(32))})
+        (local.set $j ${add(get('j'), i32(4))})
+        (br $l)))
+      (block $b (loop $l
+        (br_if $b (i32.ge_u ${get('j')} ${get('inner')}))
+        (f64.store ${get('a')} (f64.add (f64.load ${get('a')}) (f64.promote_f32 (f32.load ${get('p')}))))
+        (local.set $p ${add(get('p'), i32(4))})
+        (local.set $a ${add(get('a'), i32(8))})
+        (local.set $j ${add(get('j'), i32(1))})
+        (br $l)))
+      (local.set $r ${add(get('r'), i32(1))})
+      (br $rowLoop)))
+    (local.set $j ${i32(0)})
+    (block $b (loop $l
+      (br_if $b (i32.ge_u ${get('j')} ${get('inner')}))
+      (f32.store ${add(get('dst'), mul(get('j'), i32(4)))} (f32.demote_f64 (f64.load ${add(get('acc'), mul(get('j'), i32(8)))})))
+      (local.set $j ${add(get('j'), i32(1))})
+      (br $l)))
+  )
+`;
+
+/**
+ * Gradient of a 2×2, stride-2, unpadded max-pool over NHWC with C a multiple of 4: each output's
+ * gradient goes to the first maximum of its window in row-major order (the cpu backend's rule),
+ * the window's other three inputs get 0. Rows/columns no window covers (odd H or W) are left as
+ * they are: the caller zeroes dx first.
+ */
+const MAXPOOL_GRAD_2X2 = `
+  (func (export "maxpool_grad_2x2")
+    (param $x i32) (param $g i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (local $oh i32) (local $ow i32) (local $b i32) (local $y i32) (local $xx i32) (local $k i32)
+    (local $p00 i32) (local $rowBytes i32) (local $pg i32)
+    (local $a v128) (local $bb v128) (local $cc v128) (local $d v128) (local $gv v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $taken v128)
+    (local.set $oh (i32.shr_u ${get('h')} ${i32(1)}))
+    (local.set $ow (i32.shr_u ${get('w')} ${i32(1)}))
+    (local.set $rowBytes ${mul(mul(get('w'), get('c')), i32(4))})
+    (local.set $pg ${get('g')})
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_u ${get('b')} ${get('n')}))
+      (local.set $y ${i32(0)})
+      (block $yDone (loop $yLoop
+        (br_if $yDone (i32.ge_u ${get('y')} ${get('oh')}))
+        (local.set $xx ${i32(0)})
+        (block $xDone (loop $xLoop
+          (br_if $xDone (i32.ge_u ${get('xx')} ${get('ow')}))
+          ;; byte offset of the window's top-left input, relative to x and dx
+          (local.set $p00 ${mul(add(mul(add(mul(get('b'), get('h')), mul(get('y'), i32(2))), get('w')), mul(get('xx'), i32(2))), mul(get('c'), i32(4)))})
+          (local.set $k ${i32(0)})
+          (block $kDone (loop $kLoop
+            (br_if $kDone (i32.ge_u ${get('k')} ${get('c')}))
+            (local.set $a (v128.load align=4 ${add(get('x'), get('p00'))}))
+            (local.set $bb (v128.load align=4 ${add(add(get('x'), get('p00')), mul(get('c'), i32(4)))}))
+            (local.set $cc (v128.load align=4 ${add(add(get('x'), get('p00')), get('rowBytes'))}))
+            (local.set $d (v128.load align=4 ${add(add(add(get('x'), get('p00')), get('rowBytes')), mul(get('c'), i32(4)))}))
+            (local.set $gv (v128.load align=4 ${get('pg')}))
+            (local.set $s00 (v128.and (v128.and (f32x4.ge ${get('a')} ${get('bb')}) (f32x4.ge ${get('a')} ${get('cc')})) (f32x4.ge ${get('a')} ${get('d')})))
+            (local.set $s01 (v128.andnot (v128.and (f32x4.ge ${get('bb')} ${get('cc')}) (f32x4.ge ${get('bb')} ${get('d')})) ${get('s00')}))
+            (local.set $taken (v128.or ${get('s00')} ${get('s01')}))
+            (local.set $s10 (v128.andnot (f32x4.ge ${get('cc')} ${get('d')}) ${get('taken')}))
+            (local.set $taken (v128.or ${get('taken')} ${get('s10')}))
+            (v128.store align=4 ${add(get('dx'), get('p00'))} (v128.and ${get('gv')} ${get('s00')}))
+            (v128.store align=4 ${add(add(get('dx'), get('p00')), mul(get('c'), i32(4)))} (v128.and ${get('gv')} ${get('s01')}))
+            (v128.store align=4 ${add(add(get('dx'), get('p00')), get('rowBytes'))} (v128.and ${get('gv')} ${get('s10')}))
+            (v128.store align=4 ${add(add(add(get('dx'), get('p00')), get('rowBytes')), mul(get('c'), i32(4)))} (v128.andnot ${get('gv')} ${get('taken')}))
+            (local.set $p00 ${add(get('p00'), i32(16))})
+            (local.set $pg ${add(get('pg'), i32(16))})
+            (local.set $k ${add(get('k'), i32(4))})
+            (br $kLoop)))
+          (local.set $xx ${add(get('xx'), i32(1))})
+          (br $xLoop)))
+        (local.set $y ${add(get('y'), i32(1))})
+        (br $yLoop)))
+      (local.set $b ${add(get('b'), i32(1))})
+      (br $bLoop)))
+  )
+`;
+
 /** The module's text; `shared` must match the backend's memory (the threaded build's is shared). */
 export function simdKernelWat(shared: boolean): string {
   const tiles = GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmTile(r, c)));
@@ -191,5 +408,10 @@ export function simdKernelWat(shared: boolean): string {
     (v128.store align=4 (local.get $out) (call $exp4 (v128.load align=4 (local.get $x)))))
   ${SOFTMAX_CE}
   ${tiles.join('\n')}
+  ${chunkTiles()}
+  ${FILTER_GRAD}
+  ${ADD_INTO}
+  ${SUM_ROWS}
+  ${MAXPOOL_GRAD_2X2}
 )`;
 }

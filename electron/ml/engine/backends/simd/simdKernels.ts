@@ -1,5 +1,6 @@
 import type { WasmBackend } from '../wasmHeap';
 import { SIMD_KERNELS_SHARED, SIMD_KERNELS_UNSHARED } from './simdKernelBinary';
+import { type SimdHelper, readySimdHelper, startSimdHelper } from './simdHelperThread';
 import { GEMM_COLS, GEMM_ROWS } from './simdKernelSource';
 
 type GemmTile = (
@@ -16,6 +17,15 @@ type GemmTile = (
 ) => void;
 
 export interface SimdKernels {
+  filterGrad(
+    x: number, dy: number, out: number, n: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, ci: number, co: number, top: number, left: number, chunkPositions: number, part: number, parts: number,
+  ): void;
+  addInto(dst: number, src: number, count: number): void;
+  sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
+  maxpoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number): void;
+  /** The second thread, once it is ready (see startSimdHelper), else null. */
+  helper(): SimdHelper | null;
   softmaxCe(x: number, labels: number, w: number, g: number, pixels: number, classes: number, scale: number, z: number, t: number): void;
   exp4Probe(x: number, out: number): void;
   /** gemmTile[rows][cols] for rows 1–4 and cols 8, 4, 1. */
@@ -23,6 +33,11 @@ export interface SimdKernels {
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+function moduleBytes(memory: WebAssembly.Memory): Uint8Array {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  return Uint8Array.from(atob(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_UNSHARED), (c) => c.charCodeAt(0));
+}
 
 function backendMemory(backend: WasmBackend): WebAssembly.Memory | null {
   return backend.wasm.wasmMemory ?? null;
@@ -39,19 +54,36 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   if (instances.has(memory)) return instances.get(memory)!;
   let kernels: SimdKernels | null = null;
   try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Uint8Array.from(atob(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_UNSHARED), (c) => c.charCodeAt(0));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(memory) as Uint8Array<ArrayBuffer>), { env: { memory } });
     const exports = instance.exports as Record<string, (...args: number[]) => void>;
     const gemmTile: SimdKernels['gemmTile'] = {};
     for (const r of GEMM_ROWS) {
       gemmTile[r] = {};
       for (const c of GEMM_COLS) gemmTile[r][c] = exports[`gemm_tile_${r}x${c}`] as GemmTile;
     }
-    kernels = { softmaxCe: exports.softmax_ce, exp4Probe: exports.exp4_probe, gemmTile };
+    kernels = {
+      softmaxCe: exports.softmax_ce,
+      exp4Probe: exports.exp4_probe,
+      gemmTile,
+      filterGrad: exports.filter_grad,
+      addInto: exports.add_into,
+      sumRows: exports.sum_rows,
+      maxpoolGrad2x2: exports.maxpool_grad_2x2,
+      helper: () => readySimdHelper(memory),
+    };
   } catch (error) {
     console.warn(`wasm SIMD kernels unavailable (${String(error)}); using the JS kernels`);
   }
   instances.set(memory, kernels);
   return kernels;
+}
+
+/**
+ * Loads the kernels on the backend's heap and, where the heap is shared (the threaded build), starts
+ * their helper thread; resolves once it can take work. Called when the wasm backend is selected.
+ */
+export async function prepareSimdKernels(backend: WasmBackend): Promise<void> {
+  const memory = backendMemory(backend);
+  if (!memory || !simdKernels(backend)) return;
+  await startSimdHelper(memory, moduleBytes(memory));
 }
