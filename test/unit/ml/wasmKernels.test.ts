@@ -23,7 +23,9 @@ const cases: Case[] = [
   { x: [2, 17, 9, 6], k: [3, 3, 6, 12], stride: 1, pad: 'same' },
   { x: [3, 5, 6, 7], k: [1, 1, 7, 21], stride: 1, pad: 'valid' },
   { x: [1, 5, 5, 3], k: [3, 3, 3, 5], stride: 1, pad: 3 },
+  // Big enough for the helper thread: half of the positions (10 columns), half of the columns (21).
   { x: [2, 70, 40, 9], k: [3, 3, 9, 10], stride: 1, pad: 'same' },
+  { x: [2, 40, 30, 8], k: [3, 3, 8, 21], stride: 1, pad: 'same' },
   // Strided with a large output: copied windows, one product per tap (not stacked).
   { x: [2, 100, 90, 3], k: [3, 3, 3, 2], stride: 2, pad: 'same' },
 ];

@@ -16,7 +16,8 @@ const HELPER_MIN_MACS = 2_000_000;
  * Stride-1 filter gradient straight from NHWC x and dy, without padding or copies (the module's
  * filter_grad: per tap, the rectangle of output positions whose input lies inside the image, in
  * chunks of rows, each chunk's [Ci, Co] block in 4 × 8 register tiles). With the helper thread
- * ready, it takes half of the positions into its own output, added in at the end.
+ * ready, it takes half of the output columns, or (for fewer than 16 columns) half of the positions
+ * into its own output, added in at the end.
  */
 export function filterGradBySimd(
   backend: WasmBackend,
@@ -31,13 +32,21 @@ export function filterGradBySimd(
   const { top, left } = info.padInfo;
   const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const chunkPositions = Math.min(2048, Math.max(16, Math.floor(CHUNK_BYTES / ((ci + co) * 4))));
-  const args = (target: tf.TensorInfo, part: number, parts: number) =>
-    [offset(x), offset(dy), offset(target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts] as const;
+  const args = (target: tf.TensorInfo, part: number, parts: number, coFrom = 0, coTo = co) =>
+    [offset(x), offset(dy), offset(target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts, coFrom, coTo] as const;
   const out = backend.makeOutput(filterShape, 'float32');
   heapF32(backend, out).fill(0);
   const helper = n * oh * ow * kh * kw * ci * co >= HELPER_MIN_MACS ? simd.helper() : null;
   if (!helper) {
     simd.filterGrad(...args(out, 0, 1));
+    return out;
+  }
+  if (co >= 16) {
+    // Wide enough to split the columns (at a multiple of 8, the widest tile): no second output.
+    const split = Math.floor(co / 16) * 8;
+    helper.start('filter_grad', [...args(out, 0, 1, split, co)]);
+    simd.filterGrad(...args(out, 0, 1, 0, split));
+    helper.wait();
     return out;
   }
   const partial = backend.makeOutput(filterShape, 'float32');

@@ -189,8 +189,8 @@ const minS = (a: string, b: string) => `(select ${a} ${b} (i32.lt_s ${a} ${b}))`
 const maxS = (a: string, b: string) => `(select ${a} ${b} (i32.gt_s ${a} ${b}))`;
 
 /**
- * All tiles of one chunk of output positions: [Ci, Co] of the tap in tiles of up to 4 rows and
- * 8, 4 or 1 columns, each a micro-kernel call over the chunk.
+ * All tiles of one chunk of output positions: [Ci, coFrom..coTo) of the tap in tiles of up to 4
+ * rows and 8, 4 or 1 columns, each a micro-kernel call over the chunk.
  */
 function chunkTiles(): string {
   const callTile = (rows: number, cols: number) =>
@@ -204,18 +204,19 @@ function chunkTiles(): string {
       .join('\n          ');
   const columnLoop = (cols: number) => `
         (block $b${cols} (loop $l${cols}
-          (br_if $b${cols} (i32.gt_s ${add(get('d0'), i32(cols))} ${get('co')}))
+          (br_if $b${cols} (i32.gt_s ${add(get('d0'), i32(cols))} ${get('coTo')}))
           ${dispatch(cols)}
           (local.set $d0 ${add(get('d0'), i32(cols))})
           (br $l${cols})))`;
   return `
   (func $chunk_tiles (param $x i32) (param $dy i32) (param $out i32) (param $rows i32) (param $len i32)
     (param $xRow i32) (param $dyRow i32) (param $xStep i32) (param $dyStep i32) (param $ci i32) (param $co i32)
+    (param $coFrom i32) (param $coTo i32)
     (local $c0 i32) (local $d0 i32) (local $tr i32)
     (block $rowsDone (loop $rowTiles
       (br_if $rowsDone (i32.ge_s ${get('c0')} ${get('ci')}))
       (local.set $tr ${minS(i32(4), `(i32.sub ${get('ci')} ${get('c0')})`)})
-      (local.set $d0 ${i32(0)})
+      (local.set $d0 ${get('coFrom')})
       ${GEMM_COLS.map(columnLoop).join('')}
       (local.set $c0 ${add(get('c0'), i32(4))})
       (br $rowTiles)))
@@ -228,13 +229,15 @@ function chunkTiles(): string {
  * positions whose input lies inside the image form one rectangle [oh0, oh1) × [ow0, ow1) per image,
  * each of whose rows is a contiguous run in x and in dy. Those rows (over all images, numbered
  * q = n·span + row) are split into `parts` equal ranges; this call does range `part` (so two
- * threads can each do one, into separate outputs), in chunks of about chunkPositions positions.
+ * threads can each do one, into separate outputs), in chunks of about chunkPositions positions,
+ * for output columns [coFrom, coTo) (so two threads can instead each do some of the columns).
  */
 const FILTER_GRAD = `
   (func (export "filter_grad")
     (param $x i32) (param $dy i32) (param $out i32) (param $n i32) (param $h i32) (param $w i32)
     (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32)
     (param $top i32) (param $left i32) (param $chunkPositions i32) (param $part i32) (param $parts i32)
+    (param $coFrom i32) (param $coTo i32)
     (local $i i32) (local $j i32) (local $oh0 i32) (local $oh1 i32) (local $ow0 i32) (local $ow1 i32)
     (local $len i32) (local $rpc i32) (local $tapOut i32) (local $span i32) (local $q i32) (local $q1 i32)
     (local $b i32) (local $r i32) (local $rows i32) (local $xStep i32) (local $dyStep i32) (local $xRow i32) (local $dyRow i32)
@@ -268,7 +271,8 @@ const FILTER_GRAD = `
             (call $chunk_tiles
               ${add(get('x'), mul(add(mul(add(mul(get('b'), get('h')), `(i32.sub ${add(get('r'), get('i'))} ${get('top')})`), get('w')), `(i32.sub ${add(get('ow0'), get('j'))} ${get('left')})`), get('xStep')))}
               ${add(get('dy'), mul(add(mul(add(mul(get('b'), get('oh')), get('r')), get('ow')), get('ow0')), get('dyStep')))}
-              ${get('tapOut')} ${get('rows')} ${get('len')} ${get('xRow')} ${get('dyRow')} ${get('xStep')} ${get('dyStep')} ${get('ci')} ${get('co')})
+              ${get('tapOut')} ${get('rows')} ${get('len')} ${get('xRow')} ${get('dyRow')} ${get('xStep')} ${get('dyStep')} ${get('ci')} ${get('co')}
+              ${get('coFrom')} ${get('coTo')})
             (local.set $q ${add(get('q'), get('rows'))})
             (br $qLoop)))))
         (local.set $j ${add(get('j'), i32(1))})
