@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../electron/ml/engine';
 import { RELU6_GRAD_KERNEL, relu6Trainable } from '../../../electron/ml/engine/model/relu6';
 
-/** Values on both sides of 0 and 6, never exactly on them (where the subgradient is a choice). */
-const X = Float32Array.from({ length: 4 * 5 * 6 * 3 }, (_, i) => ((i * 37) % 101) / 6 - 4.05);
+/** Values on both sides of 0 and 6, never exactly on them (where the subgradient is a choice); 270 of them, so the SIMD kernel's scalar tail runs too. */
+const X = Float32Array.from({ length: 3 * 5 * 6 * 3 }, (_, i) => ((i * 37) % 101) / 6 - 4.05);
 
 async function valueAndGrad(): Promise<{ y: Float32Array; dx: Float32Array }> {
-  const x = tf.tensor4d(X, [4, 5, 6, 3]);
-  const probe = tf.tensor4d(Float32Array.from(X, (_, i) => 1 + (i % 7)), [4, 5, 6, 3]);
+  const x = tf.tensor4d(X, [3, 5, 6, 3]);
+  const probe = tf.tensor4d(Float32Array.from(X, (_, i) => 1 + (i % 7)), [3, 5, 6, 3]);
   const { value, grads } = tf.valueAndGrads((a: tf.Tensor) => tf.sum(tf.mul(relu6Trainable(a), probe)))([x]);
   const y = relu6Trainable(x);
   const out = { y: (await y.data()) as Float32Array, dx: (await grads[0].data()) as Float32Array };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { RELU6_GRAD_KERNEL } from '../model/relu6';
+import { simdKernels } from './simd/simdKernels';
 import { type KernelArgs, type WasmBackend, heapF32 } from './wasmHeap';
 
 /** ReLU6's gradient in one pass over the heap: dy where 0 < y < 6. */
@@ -8,6 +9,12 @@ function relu6GradWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
   const out = backend.makeOutput(y.shape, 'float32');
+  const simd = simdKernels(backend);
+  if (simd) {
+    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    simd.relu6Grad(offset(dy), offset(y), offset(out), tf.util.sizeFromShape(y.shape));
+    return out;
+  }
   const g = heapF32(backend, dy);
   const v = heapF32(backend, y);
   const dst = heapF32(backend, out);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { type KernelArgs, type WasmBackend, heapF32 } from './wasmHeap';
+import { simdKernels } from './simd/simdKernels';
+import { type KernelArgs, type WasmBackend, heapF32, release } from './wasmHeap';
 
 /**
  * The two depthwise-convolution gradients tfjs-backend-wasm does not ship (MobileNetV2 training
@@ -80,7 +81,20 @@ export function depthwiseBackpropFilterWasm(args: KernelArgs): Info {
   const c = info.inChannels;
   const m = info.outChannels / c;
   const acc = new Float64Array(filterShape.reduce((a, b) => a * b, 1));
-  if (m === 1) {
+  const simd = simdKernels(backend);
+  if (m === 1 && c % 4 === 0 && simd) {
+    // Each run's sums in float32 (SIMD over channels), folded into the float64 totals per run.
+    const run = backend.makeOutput([c], 'float32');
+    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const runValues = heapF32(backend, run);
+    const [xBase, gBase, runBase] = [offset(x), offset(dy), offset(run)];
+    forEachTapRun(info, (i0, o0, t, count, inStep) => {
+      runValues.fill(0);
+      simd.depthwiseFilterRun(xBase + i0 * 4, gBase + o0 * 4, runBase, count, inStep, c);
+      for (let ch = 0; ch < c; ch++) acc[t + ch] += runValues[ch];
+    });
+    release(backend, run);
+  } else if (m === 1) {
     // One channel at a time along the run: a register accumulator, ~1.5× faster than updating acc per pixel.
     forEachTapRun(info, (i0, o0, t, count, inStep) => {
       for (let ch = 0; ch < c; ch++) {

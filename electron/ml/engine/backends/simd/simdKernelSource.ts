@@ -402,6 +402,64 @@ const MAXPOOL_GRAD_2X2 = `
   )
 `;
 
+/** ReLU6's gradient: out = dy where 0 < y < 6, else 0 (count floats). */
+const RELU6_GRAD = `
+  (func (export "relu6_grad") (param $dy i32) (param $y i32) (param $out i32) (param $count i32)
+    (local $end i32) (local $vecEnd i32) (local $v v128) (local $f f32)
+    (local.set $end ${add(get('out'), mul(get('count'), i32(4)))})
+    (local.set $vecEnd ${add(get('out'), mul(`(i32.and ${get('count')} ${i32(-4)})`, i32(4)))})
+    (block $b (loop $l
+      (br_if $b (i32.ge_u ${get('out')} ${get('vecEnd')}))
+      (local.set $v (v128.load align=4 ${get('y')}))
+      (v128.store align=4 ${get('out')} (v128.and (v128.load align=4 ${get('dy')})
+        (v128.and (f32x4.gt ${get('v')} ${splat(0)}) (f32x4.lt ${get('v')} ${splat(6)}))))
+      (local.set $dy ${add(get('dy'), i32(16))})
+      (local.set $y ${add(get('y'), i32(16))})
+      (local.set $out ${add(get('out'), i32(16))})
+      (br $l)))
+    (block $b (loop $l
+      (br_if $b (i32.ge_u ${get('out')} ${get('end')}))
+      (local.set $f (f32.load ${get('y')}))
+      (f32.store ${get('out')} (select (f32.load ${get('dy')}) ${f32(0)} (i32.and (f32.gt ${get('f')} ${f32(0)}) (f32.lt ${get('f')} ${f32(6)}))))
+      (local.set $dy ${add(get('dy'), i32(4))})
+      (local.set $y ${add(get('y'), i32(4))})
+      (local.set $out ${add(get('out'), i32(4))})
+      (br $l)))
+  )
+`;
+
+/**
+ * One run of a depthwise filter gradient (one output row, one tap, channel multiplier 1):
+ * acc[ch] += Σ_k x[k·inStep + ch] · g[k·c + ch] for ch < c (a multiple of 4), k < count;
+ * inStep in floats.
+ */
+const DEPTHWISE_FILTER_RUN = `
+  (func (export "depthwise_filter_run") (param $x i32) (param $g i32) (param $acc i32) (param $count i32) (param $inStep i32) (param $c i32)
+    (local $k i32) (local $ch i32) (local $px i32) (local $pg i32) (local $pa i32) (local $rowBytes i32) (local $inBytes i32)
+    (local.set $rowBytes ${mul(get('c'), i32(4))})
+    (local.set $inBytes ${mul(get('inStep'), i32(4))})
+    (block $kDone (loop $kLoop
+      (br_if $kDone (i32.ge_u ${get('k')} ${get('count')}))
+      (local.set $px ${get('x')})
+      (local.set $pg ${get('g')})
+      (local.set $pa ${get('acc')})
+      (local.set $ch ${i32(0)})
+      (block $cDone (loop $cLoop
+        (br_if $cDone (i32.ge_u ${get('ch')} ${get('c')}))
+        (v128.store align=4 ${get('pa')} (f32x4.add (v128.load align=4 ${get('pa')})
+          (f32x4.mul (v128.load align=4 ${get('px')}) (v128.load align=4 ${get('pg')}))))
+        (local.set $px ${add(get('px'), i32(16))})
+        (local.set $pg ${add(get('pg'), i32(16))})
+        (local.set $pa ${add(get('pa'), i32(16))})
+        (local.set $ch ${add(get('ch'), i32(4))})
+        (br $cLoop)))
+      (local.set $x ${add(get('x'), get('inBytes'))})
+      (local.set $g ${add(get('g'), get('rowBytes'))})
+      (local.set $k ${add(get('k'), i32(1))})
+      (br $kLoop)))
+  )
+`;
+
 /** The module's text; `shared` must match the backend's memory (the threaded build's is shared). */
 export function simdKernelWat(shared: boolean): string {
   const tiles = GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmTile(r, c)));
@@ -417,5 +475,7 @@ export function simdKernelWat(shared: boolean): string {
   ${ADD_INTO}
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
+  ${RELU6_GRAD}
+  ${DEPTHWISE_FILTER_RUN}
 )`;
 }

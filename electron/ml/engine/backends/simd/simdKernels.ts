@@ -25,6 +25,8 @@ export interface SimdKernels {
   addInto(dst: number, src: number, count: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
   maxpoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number): void;
+  relu6Grad(dy: number, y: number, out: number, count: number): void;
+  depthwiseFilterRun(x: number, g: number, acc: number, count: number, inStep: number, c: number): void;
   /** The second thread, once it is ready (see startSimdHelper), else null. */
   helper(): SimdHelper | null;
   softmaxCe(x: number, labels: number, w: number, g: number, pixels: number, classes: number, scale: number, z: number, t: number): void;
@@ -70,6 +72,8 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
       addInto: exports.add_into,
       sumRows: exports.sum_rows,
       maxpoolGrad2x2: exports.maxpool_grad_2x2,
+      relu6Grad: exports.relu6_grad,
+      depthwiseFilterRun: exports.depthwise_filter_run,
       helper: () => readySimdHelper(memory),
     };
   } catch (error) {
