@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
+import { setSimdFilterGrad } from '../../../electron/ml/engine/backends/wasmKernels';
 
 type Case = { x: [number, number, number, number]; k: [number, number, number, number]; stride: number; pad: 'same' | 'valid' | number };
 
@@ -43,7 +44,11 @@ async function convGrads(c: Case): Promise<{ dx: Float32Array; dw: Float32Array 
 }
 
 describe('wasm training kernels', () => {
-  it('registered Conv2DBackpropFilter and the fast Conv2DBackpropInput match the cpu backend', async () => {
+  it.each([
+    ['the SIMD filter gradient', true],
+    ['the XNNPACK-product filter gradient (used where the SIMD module cannot load)', false],
+  ])('registered Conv2DBackpropFilter (%s) and the fast Conv2DBackpropInput match the cpu backend', async (_, simd) => {
+    setSimdFilterGrad(simd);
     await selectBackend('cpu');
     const expected = [];
     for (const c of cases) expected.push(await convGrads(c));
@@ -60,6 +65,7 @@ describe('wasm training kernels', () => {
         expect(worst, `case ${i} ${key}`).toBeLessThan(1e-4);
       }
     }
+    setSimdFilterGrad(true);
   });
 
   it('heap-copy Slice and SplitV match the cpu backend (ranks 1–5, float32/int32/bool)', async () => {

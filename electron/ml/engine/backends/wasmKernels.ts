@@ -52,7 +52,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const { top, left } = info.padInfo;
   const m = n * oh * ow;
 
-  if (sh === 1 && sw === 1 && SIMD_FILTER_GRAD) {
+  if (SIMD_FILTER_GRAD) {
     const simd = simdKernels(backend);
     if (simd) return filterGradBySimd(backend, simd, x, dy, info, filterShape);
   }
@@ -400,7 +400,7 @@ function identityWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelB
 let registered = false;
 
 /**
- * Whether stride-1 filter gradients use our SIMD kernel (where it loads) rather than XNNPACK
+ * Whether filter gradients use our SIMD kernel (where it loads) rather than XNNPACK
  * products; off only to compare the two.
  */
 let SIMD_FILTER_GRAD = true;

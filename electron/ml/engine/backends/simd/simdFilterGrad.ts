@@ -13,7 +13,7 @@ const CHUNK_BYTES = 256 * 1024;
 const HELPER_MIN_MACS = 2_000_000;
 
 /**
- * Stride-1 filter gradient straight from NHWC x and dy, without padding or copies (the module's
+ * Filter gradient (any stride, no dilation) straight from NHWC x and dy, without padding or copies (the module's
  * filter_grad: per tap, the rectangle of output positions whose input lies inside the image, in
  * chunks of rows, each chunk's [Ci, Co] block in 4 × 8 register tiles). With the helper thread
  * ready, it takes half of the output columns, or (for fewer than 16 columns) half of the positions
@@ -28,12 +28,12 @@ export function filterGradBySimd(
   filterShape: [number, number, number, number],
 ): tf.TensorInfo {
   const [kh, kw, ci, co] = filterShape;
-  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const chunkPositions = Math.min(2048, Math.max(16, Math.floor(CHUNK_BYTES / ((ci + co) * 4))));
   const args = (target: tf.TensorInfo, part: number, parts: number, coFrom = 0, coTo = co) =>
-    [offset(x), offset(dy), offset(target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts, coFrom, coTo] as const;
+    [offset(x), offset(dy), offset(target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts, coFrom, coTo, sh, sw] as const;
   const out = backend.makeOutput(filterShape, 'float32');
   heapF32(backend, out).fill(0);
   const helper = n * oh * ow * kh * kw * ci * co >= HELPER_MIN_MACS ? simd.helper() : null;

@@ -223,8 +223,18 @@ function chunkTiles(): string {
   )`;
 }
 
+/** First output index o ≥ 0 whose input o·s + tap − pad is ≥ 0: ceil((pad − tap) / s), at least 0. */
+const firstInside = (pad: string, tap: string, s: string) =>
+  `(select (i32.div_s (i32.add (i32.sub ${get(pad)} ${get(tap)}) (i32.sub ${get(s)} ${i32(1)})) ${get(s)}) ${i32(0)}
+     (i32.gt_s (i32.sub ${get(pad)} ${get(tap)}) ${i32(0)}))`;
+/** One past the last output index (< outSize) whose input o·s + tap − pad is < size; 0 if none. */
+const endInside = (size: string, pad: string, tap: string, s: string, outSize: string) => {
+  const last = `(i32.sub (i32.add ${get(size)} ${get(pad)}) (i32.add ${get(tap)} ${i32(1)}))`;
+  return `(select ${minS(get(outSize), `(i32.add (i32.div_s ${last} ${get(s)}) ${i32(1)})`)} ${i32(0)} (i32.ge_s ${last} ${i32(0)}))`;
+};
+
 /**
- * Stride-1 filter gradient dW[i, j, ci, co] += Σ_{n, oh, ow} x[n, oh + i − top, ow + j − left, ci] ·
+ * Filter gradient dW[i, j, ci, co] += Σ_{n, oh, ow} x[n, oh·sh + i − top, ow·sw + j − left, ci] ·
  * dy[n, oh, ow, co], from NHWC x and dy without padding or copies: for tap (i, j) the output
  * positions whose input lies inside the image form one rectangle [oh0, oh1) × [ow0, ow1) per image,
  * each of whose rows is a contiguous run in x and in dy. Those rows (over all images, numbered
@@ -237,24 +247,25 @@ const FILTER_GRAD = `
     (param $x i32) (param $dy i32) (param $out i32) (param $n i32) (param $h i32) (param $w i32)
     (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32)
     (param $top i32) (param $left i32) (param $chunkPositions i32) (param $part i32) (param $parts i32)
-    (param $coFrom i32) (param $coTo i32)
-    (local $i i32) (local $j i32) (local $oh0 i32) (local $oh1 i32) (local $ow0 i32) (local $ow1 i32)
+    (param $coFrom i32) (param $coTo i32) (param $sh i32) (param $sw i32)
+    (local $pixel i32) (local $i i32) (local $j i32) (local $oh0 i32) (local $oh1 i32) (local $ow0 i32) (local $ow1 i32)
     (local $len i32) (local $rpc i32) (local $tapOut i32) (local $span i32) (local $q i32) (local $q1 i32)
     (local $b i32) (local $r i32) (local $rows i32) (local $xStep i32) (local $dyStep i32) (local $xRow i32) (local $dyRow i32)
-    (local.set $xStep ${mul(get('ci'), i32(4))})
+    (local.set $pixel ${mul(get('ci'), i32(4))})
+    (local.set $xStep ${mul(get('pixel'), get('sw'))})
     (local.set $dyStep ${mul(get('co'), i32(4))})
-    (local.set $xRow ${mul(get('w'), get('xStep'))})
+    (local.set $xRow ${mul(mul(get('w'), get('pixel')), get('sh'))})
     (local.set $dyRow ${mul(get('ow'), get('dyStep'))})
     (block $iDone (loop $iLoop
       (br_if $iDone (i32.ge_s ${get('i')} ${get('kh')}))
-      (local.set $oh0 ${maxS(i32(0), `(i32.sub ${get('top')} ${get('i')})`)})
-      (local.set $oh1 ${minS(get('oh'), `(i32.sub ${add(get('h'), get('top'))} ${get('i')})`)})
+      (local.set $oh0 ${firstInside('top', 'i', 'sh')})
+      (local.set $oh1 ${endInside('h', 'top', 'i', 'sh', 'oh')})
       (local.set $j ${i32(0)})
       (if (i32.gt_s ${get('oh1')} ${get('oh0')}) (then
       (block $jDone (loop $jLoop
         (br_if $jDone (i32.ge_s ${get('j')} ${get('kw')}))
-        (local.set $ow0 ${maxS(i32(0), `(i32.sub ${get('left')} ${get('j')})`)})
-        (local.set $ow1 ${minS(get('ow'), `(i32.sub ${add(get('w'), get('left'))} ${get('j')})`)})
+        (local.set $ow0 ${firstInside('left', 'j', 'sw')})
+        (local.set $ow1 ${endInside('w', 'left', 'j', 'sw', 'ow')})
         (if (i32.gt_s ${get('ow1')} ${get('ow0')}) (then
           (local.set $len (i32.sub ${get('ow1')} ${get('ow0')}))
           (local.set $rpc ${maxS(i32(1), `(i32.div_s ${get('chunkPositions')} ${get('len')})`)})
@@ -269,7 +280,7 @@ const FILTER_GRAD = `
             (local.set $rows ${minS(minS(get('rpc'), `(i32.sub ${get('q1')} ${get('q')})`), `(i32.sub ${get('span')} ${get('r')})`)})
             (local.set $r ${add(get('r'), get('oh0'))})
             (call $chunk_tiles
-              ${add(get('x'), mul(add(mul(add(mul(get('b'), get('h')), `(i32.sub ${add(get('r'), get('i'))} ${get('top')})`), get('w')), `(i32.sub ${add(get('ow0'), get('j'))} ${get('left')})`), get('xStep')))}
+              ${add(get('x'), mul(add(mul(add(mul(get('b'), get('h')), `(i32.sub ${add(mul(get('r'), get('sh')), get('i'))} ${get('top')})`), get('w')), `(i32.sub ${add(mul(get('ow0'), get('sw')), get('j'))} ${get('left')})`), get('pixel')))}
               ${add(get('dy'), mul(add(mul(add(mul(get('b'), get('oh')), get('r')), get('ow')), get('ow0')), get('dyStep')))}
               ${get('tapOut')} ${get('rows')} ${get('len')} ${get('xRow')} ${get('dyRow')} ${get('xStep')} ${get('dyStep')} ${get('ci')} ${get('co')}
               ${get('coFrom')} ${get('coTo')})

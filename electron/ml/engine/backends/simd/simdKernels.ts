@@ -20,7 +20,7 @@ export interface SimdKernels {
   filterGrad(
     x: number, dy: number, out: number, n: number, h: number, w: number, oh: number, ow: number,
     kh: number, kw: number, ci: number, co: number, top: number, left: number, chunkPositions: number, part: number, parts: number,
-    coFrom: number, coTo: number,
+    coFrom: number, coTo: number, strideHeight: number, strideWidth: number,
   ): void;
   addInto(dst: number, src: number, count: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
