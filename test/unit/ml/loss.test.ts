@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { medianFrequencyWeights, selectBackend, softmaxCrossEntropyIgnore } from '../../../electron/ml/engine';
+import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -93,12 +94,29 @@ describe('the one-pass loss kernel (wasm)', () => {
     return out;
   }
 
-  it('gives the loss and the gradient of the op-by-op version, with weights, ignored pixels and an upstream gradient', async () => {
-    const shape: [number, number, number, number] = [2, 5, 7, 6];
-    const count = 2 * 5 * 7;
-    const logits = Float32Array.from({ length: count * 6 }, (_, i) => Math.sin(i * 1.7) * 4);
-    const labels = Int32Array.from({ length: count }, (_, i) => (i % 5 === 0 ? 255 : (i * 7) % 6));
-    const weights = Float32Array.from([0.5, 2, 1, 0, 3, 1.5]);
+  // Small: one thread; large: half of the pixels on the SIMD helper thread. 'js' is the path used
+  // where the SIMD module cannot load.
+  it.each([
+    ['SIMD', [2, 5, 7, 6]],
+    ['SIMD on two threads', [2, 64, 48, 21]],
+    ['js', [2, 5, 7, 6]],
+  ] as const)('%s: gives the loss and the gradient of the op-by-op version, with weights, ignored pixels and an upstream gradient', async (path, shape4) => {
+    const shape = shape4.slice() as [number, number, number, number];
+    const classes = shape[3];
+    const count = shape[0] * shape[1] * shape[2];
+    const logits = Float32Array.from({ length: count * classes }, (_, i) => Math.sin(i * 1.7) * 4);
+    const labels = Int32Array.from({ length: count }, (_, i) => (i % 5 === 0 ? 255 : (i * 7) % classes));
+    const weights = Float32Array.from({ length: classes }, (_, k) => [0.5, 2, 1, 0, 3, 1.5][k % 6]);
+    setSimdKernelsEnabled(path !== 'js');
+    try {
+      await checkAgainstOpByOp(logits, labels, shape, weights, count);
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
+  });
+
+  async function checkAgainstOpByOp(logits: Float32Array, labels: Int32Array, shape: [number, number, number, number], weights: Float32Array, count: number) {
+    const classes = shape[3];
     for (const w of [null, weights]) {
       await selectBackend('cpu');
       const reference = await lossAndGrad(logits, labels, shape, w);
@@ -108,10 +126,10 @@ describe('the one-pass loss kernel (wasm)', () => {
       expect(tf.memory().numTensors).toBe(before);
       expect(fused.loss).toBeCloseTo(reference.loss, 5);
       fused.grad.forEach((g, i) => expect(Math.abs(g - reference.grad[i])).toBeLessThan(1e-6));
-      for (let p = 0; p < count; p += 5) expect([...fused.grad.subarray(p * 6, p * 6 + 6)]).toEqual([0, 0, 0, 0, 0, 0]);
+      for (let p = 0; p < count; p += 5) expect([...fused.grad.subarray(p * classes, (p + 1) * classes)].every((g) => g === 0)).toBe(true);
     }
     await selectBackend('cpu');
-  });
+  }
 
   it('is 0 with a zero gradient when every pixel is ignored, and refuses a label outside the classes', async () => {
     await selectBackend('wasm');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
+import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
 import { RELU6_GRAD_KERNEL, relu6Trainable } from '../../../electron/ml/engine/model/relu6';
 
 /** Values on both sides of 0 and 6, never exactly on them (where the subgradient is a choice); 270 of them, so the SIMD kernel's scalar tail runs too. */
@@ -18,7 +19,7 @@ async function valueAndGrad(): Promise<{ y: Float32Array; dx: Float32Array }> {
 }
 
 describe('relu6Trainable', () => {
-  it('is ReLU6 with gradient dy where 0 < x < 6, on cpu and on wasm (its one-pass kernel)', async () => {
+  it.each([true, false])('is ReLU6 with gradient dy where 0 < x < 6, on cpu and on wasm (its one-pass kernel; SIMD %s)', async (simd) => {
     await selectBackend('cpu');
     const cpu = await valueAndGrad();
     X.forEach((x, i) => {
@@ -28,7 +29,13 @@ describe('relu6Trainable', () => {
     await selectBackend('wasm');
     expect(tf.getKernel(RELU6_GRAD_KERNEL, 'wasm')).toBeDefined();
     const before = tf.memory().numTensors;
-    const wasm = await valueAndGrad();
+    setSimdKernelsEnabled(simd);
+    let wasm: Awaited<ReturnType<typeof valueAndGrad>>;
+    try {
+      wasm = await valueAndGrad();
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
     expect(tf.memory().numTensors).toBe(before);
     expect([...wasm.y]).toEqual([...cpu.y]);
     expect([...wasm.dx]).toEqual([...cpu.dx]);

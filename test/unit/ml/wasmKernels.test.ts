@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
+import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
 import { setSimdFilterGrad } from '../../../electron/ml/engine/backends/wasmKernels';
 
 type Case = { x: [number, number, number, number]; k: [number, number, number, number]; stride: number; pad: 'same' | 'valid' | number };
@@ -27,6 +28,9 @@ const cases: Case[] = [
   // Big enough for the helper thread: half of the positions (10 columns), half of the columns (21).
   { x: [2, 70, 40, 9], k: [3, 3, 9, 10], stride: 1, pad: 'same' },
   { x: [2, 40, 30, 8], k: [3, 3, 8, 21], stride: 1, pad: 'same' },
+  // The same two splits with stride 2 and a padding of 1 (taps reaching above and left of the image).
+  { x: [2, 80, 80, 9], k: [3, 3, 9, 10], stride: 2, pad: 1 },
+  { x: [2, 61, 51, 8], k: [3, 3, 8, 21], stride: 2, pad: 1 },
   // Strided with a large output: copied windows, one product per tap (not stacked).
   { x: [2, 100, 90, 3], k: [3, 3, 3, 2], stride: 2, pad: 'same' },
 ];
@@ -48,24 +52,27 @@ describe('wasm training kernels', () => {
     ['the SIMD filter gradient', true],
     ['the XNNPACK-product filter gradient (used where the SIMD module cannot load)', false],
   ])('registered Conv2DBackpropFilter (%s) and the fast Conv2DBackpropInput match the cpu backend', async (_, simd) => {
-    setSimdFilterGrad(simd);
     await selectBackend('cpu');
     const expected = [];
     for (const c of cases) expected.push(await convGrads(c));
     await selectBackend('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    for (let i = 0; i < cases.length; i++) {
-      const got = await convGrads(cases[i]);
-      for (const key of ['dx', 'dw'] as const) {
-        const a = got[key];
-        const b = expected[i][key];
-        expect(a.length).toBe(b.length);
-        let worst = 0;
-        for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]) / (1 + Math.abs(b[j])));
-        expect(worst, `case ${i} ${key}`).toBeLessThan(1e-4);
+    setSimdFilterGrad(simd);
+    try {
+      for (let i = 0; i < cases.length; i++) {
+        const got = await convGrads(cases[i]);
+        for (const key of ['dx', 'dw'] as const) {
+          const a = got[key];
+          const b = expected[i][key];
+          expect(a.length).toBe(b.length);
+          let worst = 0;
+          for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]) / (1 + Math.abs(b[j])));
+          expect(worst, `case ${i} ${key}`).toBeLessThan(1e-4);
+        }
       }
+    } finally {
+      setSimdFilterGrad(true);
     }
-    setSimdFilterGrad(true);
   });
 
   it('heap-copy Slice and SplitV match the cpu backend (ranks 1–5, float32/int32/bool)', async () => {
@@ -97,7 +104,7 @@ describe('wasm training kernels', () => {
     expect(await run()).toEqual(expected);
   });
 
-  it('max-pool gradient matches the cpu backend (valid, same, overlapping windows)', async () => {
+  it.each([true, false])('max-pool gradient matches the cpu backend (valid, same, overlapping windows; SIMD kernels %s)', async (simd) => {
     const cases: { shape: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same'; ties?: boolean }[] = [
       { shape: [2, 8, 6, 3], size: 2, stride: 2, pad: 'valid' },
       // The SIMD 2×2 kernel: channels a multiple of 4, even and odd sizes, and ties (first maximum wins).
@@ -123,11 +130,17 @@ describe('wasm training kernels', () => {
     await selectBackend('cpu');
     const expected = await run();
     await selectBackend('wasm');
-    const got = await run();
+    setSimdKernelsEnabled(simd);
+    let got: number[][];
+    try {
+      got = await run();
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
     got.forEach((g, i) => g.forEach((v, j) => expect(v, `case ${i} at ${j}`).toBeCloseTo(expected[i][j], 5)));
   });
 
-  it('sum over leading axes (bias gradients) matches the cpu backend; other sums still work', async () => {
+  it.each([true, false])('sum over leading axes (bias gradients) matches the cpu backend; other sums still work (SIMD kernels %s)', async (simd) => {
     const run = async () => {
       const x = tf.randomNormal([3, 5, 4, 6], 1, 2, 'float32', 8);
       // Many rows: the float64 accumulation keeps a sum of 32,768 terms to float precision.
@@ -149,7 +162,13 @@ describe('wasm training kernels', () => {
     await selectBackend('cpu');
     const expected = await run();
     await selectBackend('wasm');
-    const got = await run();
+    setSimdKernelsEnabled(simd);
+    let got: Awaited<ReturnType<typeof run>>;
+    try {
+      got = await run();
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
     got.forEach((g, i) => {
       expect(g.shape).toEqual(expected[i].shape);
       g.values.forEach((v, j) => expect(v).toBeCloseTo(expected[i].values[j], 3));

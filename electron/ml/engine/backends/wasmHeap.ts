@@ -8,7 +8,7 @@ export type WasmBackend = tf.KernelBackend & {
   disposeData(dataId: tf.DataId): boolean;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): tf.TensorInfo;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number }; delete(dataId: tf.DataId): boolean };
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; tfjs: { disposeData(id: number): void } };
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; tfjs: { disposeData(id: number): void } };
 };
 
 export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
@@ -18,7 +18,7 @@ export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBack
  * view. Make outputs first: allocating may grow the heap and detach older views.
  */
 export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array {
-  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
+  const buffer = (backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)?.buffer ?? backend.wasm.HEAPU8.buffer;
   const offset = backend.dataIdMap.get(info.dataId).memoryOffset;
   const size = info.shape.reduce((a, b) => a * b, 1);
   if (info.dtype === 'float32') return new Float32Array(buffer, offset, size);

@@ -73,24 +73,31 @@ function lossBySimd(backend: WasmBackend, simd: SimdKernels, b: LossBuffers): nu
     zOffset + (b.pixels + from) * 4,
   ] as const;
   const helper = b.pixels * b.classes >= HELPER_MIN_VALUES ? simd.helper() : null;
-  if (helper) {
-    const half = b.pixels >> 1;
-    helper.start('softmax_ce', [...range(half, b.pixels)]);
-    simd.softmaxCe(...range(0, half));
-    helper.wait();
-  } else {
-    simd.softmaxCe(...range(0, b.pixels));
+  try {
+    if (helper) {
+      const half = b.pixels >> 1;
+      helper.start('softmax_ce', [...range(half, b.pixels)]);
+      try {
+        simd.softmaxCe(...range(0, half));
+      } finally {
+        // Never read (or release) the scratch while the helper may still be writing it.
+        helper.wait();
+      }
+    } else {
+      simd.softmaxCe(...range(0, b.pixels));
+    }
+    const both = heapF32(backend, scratch);
+    const y = heapView(backend, b.labels) as Int32Array;
+    const w = heapF32(backend, b.weights);
+    let lossSum = 0;
+    for (let p = 0; p < b.pixels; p++) {
+      const label = y[p];
+      if (label !== 255) lossSum += w[label] * (Math.log(both[p]) - both[b.pixels + p]);
+    }
+    return lossSum;
+  } finally {
+    release(backend, scratch);
   }
-  const both = heapF32(backend, scratch);
-  const y = heapView(backend, b.labels) as Int32Array;
-  const w = heapF32(backend, b.weights);
-  let lossSum = 0;
-  for (let p = 0; p < b.pixels; p++) {
-    const label = y[p];
-    if (label !== 255) lossSum += w[label] * (Math.log(both[p]) - both[b.pixels + p]);
-  }
-  release(backend, scratch);
-  return lossSum;
 }
 
 /** Two JS passes with the backend's Exp kernel between them (where the SIMD module cannot load). */

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { type WasmBackend, heapF32, release } from '../wasmHeap';
+import type { SimdHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
 /**
@@ -42,19 +43,30 @@ export function filterGradBySimd(
     return out;
   }
   if (co >= 16) {
-    // Wide enough to split the columns (at a multiple of 8, the widest tile): no second output.
-    const split = Math.floor(co / 16) * 8;
-    helper.start('filter_grad', [...args(out, 0, 1, split, co)]);
-    simd.filterGrad(...args(out, 0, 1, 0, split));
-    helper.wait();
+    // Half of the columns each, split at a multiple of 4 (tiles are 8, 4 or 1 wide): no second output.
+    const split = Math.round(co / 8) * 4;
+    runBoth(helper, () => simd.filterGrad(...args(out, 0, 1, 0, split)), [...args(out, 0, 1, split, co)]);
     return out;
   }
+  // Narrow: half of the positions each (8-wide tiles beat two 4-wide halves), the helper's into a
+  // second output.
   const partial = backend.makeOutput(filterShape, 'float32');
-  heapF32(backend, partial).fill(0);
-  helper.start('filter_grad', [...args(partial, 1, 2)]);
-  simd.filterGrad(...args(out, 0, 2));
-  helper.wait();
-  simd.addInto(offset(out), offset(partial), kh * kw * ci * co);
-  release(backend, partial);
+  try {
+    heapF32(backend, partial).fill(0);
+    runBoth(helper, () => simd.filterGrad(...args(out, 0, 2)), [...args(partial, 1, 2)]);
+    simd.addInto(offset(out), offset(partial), kh * kw * ci * co);
+  } finally {
+    release(backend, partial);
+  }
   return out;
+}
+
+/** Starts filter_grad(helperArgs) on the helper, runs `mine`, and always waits for the helper. */
+function runBoth(helper: SimdHelper, mine: () => void, helperArgs: number[]): void {
+  helper.start('filter_grad', helperArgs);
+  try {
+    mine();
+  } finally {
+    helper.wait();
+  }
 }

@@ -42,8 +42,15 @@ function moduleBytes(memory: WebAssembly.Memory): Uint8Array {
   return Uint8Array.from(atob(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_UNSHARED), (c) => c.charCodeAt(0));
 }
 
+/** The heap: the threaded build exposes it as wasmMemory, the single-threaded one only in asm. */
 function backendMemory(backend: WasmBackend): WebAssembly.Memory | null {
-  return backend.wasm.wasmMemory ?? null;
+  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory ?? null;
+}
+
+let enabled = true;
+/** Turns our SIMD kernels off (callers take their JS paths) or back on: for tests of those paths. */
+export function setSimdKernelsEnabled(on: boolean): void {
+  enabled = on;
 }
 
 /**
@@ -52,7 +59,7 @@ function backendMemory(backend: WasmBackend): WebAssembly.Memory | null {
  * Instantiated once per heap, synchronously (the module is small).
  */
 export function simdKernels(backend: WasmBackend): SimdKernels | null {
-  const memory = backendMemory(backend);
+  const memory = enabled ? backendMemory(backend) : null;
   if (!memory) return null;
   if (instances.has(memory)) return instances.get(memory)!;
   let kernels: SimdKernels | null = null;
