@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
 import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
-import { setSimdFilterGrad } from '../../../electron/ml/engine/backends/wasmKernels';
+import { setSimdFilterGrad, setSimdInputGrad } from '../../../electron/ml/engine/backends/wasmKernels';
 
 type Case = { x: [number, number, number, number]; k: [number, number, number, number]; stride: number; pad: 'same' | 'valid' | number };
 
@@ -28,6 +28,9 @@ const cases: Case[] = [
   // Big enough for the helper thread: half of the positions (10 columns), half of the columns (21).
   { x: [2, 70, 40, 9], k: [3, 3, 9, 10], stride: 1, pad: 'same' },
   { x: [2, 40, 30, 8], k: [3, 3, 8, 21], stride: 1, pad: 'same' },
+  // The input gradient's helper split by images (fewer than 16 input channels) and by channels.
+  { x: [2, 48, 40, 6], k: [3, 3, 6, 32], stride: 1, pad: 'same' },
+  { x: [1, 40, 36, 24], k: [3, 3, 24, 20], stride: 1, pad: 'same' },
   // The same two splits with stride 2 and a padding of 1 (taps reaching above and left of the image).
   { x: [2, 80, 80, 9], k: [3, 3, 9, 10], stride: 2, pad: 1 },
   { x: [2, 61, 51, 8], k: [3, 3, 8, 21], stride: 2, pad: 1 },
@@ -49,15 +52,16 @@ async function convGrads(c: Case): Promise<{ dx: Float32Array; dw: Float32Array 
 
 describe('wasm training kernels', () => {
   it.each([
-    ['the SIMD filter gradient', true],
-    ['the XNNPACK-product filter gradient (used where the SIMD module cannot load)', false],
-  ])('registered Conv2DBackpropFilter (%s) and the fast Conv2DBackpropInput match the cpu backend', async (_, simd) => {
+    ['our SIMD kernels', true],
+    ['XNNPACK products and convolutions (used where the SIMD module cannot load)', false],
+  ])('Conv2DBackpropFilter and Conv2DBackpropInput by %s match the cpu backend', async (_, simd) => {
     await selectBackend('cpu');
     const expected = [];
     for (const c of cases) expected.push(await convGrads(c));
     await selectBackend('wasm');
     expect(tf.getBackend()).toBe('wasm');
     setSimdFilterGrad(simd);
+    setSimdInputGrad(simd);
     try {
       for (let i = 0; i < cases.length; i++) {
         const got = await convGrads(cases[i]);
@@ -72,6 +76,7 @@ describe('wasm training kernels', () => {
       }
     } finally {
       setSimdFilterGrad(true);
+      setSimdInputGrad(true);
     }
   });
 

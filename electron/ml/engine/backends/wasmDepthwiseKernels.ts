@@ -126,7 +126,12 @@ function depthwiseBackpropInputLoop(backend: Backend, dy: Info, filter: Info, in
   const w = heapF32(backend, filter);
   const c = info.inChannels;
   const m = info.outChannels / c;
-  if (m === 1) {
+  const simd = simdKernels(backend);
+  if (m === 1 && c % 4 === 0 && simd) {
+    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const [dxBase, gBase, wBase] = [offset(out), offset(dy), offset(filter)];
+    forEachTapRun(info, (i0, o0, t, count, inStep) => simd.depthwiseInputRun(dxBase + i0 * 4, gBase + o0 * 4, wBase + t * 4, count, inStep, c));
+  } else if (m === 1) {
     forEachTapRun(info, (i0, o0, t, count, inStep) => {
       for (let k = 0, i = i0, o = o0; k < count; k++, i += inStep, o += c) {
         for (let ch = 0; ch < c; ch++) dx[i + ch] += g[o + ch] * w[t + ch];

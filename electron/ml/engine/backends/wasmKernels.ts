@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { filterGradBySimd } from './simd/simdFilterGrad';
+import { inputGradBySimd } from './simd/simdInputGrad';
 import { simdKernels } from './simd/simdKernels';
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
@@ -226,6 +227,8 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
     const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const inputShape = attrs.inputShape as Shape4;
     const info = convInfo(inputShape, filter.shape as Shape4, attrs.strides, attrs.pad, attrs.dimRoundingMode, attrs.dataFormat);
+    const simd = SIMD_INPUT_GRAD ? simdKernels(backend) : null;
+    if (simd) return inputGradBySimd(backend, simd, dy, filter, info);
     const [kh, kw] = filter.shape as Shape4;
     const { top, bottom, left, right } = info.padInfo;
     const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
@@ -406,6 +409,12 @@ let registered = false;
 let SIMD_FILTER_GRAD = true;
 export function setSimdFilterGrad(on: boolean): void {
   SIMD_FILTER_GRAD = on;
+}
+
+/** The same for input gradients (ours, or XNNPACK convolutions of dy with the flipped filter). */
+let SIMD_INPUT_GRAD = true;
+export function setSimdInputGrad(on: boolean): void {
+  SIMD_INPUT_GRAD = on;
 }
 
 /**

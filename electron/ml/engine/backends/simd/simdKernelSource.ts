@@ -293,6 +293,161 @@ const FILTER_GRAD = `
   )
 `;
 
+/**
+ * One tile of a "wide" product out[r, c] += Σ_k a[r, k] · b[k, c] for R ≤ 4 rows of a (aPos bytes
+ * apart, k contiguous) and C ∈ {8, 4, 1} columns of b (ldb bytes per k): the input gradient's
+ * dx[p, ci] += Σ_co dy[p, co] · Wt[co, ci] for R consecutive output positions p. Output rows are
+ * outPos bytes apart (the stride's step through x).
+ */
+function gemmNnTile(rows: number, cols: number): string {
+  const vectors = Math.max(1, cols / 4);
+  const scalar = cols === 1;
+  const type = scalar ? 'f32' : 'v128';
+  const load = (addr: string) => (scalar ? `(f32.load ${addr})` : `(v128.load align=4 ${addr})`);
+  const store = (addr: string, value: string) => (scalar ? `(f32.store ${addr} ${value})` : `(v128.store align=4 ${addr} ${value})`);
+  const outAddr = (r: number, v: number) => add(get('out'), add(mul(i32(r), get('outPos')), i32(v * 16)));
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const locals = [
+    ...range(rows).map((r) => `(local $pa${r} i32)`),
+    ...range(vectors).map((v) => `(local $b${v} ${type})`),
+    ...range(rows).flatMap((r) => range(vectors).map((v) => `(local $c${r}_${v} ${type})`)),
+  ];
+  const body: string[] = [];
+  for (const v of range(vectors)) body.push(`(local.set $b${v} ${load(add(get('pb'), i32(v * 16)))})`);
+  for (const r of range(rows)) {
+    body.push(`(local.set $av ${scalar ? `(f32.load ${get(`pa${r}`)})` : `(v128.load32_splat ${get(`pa${r}`)})`})`);
+    for (const v of range(vectors)) {
+      const op = scalar ? 'f32' : 'f32x4';
+      body.push(`(local.set $c${r}_${v} (${op}.add (local.get $c${r}_${v}) (${op}.mul (local.get $av) (local.get $b${v}))))`);
+    }
+    body.push(`(local.set $pa${r} ${add(get(`pa${r}`), i32(4))})`);
+  }
+  return `
+  (func $gemm_nn_${rows}x${cols} (param $a i32) (param $b i32) (param $out i32) (param $k i32)
+    (param $aPos i32) (param $ldb i32) (param $outPos i32)
+    (local $pb i32) (local $end i32) (local $av ${type}) ${locals.join(' ')}
+    ${range(rows).map((r) => `(local.set $pa${r} ${add(get('a'), mul(i32(r), get('aPos')))})`).join('\n    ')}
+    ${range(rows).flatMap((r) => range(vectors).map((v) => `(local.set $c${r}_${v} ${load(outAddr(r, v))})`)).join('\n    ')}
+    (local.set $pb ${get('b')})
+    (local.set $end ${add(get('b'), mul(get('k'), get('ldb')))})
+    (block $done (loop $kLoop
+      (br_if $done (i32.ge_u ${get('pb')} ${get('end')}))
+      ${body.join('\n      ')}
+      (local.set $pb ${add(get('pb'), get('ldb'))})
+      (br $kLoop)))
+    ${range(rows).flatMap((r) => range(vectors).map((v) => store(outAddr(r, v), `(local.get $c${r}_${v})`))).join('\n    ')}
+  )`;
+}
+
+/**
+ * One output column for R ≤ 4 positions as dot products along k (both operands contiguous):
+ * out[r] += Σ_k a[r, k] · w[k], k a multiple of 4 — the input gradient's columns past the last
+ * group of 4 (21 classes), where the scalar gemm_nn tile would do one multiply-add per instruction.
+ */
+function gemmDotTile(rows: number): string {
+  const range = Array.from({ length: rows }, (_, r) => r);
+  const hsum = (v: string) =>
+    `(f32.add (f32.add (f32x4.extract_lane 0 ${v}) (f32x4.extract_lane 1 ${v})) (f32.add (f32x4.extract_lane 2 ${v}) (f32x4.extract_lane 3 ${v})))`;
+  return `
+  (func $gemm_dot_${rows} (param $a i32) (param $w i32) (param $out i32) (param $k i32) (param $aPos i32) (param $outPos i32)
+    (local $pw i32) (local $end i32) (local $wv v128) ${range.map((r) => `(local $pa${r} i32) (local $c${r} v128)`).join(' ')}
+    ${range.map((r) => `(local.set $pa${r} ${add(get('a'), mul(i32(r), get('aPos')))})`).join('\n    ')}
+    (local.set $pw ${get('w')})
+    (local.set $end ${add(get('w'), mul(get('k'), i32(4)))})
+    (block $done (loop $kLoop
+      (br_if $done (i32.ge_u ${get('pw')} ${get('end')}))
+      (local.set $wv (v128.load align=4 ${get('pw')}))
+      ${range
+        .map(
+          (r) => `(local.set $c${r} (f32x4.add (local.get $c${r}) (f32x4.mul (v128.load align=4 ${get(`pa${r}`)}) (local.get $wv))))
+      (local.set $pa${r} ${add(get(`pa${r}`), i32(16))})`,
+        )
+        .join('\n      ')}
+      (local.set $pw ${add(get('pw'), i32(16))})
+      (br $kLoop)))
+    ${range
+      .map((r) => {
+        const at = add(get('out'), mul(i32(r), get('outPos')));
+        return `(f32.store ${at} (f32.add (f32.load ${at}) ${hsum(`(local.get $c${r})`)}))`;
+      })
+      .join('\n    ')}
+  )`;
+}
+
+/**
+ * Input gradient dx[n, oh·sh + i − top, ow·sw + j − left, ci] += Σ_co dy[n, oh, ow, co] · W[i, j, ci, co]
+ * for every tap (i, j) and output position inside the image, from wt = W transposed per tap to
+ * [kh, kw, co, ci] (columns past the last group of 4 read wOrig = W itself); dx must start zeroed. Only columns [ciFrom, ciTo) and images [nFrom, nTo) are
+ * done, so two threads can share the work without writing the same dx values.
+ */
+const INPUT_GRAD = `
+  (func (export "input_grad")
+    (param $dy i32) (param $wt i32) (param $wOrig i32) (param $dx i32) (param $h i32) (param $w i32)
+    (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32)
+    (param $top i32) (param $left i32) (param $sh i32) (param $sw i32)
+    (param $ciFrom i32) (param $ciTo i32) (param $nFrom i32) (param $nTo i32)
+    (local $i i32) (local $j i32) (local $oh0 i32) (local $oh1 i32) (local $ow0 i32) (local $ow1 i32) (local $len i32)
+    (local $b i32) (local $r i32) (local $p0 i32) (local $rows i32) (local $c0 i32) (local $tapB i32)
+    (local $dyRow i32) (local $dxRow i32) (local $dyStep i32) (local $dxStep i32) (local $ldb i32) (local $a i32) (local $o i32)
+    (local $tapW i32)
+    (local.set $dyStep ${mul(get('co'), i32(4))})
+    (local.set $ldb ${mul(get('ci'), i32(4))})
+    (local.set $dxStep ${mul(get('ldb'), get('sw'))})
+    (block $iDone (loop $iLoop
+      (br_if $iDone (i32.ge_s ${get('i')} ${get('kh')}))
+      (local.set $oh0 ${firstInside('top', 'i', 'sh')})
+      (local.set $oh1 ${endInside('h', 'top', 'i', 'sh', 'oh')})
+      (local.set $j ${i32(0)})
+      (block $jDone (loop $jLoop
+        (br_if $jDone (i32.ge_s ${get('j')} ${get('kw')}))
+        (local.set $ow0 ${firstInside('left', 'j', 'sw')})
+        (local.set $ow1 ${endInside('w', 'left', 'j', 'sw', 'ow')})
+        (local.set $len (i32.sub ${get('ow1')} ${get('ow0')}))
+        (local.set $tapB ${add(get('wt'), mul(mul(add(mul(get('i'), get('kw')), get('j')), mul(get('co'), get('ci'))), i32(4)))})
+        (local.set $tapW ${add(get('wOrig'), mul(mul(add(mul(get('i'), get('kw')), get('j')), mul(get('co'), get('ci'))), i32(4)))})
+        (local.set $b ${get('nFrom')})
+        (block $bDone (loop $bLoop
+          (br_if $bDone (i32.or (i32.ge_s ${get('b')} ${get('nTo')}) (i32.le_s ${get('len')} ${i32(0)})))
+          (local.set $r ${get('oh0')})
+          (block $rDone (loop $rLoop
+            (br_if $rDone (i32.ge_s ${get('r')} ${get('oh1')}))
+            (local.set $dyRow ${add(get('dy'), mul(add(mul(add(mul(get('b'), get('oh')), get('r')), get('ow')), get('ow0')), get('dyStep')))})
+            (local.set $dxRow ${add(get('dx'), mul(add(mul(add(mul(get('b'), get('h')), `(i32.sub ${add(mul(get('r'), get('sh')), get('i'))} ${get('top')})`), get('w')), `(i32.sub ${add(mul(get('ow0'), get('sw')), get('j'))} ${get('left')})`), get('ldb')))})
+            ;; Column tiles outside, positions inside: a tile's columns of Wt (co × 8) stay in L1
+            ;; over the row, the row's dy is re-read from L2 per tile.
+            (local.set $c0 ${get('ciFrom')})
+            ${GEMM_COLS.map(
+              (cols) => `
+            (block $c${cols}Done (loop $c${cols}Loop
+              (br_if $c${cols}Done (i32.gt_s ${add(get('c0'), i32(cols))} ${get('ciTo')}))
+              (local.set $p0 ${i32(0)})
+              (block $p${cols}Done (loop $p${cols}Loop
+                (br_if $p${cols}Done (i32.ge_s ${get('p0')} ${get('len')}))
+                (local.set $rows ${minS(i32(4), `(i32.sub ${get('len')} ${get('p0')})`)})
+                (local.set $a ${add(get('dyRow'), mul(get('p0'), get('dyStep')))})
+                (local.set $o ${add(add(get('dxRow'), mul(get('p0'), get('dxStep'))), mul(get('c0'), i32(4)))})
+                ${GEMM_ROWS.map((rows) => {
+                  const nn = `(call $gemm_nn_${rows}x${cols} ${get('a')} ${add(get('tapB'), mul(get('c0'), i32(4)))} ${get('o')} ${get('co')} ${get('dyStep')} ${get('ldb')} ${get('dxStep')})`;
+                  const dot = `(call $gemm_dot_${rows} ${get('a')} ${add(get('tapW'), mul(mul(get('c0'), get('co')), i32(4)))} ${get('o')} ${get('co')} ${get('dyStep')} ${get('dxStep')})`;
+                  const call = cols === 1 ? `(if (i32.and ${get('co')} ${i32(3)}) (then ${nn}) (else ${dot}))` : nn;
+                  return `(if (i32.eq ${get('rows')} ${i32(rows)}) (then ${call}))`;
+                }).join('\n                ')}
+                (local.set $p0 ${add(get('p0'), i32(4))})
+                (br $p${cols}Loop)))
+              (local.set $c0 ${add(get('c0'), i32(cols))})
+              (br $c${cols}Loop)))`,
+            ).join('')}
+            (local.set $r ${add(get('r'), i32(1))})
+            (br $rLoop)))
+          (local.set $b ${add(get('b'), i32(1))})
+          (br $bLoop)))
+        (local.set $j ${add(get('j'), i32(1))})
+        (br $jLoop)))
+      (local.set $i ${add(get('i'), i32(1))})
+      (br $iLoop)))
+  )
+`;
+
 /** dst[k] += src[k] for `count` floats (a second thread's partial sums into the first's). */
 const ADD_INTO = `
   (func (export "add_into") (param $dst i32) (param $src i32) (param $count i32)
@@ -471,6 +626,37 @@ const DEPTHWISE_FILTER_RUN = `
   )
 `;
 
+/**
+ * One run of a depthwise input gradient (channel multiplier 1): dx[k·inStep + ch] += g[k·c + ch] ·
+ * w[ch] for ch < c (a multiple of 4), k < count; inStep in floats.
+ */
+const DEPTHWISE_INPUT_RUN = `
+  (func (export "depthwise_input_run") (param $dx i32) (param $g i32) (param $w i32) (param $count i32) (param $inStep i32) (param $c i32)
+    (local $k i32) (local $ch i32) (local $px i32) (local $pg i32) (local $pw i32) (local $rowBytes i32) (local $inBytes i32)
+    (local.set $rowBytes ${mul(get('c'), i32(4))})
+    (local.set $inBytes ${mul(get('inStep'), i32(4))})
+    (block $kDone (loop $kLoop
+      (br_if $kDone (i32.ge_u ${get('k')} ${get('count')}))
+      (local.set $px ${get('dx')})
+      (local.set $pg ${get('g')})
+      (local.set $pw ${get('w')})
+      (local.set $ch ${i32(0)})
+      (block $cDone (loop $cLoop
+        (br_if $cDone (i32.ge_u ${get('ch')} ${get('c')}))
+        (v128.store align=4 ${get('px')} (f32x4.add (v128.load align=4 ${get('px')})
+          (f32x4.mul (v128.load align=4 ${get('pg')}) (v128.load align=4 ${get('pw')}))))
+        (local.set $px ${add(get('px'), i32(16))})
+        (local.set $pg ${add(get('pg'), i32(16))})
+        (local.set $pw ${add(get('pw'), i32(16))})
+        (local.set $ch ${add(get('ch'), i32(4))})
+        (br $cLoop)))
+      (local.set $dx ${add(get('dx'), get('inBytes'))})
+      (local.set $g ${add(get('g'), get('rowBytes'))})
+      (local.set $k ${add(get('k'), i32(1))})
+      (br $kLoop)))
+  )
+`;
+
 /** The module's text; `shared` must match the backend's memory (the threaded build's is shared). */
 export function simdKernelWat(shared: boolean): string {
   const tiles = GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmTile(r, c)));
@@ -488,5 +674,9 @@ export function simdKernelWat(shared: boolean): string {
   ${MAXPOOL_GRAD_2X2}
   ${RELU6_GRAD}
   ${DEPTHWISE_FILTER_RUN}
+  ${DEPTHWISE_INPUT_RUN}
+  ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c))).join('\n')}
+  ${GEMM_ROWS.map(gemmDotTile).join('\n')}
+  ${INPUT_GRAD}
 )`;
 }

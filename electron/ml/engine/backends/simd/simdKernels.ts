@@ -22,11 +22,17 @@ export interface SimdKernels {
     kh: number, kw: number, ci: number, co: number, top: number, left: number, chunkPositions: number, part: number, parts: number,
     coFrom: number, coTo: number, strideHeight: number, strideWidth: number,
   ): void;
+  inputGrad(
+    dy: number, wt: number, filter: number, dx: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number,
+    ci: number, co: number, top: number, left: number, sh: number, sw: number,
+    ciFrom: number, ciTo: number, nFrom: number, nTo: number,
+  ): void;
   addInto(dst: number, src: number, count: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
   maxpoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number): void;
   relu6Grad(dy: number, y: number, out: number, count: number): void;
   depthwiseFilterRun(x: number, g: number, acc: number, count: number, inStep: number, c: number): void;
+  depthwiseInputRun(dx: number, g: number, w: number, count: number, inStep: number, c: number): void;
   /** The second thread, once it is ready (see startSimdHelper), else null. */
   helper(): SimdHelper | null;
   softmaxCe(x: number, labels: number, w: number, g: number, pixels: number, classes: number, scale: number, z: number, t: number): void;
@@ -76,11 +82,13 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
       exp4Probe: exports.exp4_probe,
       gemmTile,
       filterGrad: exports.filter_grad,
+      inputGrad: exports.input_grad,
       addInto: exports.add_into,
       sumRows: exports.sum_rows,
       maxpoolGrad2x2: exports.maxpool_grad_2x2,
       relu6Grad: exports.relu6_grad,
       depthwiseFilterRun: exports.depthwise_filter_run,
+      depthwiseInputRun: exports.depthwise_input_run,
       helper: () => readySimdHelper(memory),
     };
   } catch (error) {
