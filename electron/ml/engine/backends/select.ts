@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 
 import type { BackendChoice, BackendName, BackendPreference } from '../types';
 import { prepareSimdKernels } from './simd/simdKernels';
-import type { WasmBackend } from './wasmHeap';
+import { type WasmBackend, guardHeapAllocations } from './wasmHeap';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { createThreadedWasmBackend } from './wasmThreaded';
 
@@ -171,6 +171,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', options: S
   const tryWasm = async (): Promise<BackendChoice | null> => {
     prepareWasm(threads);
     if (!(await activate('wasm'))) return null;
+    guardHeapAllocations(tf.backend() as unknown as WasmBackend);
     await prepareSimdKernels(tf.backend() as unknown as WasmBackend);
     const t = wasmThreads || 1;
     return { backend: 'wasm', reason: '', threads: t };

@@ -43,3 +43,47 @@ export function call(backend: WasmBackend, name: string, inputs: Record<string, 
 export function release(backend: WasmBackend, ...infos: tf.TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
 }
+
+/**
+ * The package's malloc returns 0 when the heap cannot grow (its 4 GB are spent), and makeOutput
+ * hands that on: a kernel writing "there" corrupts the whole heap (seen as a hang or a crash steps
+ * later). Throws a clear error instead (free(0) is a no-op).
+ */
+function checkAllocation(backend: WasmBackend, info: tf.TensorInfo, shape: number[], dtype: tf.DataType): tf.TensorInfo {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const bytes = size * (dtype === 'bool' ? 1 : 4);
+  const offset = backend.dataIdMap.get(info.dataId).memoryOffset;
+  // At the very top of the 4 GB the package's malloc can also return a block that runs past the
+  // end of memory (its size arithmetic wraps): as full.
+  const heapBytes = ((backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)?.buffer ?? backend.wasm.HEAPU8.buffer).byteLength;
+  if (size > 0 && (offset === 0 || offset + bytes > heapBytes)) {
+    backend.disposeData(info.dataId);
+    const megabytes = Math.ceil(bytes / 2 ** 20);
+    throw new Error(
+      `the wasm backend is out of memory: ${megabytes} MB more do not fit in its 4 GB heap; ` +
+        'train with a smaller batch or image size or a lighter backbone, or on a GPU backend',
+    );
+  }
+  return info;
+}
+
+/** backend.makeOutput that throws when the heap is full (see checkAllocation). */
+export function allocate(backend: WasmBackend, shape: number[], dtype: tf.DataType = 'float32'): tf.TensorInfo {
+  return checkAllocation(backend, backend.makeOutput(shape, dtype), shape, dtype);
+}
+
+const guarded = new WeakSet<WasmBackend>();
+
+/**
+ * Makes every allocation of the backend's own kernels (they all go through makeOutput) fail the
+ * same clear way when the heap is full. Called once the wasm backend is active.
+ */
+export function guardHeapAllocations(backend: WasmBackend): void {
+  if (guarded.has(backend)) return;
+  guarded.add(backend);
+  const makeOutput = backend.makeOutput.bind(backend);
+  backend.makeOutput = (shape, dtype, memoryOffset) => {
+    const info = makeOutput(shape, dtype, memoryOffset);
+    return memoryOffset == null ? checkAllocation(backend, info, shape, dtype) : info;
+  };
+}
