@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { RELU6_GRAD_KERNEL } from '../model/relu6';
 import { simdKernels } from './simd/simdKernels';
-import { type KernelArgs, type WasmBackend, allocate, heapF32 } from './wasmHeap';
+import { type KernelArgs, type WasmBackend, allocate, heapF32, heapOffset } from './wasmHeap';
 
 /** ReLU6's gradient in one pass over the heap: dy where 0 < y < 6. */
 function relu6GradWasm(args: KernelArgs): tf.TensorInfo {
@@ -11,8 +11,7 @@ function relu6GradWasm(args: KernelArgs): tf.TensorInfo {
   const out = allocate(backend, y.shape, 'float32');
   const simd = simdKernels(backend);
   if (simd) {
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-    simd.relu6Grad(offset(dy), offset(y), offset(out), tf.util.sizeFromShape(y.shape));
+    simd.relu6Grad(heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, out), tf.util.sizeFromShape(y.shape));
     return out;
   }
   const g = heapF32(backend, dy);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { simdKernels } from './simd/simdKernels';
-import { type KernelArgs, type WasmBackend, allocate, heapF32, release } from './wasmHeap';
+import { type KernelArgs, type WasmBackend, allocate, heapF32, heapOffset, release } from './wasmHeap';
 
 /**
  * The two depthwise-convolution gradients tfjs-backend-wasm does not ship (MobileNetV2 training
@@ -85,9 +85,8 @@ export function depthwiseBackpropFilterWasm(args: KernelArgs): Info {
   if (m === 1 && c % 4 === 0 && simd) {
     // Each run's sums in float32 (SIMD over channels), folded into the float64 totals per run.
     const run = allocate(backend, [c], 'float32');
-    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
     const runValues = heapF32(backend, run);
-    const [xBase, gBase, runBase] = [offset(x), offset(dy), offset(run)];
+    const [xBase, gBase, runBase] = [heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, run)];
     forEachTapRun(info, (i0, o0, t, count, inStep) => {
       runValues.fill(0);
       simd.depthwiseFilterRun(xBase + i0 * 4, gBase + o0 * 4, runBase, count, inStep, c);
@@ -128,8 +127,7 @@ function depthwiseBackpropInputLoop(backend: Backend, dy: Info, filter: Info, in
   const m = info.outChannels / c;
   const simd = simdKernels(backend);
   if (m === 1 && c % 4 === 0 && simd) {
-    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
-    const [dxBase, gBase, wBase] = [offset(out), offset(dy), offset(filter)];
+    const [dxBase, gBase, wBase] = [heapOffset(backend, out), heapOffset(backend, dy), heapOffset(backend, filter)];
     forEachTapRun(info, (i0, o0, t, count, inStep) => simd.depthwiseInputRun(dxBase + i0 * 4, gBase + o0 * 4, wBase + t * 4, count, inStep, c));
   } else if (m === 1) {
     forEachTapRun(info, (i0, o0, t, count, inStep) => {

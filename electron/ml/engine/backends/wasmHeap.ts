@@ -26,6 +26,11 @@ export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Arra
   return new Uint8Array(buffer, offset, size);
 }
 
+/** Where a tensor's data starts in the heap (a byte offset, for our WebAssembly kernels). */
+export function heapOffset(backend: WasmBackend, info: tf.TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId).memoryOffset;
+}
+
 /** heapView for a float32 tensor. */
 export function heapF32(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
   if (info.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${info.dtype}`);

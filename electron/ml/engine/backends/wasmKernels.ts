@@ -6,7 +6,7 @@ import { simdKernels } from './simd/simdKernels';
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 import { registerWasmLossKernel } from './wasmLossKernel';
-import { type WasmBackend, allocate, call, heapF32, heapView, release } from './wasmHeap';
+import { type WasmBackend, allocate, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
 
 type Backend = WasmBackend;
 type Info = tf.TensorInfo;
@@ -191,7 +191,7 @@ function filterGradByShiftedViews(backend: Backend, x: Info, dy: Info, info: tf.
   const dyGrid = call(backend, 'PadV2', { x: dy }, { paddings: [[0, 0], [0, hp - oh], [0, wp - ow], [0, 0]], constantValue: 0 });
   const dyFilter = call(backend, 'Reshape', { x: dyGrid }, { shape: [1, 1, grid, co] });
   release(backend, dyGrid);
-  const base = backend.dataIdMap.get(xGrid.dataId).memoryOffset;
+  const base = heapOffset(backend, xGrid);
   const taps: Info[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
@@ -311,8 +311,7 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
   const plain2x2 =
     info.filterHeight === 2 && info.filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0;
   if (simd && plain2x2 && c % 4 === 0 && outHeight === inHeight >> 1 && outWidth === inWidth >> 1) {
-    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
-    simd.maxpoolGrad2x2(offset(input), offset(dy), offset(dx), batchSize, inHeight, inWidth, c);
+    simd.maxpoolGrad2x2(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dx), batchSize, inHeight, inWidth, c);
     return dx;
   }
   const fh = info.effectiveFilterHeight;
@@ -373,8 +372,7 @@ function makeSumWasm(fallback: tf.KernelFunc) {
       // float64 accumulators in the heap, as two float32 slots each
       const acc = allocate(backend, [2 * inner], 'float32');
       heapF32(backend, acc).fill(0);
-      const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      simd.sumRows(offset(x), tf.util.sizeFromShape(x.shape) / inner, inner, offset(acc), offset(out));
+      simd.sumRows(heapOffset(backend, x), tf.util.sizeFromShape(x.shape) / inner, inner, heapOffset(backend, acc), heapOffset(backend, out));
       release(backend, acc);
       return out;
     }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { SOFTMAX_CE_KERNEL } from '../loss';
 import { type SimdKernels, simdKernels } from './simd/simdKernels';
-import { type KernelArgs, type WasmBackend, allocate, call, heapF32, heapView, release } from './wasmHeap';
+import { type KernelArgs, type WasmBackend, allocate, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
 
 /**
  * Softmax cross-entropy ignoring 255, forward and gradient together in one SIMD pass over the
@@ -58,14 +58,13 @@ interface LossBuffers {
  */
 function lossBySimd(backend: WasmBackend, simd: SimdKernels, b: LossBuffers): number {
   const scratch = allocate(backend, [2, b.pixels], 'float32');
-  const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset;
-  const zOffset = offset(scratch);
+  const zOffset = heapOffset(backend, scratch);
   // Pixels [from, to) with every pointer advanced to `from`.
   const range = (from: number, to: number) => [
-    offset(b.logits) + from * b.classes * 4,
-    offset(b.labels) + from * 4,
-    offset(b.weights),
-    offset(b.gradInfo) + from * b.classes * 4,
+    heapOffset(backend, b.logits) + from * b.classes * 4,
+    heapOffset(backend, b.labels) + from * 4,
+    heapOffset(backend, b.weights),
+    heapOffset(backend, b.gradInfo) + from * b.classes * 4,
     to - from,
     b.classes,
     b.scale,

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { type WasmBackend, allocate, heapF32, release } from '../wasmHeap';
+import { type WasmBackend, allocate, heapF32, heapOffset, release } from '../wasmHeap';
 import type { SimdHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
@@ -31,10 +31,9 @@ export function filterGradBySimd(
   const [kh, kw, ci, co] = filterShape;
   const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const chunkPositions = Math.min(2048, Math.max(16, Math.floor(CHUNK_BYTES / ((ci + co) * 4))));
   const args = (target: tf.TensorInfo, part: number, parts: number, coFrom = 0, coTo = co) =>
-    [offset(x), offset(dy), offset(target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts, coFrom, coTo, sh, sw] as const;
+    [heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts, coFrom, coTo, sh, sw] as const;
   const out = allocate(backend, filterShape, 'float32');
   heapF32(backend, out).fill(0);
   const helper = n * oh * ow * kh * kw * ci * co >= HELPER_MIN_MACS ? simd.helper() : null;
@@ -54,7 +53,7 @@ export function filterGradBySimd(
   try {
     heapF32(backend, partial).fill(0);
     runBoth(helper, () => simd.filterGrad(...args(out, 0, 2)), [...args(partial, 1, 2)]);
-    simd.addInto(offset(out), offset(partial), kh * kw * ci * co);
+    simd.addInto(heapOffset(backend, out), heapOffset(backend, partial), kh * kw * ci * co);
   } finally {
     release(backend, partial);
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { type WasmBackend, allocate, call, heapF32, release } from '../wasmHeap';
+import { type WasmBackend, allocate, call, heapF32, heapOffset, release } from '../wasmHeap';
 import type { SimdKernels } from './simdKernels';
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
@@ -30,9 +30,8 @@ export function inputGradBySimd(
   const dx = allocate(backend, [n, h, w, ci], 'float32');
   try {
     heapF32(backend, dx).fill(0);
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
     const args = (ciFrom: number, ciTo: number, nFrom: number, nTo: number) =>
-      [offset(dy), offset(wt), offset(filter), offset(dx), h, w, oh, ow, kh, kw, ci, co, top, left, sh, sw, ciFrom, ciTo, nFrom, nTo] as const;
+      [heapOffset(backend, dy), heapOffset(backend, wt), heapOffset(backend, filter), heapOffset(backend, dx), h, w, oh, ow, kh, kw, ci, co, top, left, sh, sw, ciFrom, ciTo, nFrom, nTo] as const;
     const helper = n * oh * ow * kh * kw * ci * co >= HELPER_MIN_MACS && (ci >= 16 || n >= 2) ? simd.helper() : null;
     if (!helper) {
       simd.inputGrad(...args(0, ci, 0, n));
