@@ -1,105 +1,87 @@
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MlStatus, RunSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, createConfusionMatrix, segmentationMetrics } from '../../../shared/metrics';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
-import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
 import { exportMasks } from '../../../electron/backend/interop/exportService';
 import { exportRunModel } from '../../../electron/backend/interop/modelExportService';
-import { Project } from '../../../electron/backend/project';
 import { evaluateRun } from '../../../electron/backend/training/predictionService';
 import { train } from '../../../electron/backend/training/trainingService';
-import { sourceMlSupervisor } from '../../../electron/host/studioHost';
 import { writePredictions } from '../../../electron/host/predictCommand';
-import { tempDir } from '../../fixtures/images';
-import { createRectangleProject } from '../../fixtures/trainingProject';
+import { useTrainingBackend } from '../../fixtures/trainingProject';
 
-let root: string;
-let project: Project;
-let ml: MlSupervisor;
+const env = useTrainingBackend({ count: 16, size: 32, train: 12 });
 
 const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3 };
-
-beforeAll(async () => {
-  root = tempDir();
-  project = await createRectangleProject(join(root, 'p'), join(root, 'data'), { count: 16, size: 32, train: 12 });
-  ml = sourceMlSupervisor();
-  ml.start();
-});
-afterAll(async () => {
-  await ml.stop();
-  project.close();
-  rmSync(root, { recursive: true, force: true });
-});
 
 function waitForReady(previousPid: number | null): Promise<MlStatus> {
   return new Promise((resolve) => {
     const check = (s: MlStatus) => {
       if (s.state === 'ready' && s.pid !== previousPid) {
-        ml.off('status', check);
+        env.ml.off('status', check);
         resolve(s);
       }
     };
-    ml.on('status', check);
-    check(ml.status());
+    env.ml.on('status', check);
+    check(env.ml.status());
   });
 }
 
 describe('training through the ML process', () => {
   it('trains, stores every epoch and checkpoint, and eval agrees with the predicted masks', async () => {
     await waitForReady(null);
-    const outcome = await train(project, ml, { ...SETTINGS, epochs: 3 });
+    const outcome = await train(env.project, env.ml, { ...SETTINGS, epochs: 3 });
     expect(outcome).toMatchObject({ epochs: 3, stoppedBy: 'epochs', cancelled: false });
-    const epochs = project.runs.epochs(outcome.runId);
+    const epochs = env.project.runs.epochs(outcome.runId);
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(epochs.every((e) => e.meanIoU !== null && e.confusion !== null)).toBe(true);
-    expect(project.runs.byId(outcome.runId)).toMatchObject({ status: 'completed', backend: 'wasm' });
-    expect(project.runs.checkpoints(outcome.runId).map((c) => c.kind).sort()).toEqual(['best', 'last']);
+    expect(env.project.runs.byId(outcome.runId)).toMatchObject({ status: 'completed', backend: 'wasm' });
+    expect(env.project.runs.checkpoints(outcome.runId).map((c) => c.kind).sort()).toEqual(['best', 'last']);
 
-    const report = await evaluateRun(project, ml, String(outcome.runId), 'val');
+    const report = await evaluateRun(env.project, env.ml, String(outcome.runId), 'val');
     expect(report.images).toBe(4);
     expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(4 * 32 * 32);
 
     // Independent check: write the predicted masks, score them against the label files directly.
-    const out = join(root, 'pred');
-    const val = project.images.all().filter((i) => i.split === 'val');
-    await writePredictions(project, ml, String(outcome.runId), val.map((i) => ({ imageId: i.id, path: i.path, stem: i.stem })), out);
+    const out = join(env.root, 'pred');
+    const val = env.project.images.all().filter((i) => i.split === 'val');
+    await writePredictions(env.project, env.ml, String(outcome.runId), val.map((i) => ({ imageId: i.id, path: i.path, stem: i.stem })), out);
     expect(readdirSync(out).sort()).toEqual(val.map((i) => `${i.stem}.png`).sort());
     const confusion = createConfusionMatrix(2);
     for (const image of val) {
-      const truth = decodeMaskPng(readFileSync(join(root, 'data', 'labels', `${image.stem}.png`))).values;
+      const truth = decodeMaskPng(readFileSync(join(env.root, 'data', 'labels', `${image.stem}.png`))).values;
       accumulateConfusion(confusion, truth, decodeMaskPng(readFileSync(join(out, `${image.stem}.png`))).values);
     }
     const independent = segmentationMetrics(confusion);
     expect(report.meanIoU).toBeCloseTo(independent.meanIoU, 10);
     expect(report.pixelAccuracy).toBeCloseTo(independent.pixelAccuracy, 10);
-    expect(project.runs.prediction(outcome.runId, val[0].id)).toBeDefined();
+    expect(env.project.runs.prediction(outcome.runId, val[0].id)).toBeDefined();
 
     // The stored predictions export like labels do.
-    const exported = join(root, 'pred-export');
-    const report2 = await exportMasks(project, { format: 'png-gray', outDir: exported, predictionsOf: outcome.runId });
+    const exported = join(env.root, 'pred-export');
+    const report2 = await exportMasks(env.project, { format: 'png-gray', outDir: exported, predictionsOf: outcome.runId });
     expect(report2.written).toBe(4);
     for (const image of val) {
       const decoded = (dir: string) => Buffer.from(decodeMaskPng(readFileSync(join(dir, `${image.stem}.png`))).values);
       expect(decoded(exported).equals(decoded(out))).toBe(true);
     }
-    await expect(exportMasks(project, { format: 'png-gray', outDir: join(root, 'none'), predictionsOf: outcome.runId, split: 'train' })).rejects.toThrow(/no stored predictions/);
+    await expect(exportMasks(env.project, { format: 'png-gray', outDir: join(env.root, 'none'), predictionsOf: outcome.runId, split: 'train' })).rejects.toThrow(/no stored predictions/);
 
     // The run's model exports through the ML process, and never over a folder that is not ours.
-    const modelDir = join(root, 'model');
-    const model = await exportRunModel(project, ml, 'latest', modelDir, false);
+    const modelDir = join(env.root, 'model');
+    const model = await exportRunModel(env.project, env.ml, 'latest', modelDir, false);
     expect(model.runId).toBe(outcome.runId);
     expect(readdirSync(join(modelDir, 'onnx')).sort()).toEqual(['README.md', 'classes.json', 'model.onnx']);
     expect(readdirSync(join(modelDir, 'tfjs'))).toContain('model.json');
-    await expect(exportRunModel(project, ml, 'latest', modelDir, false)).rejects.toThrow(/not empty/);
-    expect((await exportRunModel(project, ml, 'latest', modelDir, true)).epoch).toBe(model.epoch);
+    await expect(exportRunModel(env.project, env.ml, 'latest', modelDir, false)).rejects.toThrow(/not empty/);
+    expect((await exportRunModel(env.project, env.ml, 'latest', modelDir, true)).epoch).toBe(model.epoch);
   });
 
   it('resumes a run whose ML process was killed, with no lost or duplicated epoch', async () => {
     const firstPid = (await waitForReady(null)).pid!;
     let killed = false;
-    const training = train(project, ml, { ...SETTINGS, epochs: 4 }, (event) => {
+    const training = train(env.project, env.ml, { ...SETTINGS, epochs: 4 }, (event) => {
       // Kill the process in the middle of epoch 2, after epoch 1's checkpoint is on disk.
       if (!killed && event.type === 'progress' && event.epoch === 2 && event.step >= 1) {
         killed = true;
@@ -107,23 +89,23 @@ describe('training through the ML process', () => {
       }
     });
     await expect(training).rejects.toThrow(/failed: .*SIGKILL.*--resume/);
-    const run = project.runs.latest()!;
+    const run = env.project.runs.latest()!;
     expect(run.status).toBe('failed');
-    expect(project.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1]);
+    expect(env.project.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1]);
 
     await waitForReady(firstPid);
-    const resumed = await train(project, ml, { resume: 'latest' });
+    const resumed = await train(env.project, env.ml, { resume: 'latest' });
     expect(resumed).toMatchObject({ runId: run.id, epochs: 3, stoppedBy: 'epochs' });
-    expect(project.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
-    expect(project.runs.byId(run.id)!.status).toBe('completed');
+    expect(env.project.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    expect(env.project.runs.byId(run.id)!.status).toBe('completed');
   });
 });
 
 describe('training through the backend contract', () => {
   it('starts a run, streams progress and epochs as events, and lists it with its curve and, while it trains, its job', async () => {
     const { Backend } = await import('../../../electron/backend/backend');
-    const backend = new Backend({ mode: 'browser', version: 'test', ml });
-    backend.openProject(project.dir);
+    const backend = new Backend({ mode: 'browser', version: 'test', ml: env.ml });
+    backend.openProject(env.project.dir);
     const list = async () => {
       const runs = await backend.invoke('runs:list', {});
       if (!runs.ok) throw new Error(runs.error.message);
@@ -154,8 +136,8 @@ describe('training through the backend contract', () => {
 
   it('lists a resumed run with its new job, which cancels it as a reloaded window would', async () => {
     const { Backend } = await import('../../../electron/backend/backend');
-    const backend = new Backend({ mode: 'browser', version: 'test', ml });
-    backend.openProject(project.dir);
+    const backend = new Backend({ mode: 'browser', version: 'test', ml: env.ml });
+    backend.openProject(env.project.dir);
     /** Starts (or resumes) a run and, at its first step, cancels it by the job id that runs:list gives. */
     const cancelFromList = async (request: object) => {
       const done = new Promise<{ jobId: string; runId: number | null; stoppedBy: string | null }>((resolve) => backend.events.once('runs:done', resolve));

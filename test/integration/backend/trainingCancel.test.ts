@@ -1,44 +1,24 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../../shared/contract/rendererContract';
-import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
-import { Project } from '../../../electron/backend/project';
 import { train, type TrainEvent } from '../../../electron/backend/training/trainingService';
-import { sourceMlSupervisor } from '../../../electron/host/studioHost';
-import { tempDir } from '../../fixtures/images';
-import { createRectangleProject } from '../../fixtures/trainingProject';
+import { useTrainingBackend } from '../../fixtures/trainingProject';
 
-let root: string;
-let project: Project;
-let ml: MlSupervisor;
+const env = useTrainingBackend({ count: 10, size: 48, train: 8 });
 
 /** Steps of seconds (about 10 on a shared laptop core): 48-px images, batch 4, on the pure-JS backend. */
 const SLOW = { backbone: 'small' as const, longSide: 48, crop: 48, batch: 4, backend: 'cpu' as const, epochs: 5 };
 /** Steps of milliseconds. */
 const FAST = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const };
 
-beforeAll(async () => {
-  root = tempDir();
-  project = await createRectangleProject(join(root, 'p'), join(root, 'data'), { count: 10, size: 48, train: 8 });
-  ml = sourceMlSupervisor();
-  ml.start();
-});
-afterAll(async () => {
-  await ml.stop();
-  project.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
 function ready(): Promise<MlStatus> {
   return new Promise((resolve) => {
     const check = (s: MlStatus) => {
       if (s.state !== 'ready') return;
-      ml.off('status', check);
+      env.ml.off('status', check);
       resolve(s);
     };
-    ml.on('status', check);
-    check(ml.status());
+    env.ml.on('status', check);
+    check(env.ml.status());
   });
 }
 
@@ -47,8 +27,8 @@ async function cancelAfterFirstStep(settings: object) {
   const controller = new AbortController();
   let cancelledAt = 0;
   const outcome = await train(
-    project,
-    ml,
+    env.project,
+    env.ml,
     settings,
     (event: TrainEvent) => {
       if (event.type === 'progress' && !cancelledAt) {
@@ -67,15 +47,15 @@ describe('cancelling a run', () => {
     const { outcome, seconds } = await cancelAfterFirstStep(SLOW);
     expect(outcome).toMatchObject({ cancelled: true, stoppedBy: 'cancel', epochs: 0 });
     expect(seconds).toBeLessThan(2);
-    expect(project.runs.byId(outcome.runId)).toMatchObject({ status: 'cancelled', error: null });
+    expect(env.project.runs.byId(outcome.runId)).toMatchObject({ status: 'cancelled', error: null });
     // The step in flight could not have answered the cancel: the process was replaced, and no crash was counted.
     const after = await ready();
     expect(after.pid).not.toBe(before.pid);
     expect(after.restarts).toBe(before.restarts);
 
-    const next = await train(project, ml, { ...FAST, epochs: 1 });
+    const next = await train(env.project, env.ml, { ...FAST, epochs: 1 });
     expect(next).toMatchObject({ epochs: 1, stoppedBy: 'epochs' });
-    expect(project.runs.byId(next.runId)!.status).toBe('completed');
+    expect(env.project.runs.byId(next.runId)!.status).toBe('completed');
   });
 
   it('stops between fast steps without restarting the ML process', async () => {
@@ -85,8 +65,8 @@ describe('cancelling a run', () => {
     expect(outcome).toMatchObject({ cancelled: true, stoppedBy: 'cancel' });
     expect(seconds).toBeLessThan(1);
     expect(outcome.epochs).toBe(0);
-    expect(project.runs.byId(outcome.runId)!.status).toBe('cancelled');
-    expect(ml.status()).toMatchObject({ state: 'ready', pid: before.pid });
-    expect((await ml.request('ping', {})).pid).toBe(before.pid);
+    expect(env.project.runs.byId(outcome.runId)!.status).toBe('cancelled');
+    expect(env.ml.status()).toMatchObject({ state: 'ready', pid: before.pid });
+    expect((await env.ml.request('ping', {})).pid).toBe(before.pid);
   });
 });
