@@ -120,9 +120,9 @@ const SOFTMAX_CE = `
   )
 `;
 
-/** Row counts and column widths of the filter-gradient micro-kernels (columns 1 = scalar). */
-export const GEMM_ROWS = [1, 2, 3, 4] as const;
-export const GEMM_COLS = [8, 4, 1] as const;
+/** Row counts and column widths of the micro-kernels (columns 1 = scalar). */
+const GEMM_ROWS = [1, 2, 3, 4] as const;
+const GEMM_COLS = [8, 4, 1] as const;
 
 /**
  * One tile of a "tall" product out[R, C] += Σ_k a[k, r] · b[k, c] over a run of `rows` × `len`
@@ -157,7 +157,7 @@ function gemmTile(rows: number, cols: number): string {
   const stores: string[] = [];
   for (let r = 0; r < rows; r++) for (let v = 0; v < Math.max(1, vectors); v++) stores.push(store(outAddr(r, v), `(local.get $c${r}_${v})`));
   return `
-  (func $gemm_tile_${rows}x${cols} (export "gemm_tile_${rows}x${cols}")
+  (func $gemm_tile_${rows}x${cols}
     (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $len i32)
     (param $aRow i32) (param $bRow i32) (param $aStep i32) (param $bStep i32) (param $ldo i32)
     (local $pa i32) (local $pb i32) (local $end i32) (local $row i32) (local $av ${type})
@@ -595,67 +595,40 @@ const RELU6_GRAD = `
 `;
 
 /**
- * One run of a depthwise filter gradient (one output row, one tap, channel multiplier 1):
- * acc[ch] += Σ_k x[k·inStep + ch] · g[k·c + ch] for ch < c (a multiple of 4), k < count;
- * inStep in floats.
+ * One run of a depthwise gradient (one output row, one tap, channel multiplier 1) over c channels
+ * (a multiple of 4) and `count` positions k, reading `strided` at k·inStep floats, g at k·c and
+ * `fixed` at the same place every k:
+ * - depthwise_filter_run(x, g, acc): acc[ch] += Σ_k x[k·inStep + ch] · g[k·c + ch];
+ * - depthwise_input_run(dx, g, w): dx[k·inStep + ch] += g[k·c + ch] · w[ch].
  */
-const DEPTHWISE_FILTER_RUN = `
-  (func (export "depthwise_filter_run") (param $x i32) (param $g i32) (param $acc i32) (param $count i32) (param $inStep i32) (param $c i32)
-    (local $k i32) (local $ch i32) (local $px i32) (local $pg i32) (local $pa i32) (local $rowBytes i32) (local $inBytes i32)
+function depthwiseRun(name: string, into: 'fixed' | 'strided', strided: string, fixed: string): string {
+  const target = into === 'fixed' ? 'pf' : 'ps';
+  const product = into === 'fixed' ? `(f32x4.mul (v128.load align=4 ${get('ps')}) (v128.load align=4 ${get('pg')}))` : `(f32x4.mul (v128.load align=4 ${get('pg')}) (v128.load align=4 ${get('pf')}))`;
+  return `
+  (func (export "${name}") (param $${strided} i32) (param $g i32) (param $${fixed} i32) (param $count i32) (param $inStep i32) (param $c i32)
+    (local $k i32) (local $ch i32) (local $ps i32) (local $pg i32) (local $pf i32) (local $rowBytes i32) (local $inBytes i32)
     (local.set $rowBytes ${mul(get('c'), i32(4))})
     (local.set $inBytes ${mul(get('inStep'), i32(4))})
     (block $kDone (loop $kLoop
       (br_if $kDone (i32.ge_u ${get('k')} ${get('count')}))
-      (local.set $px ${get('x')})
+      (local.set $ps ${get(strided)})
       (local.set $pg ${get('g')})
-      (local.set $pa ${get('acc')})
+      (local.set $pf ${get(fixed)})
       (local.set $ch ${i32(0)})
       (block $cDone (loop $cLoop
         (br_if $cDone (i32.ge_u ${get('ch')} ${get('c')}))
-        (v128.store align=4 ${get('pa')} (f32x4.add (v128.load align=4 ${get('pa')})
-          (f32x4.mul (v128.load align=4 ${get('px')}) (v128.load align=4 ${get('pg')}))))
-        (local.set $px ${add(get('px'), i32(16))})
+        (v128.store align=4 ${get(target)} (f32x4.add (v128.load align=4 ${get(target)}) ${product}))
+        (local.set $ps ${add(get('ps'), i32(16))})
         (local.set $pg ${add(get('pg'), i32(16))})
-        (local.set $pa ${add(get('pa'), i32(16))})
+        (local.set $pf ${add(get('pf'), i32(16))})
         (local.set $ch ${add(get('ch'), i32(4))})
         (br $cLoop)))
-      (local.set $x ${add(get('x'), get('inBytes'))})
+      (local.set $${strided} ${add(get(strided), get('inBytes'))})
       (local.set $g ${add(get('g'), get('rowBytes'))})
       (local.set $k ${add(get('k'), i32(1))})
       (br $kLoop)))
-  )
-`;
-
-/**
- * One run of a depthwise input gradient (channel multiplier 1): dx[k·inStep + ch] += g[k·c + ch] ·
- * w[ch] for ch < c (a multiple of 4), k < count; inStep in floats.
- */
-const DEPTHWISE_INPUT_RUN = `
-  (func (export "depthwise_input_run") (param $dx i32) (param $g i32) (param $w i32) (param $count i32) (param $inStep i32) (param $c i32)
-    (local $k i32) (local $ch i32) (local $px i32) (local $pg i32) (local $pw i32) (local $rowBytes i32) (local $inBytes i32)
-    (local.set $rowBytes ${mul(get('c'), i32(4))})
-    (local.set $inBytes ${mul(get('inStep'), i32(4))})
-    (block $kDone (loop $kLoop
-      (br_if $kDone (i32.ge_u ${get('k')} ${get('count')}))
-      (local.set $px ${get('dx')})
-      (local.set $pg ${get('g')})
-      (local.set $pw ${get('w')})
-      (local.set $ch ${i32(0)})
-      (block $cDone (loop $cLoop
-        (br_if $cDone (i32.ge_u ${get('ch')} ${get('c')}))
-        (v128.store align=4 ${get('px')} (f32x4.add (v128.load align=4 ${get('px')})
-          (f32x4.mul (v128.load align=4 ${get('pg')}) (v128.load align=4 ${get('pw')}))))
-        (local.set $px ${add(get('px'), i32(16))})
-        (local.set $pg ${add(get('pg'), i32(16))})
-        (local.set $pw ${add(get('pw'), i32(16))})
-        (local.set $ch ${add(get('ch'), i32(4))})
-        (br $cLoop)))
-      (local.set $dx ${add(get('dx'), get('inBytes'))})
-      (local.set $g ${add(get('g'), get('rowBytes'))})
-      (local.set $k ${add(get('k'), i32(1))})
-      (br $kLoop)))
-  )
-`;
+  )`;
+}
 
 /** The module's text; `shared` must match the backend's memory (the threaded build's is shared). */
 export function simdKernelWat(shared: boolean): string {
@@ -673,8 +646,8 @@ export function simdKernelWat(shared: boolean): string {
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
   ${RELU6_GRAD}
-  ${DEPTHWISE_FILTER_RUN}
-  ${DEPTHWISE_INPUT_RUN}
+  ${depthwiseRun('depthwise_filter_run', 'fixed', 'x', 'acc')}
+  ${depthwiseRun('depthwise_input_run', 'strided', 'dx', 'w')}
   ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c))).join('\n')}
   ${GEMM_ROWS.map(gemmDotTile).join('\n')}
   ${INPUT_GRAD}

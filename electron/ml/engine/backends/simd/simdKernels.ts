@@ -1,20 +1,6 @@
 import type { WasmBackend } from '../wasmHeap';
 import { SIMD_KERNELS_SHARED, SIMD_KERNELS_UNSHARED } from './simdKernelBinary';
 import { type SimdHelper, readySimdHelper, startSimdHelper } from './simdHelperThread';
-import { GEMM_COLS, GEMM_ROWS } from './simdKernelSource';
-
-type GemmTile = (
-  a: number,
-  b: number,
-  out: number,
-  rows: number,
-  len: number,
-  aRow: number,
-  bRow: number,
-  aStep: number,
-  bStep: number,
-  ldo: number,
-) => void;
 
 export interface SimdKernels {
   filterGrad(
@@ -37,8 +23,6 @@ export interface SimdKernels {
   helper(): SimdHelper | null;
   softmaxCe(x: number, labels: number, w: number, g: number, pixels: number, classes: number, scale: number, z: number, t: number): void;
   exp4Probe(x: number, out: number): void;
-  /** gemmTile[rows][cols] for rows 1–4 and cols 8, 4, 1. */
-  gemmTile: Record<number, Record<number, GemmTile>>;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
@@ -72,15 +56,9 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(memory) as Uint8Array<ArrayBuffer>), { env: { memory } });
     const exports = instance.exports as Record<string, (...args: number[]) => void>;
-    const gemmTile: SimdKernels['gemmTile'] = {};
-    for (const r of GEMM_ROWS) {
-      gemmTile[r] = {};
-      for (const c of GEMM_COLS) gemmTile[r][c] = exports[`gemm_tile_${r}x${c}`] as GemmTile;
-    }
     kernels = {
       softmaxCe: exports.softmax_ce,
       exp4Probe: exports.exp4_probe,
-      gemmTile,
       filterGrad: exports.filter_grad,
       inputGrad: exports.input_grad,
       addInto: exports.add_into,
