@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { medianFrequencyWeights, selectBackend, softmaxCrossEntropyIgnore } from '../../../electron/ml/engine';
-import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
+import { withSimdKernels } from '../../fixtures/simdKernels';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -107,12 +107,7 @@ describe('the one-pass loss kernel (wasm)', () => {
     const logits = Float32Array.from({ length: count * classes }, (_, i) => Math.sin(i * 1.7) * 4);
     const labels = Int32Array.from({ length: count }, (_, i) => (i % 5 === 0 ? 255 : (i * 7) % classes));
     const weights = Float32Array.from({ length: classes }, (_, k) => [0.5, 2, 1, 0, 3, 1.5][k % 6]);
-    setSimdKernelsEnabled(path !== 'js');
-    try {
-      await checkAgainstOpByOp(logits, labels, shape, weights, count);
-    } finally {
-      setSimdKernelsEnabled(true);
-    }
+    await withSimdKernels(path !== 'js', () => checkAgainstOpByOp(logits, labels, shape, weights, count));
   });
 
   async function checkAgainstOpByOp(logits: Float32Array, labels: Int32Array, shape: [number, number, number, number], weights: Float32Array, count: number) {

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
-import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
 import { RELU6_GRAD_KERNEL, relu6Trainable } from '../../../electron/ml/engine/model/relu6';
+import { withSimdKernels } from '../../fixtures/simdKernels';
 
 /** Values on both sides of 0 and 6, never exactly on them (where the subgradient is a choice); 270 of them, so the SIMD kernel's scalar tail runs too. */
 const X = Float32Array.from({ length: 3 * 5 * 6 * 3 }, (_, i) => ((i * 37) % 101) / 6 - 4.05);
@@ -29,13 +29,7 @@ describe('relu6Trainable', () => {
     await selectBackend('wasm');
     expect(tf.getKernel(RELU6_GRAD_KERNEL, 'wasm')).toBeDefined();
     const before = tf.memory().numTensors;
-    setSimdKernelsEnabled(simd);
-    let wasm: Awaited<ReturnType<typeof valueAndGrad>>;
-    try {
-      wasm = await valueAndGrad();
-    } finally {
-      setSimdKernelsEnabled(true);
-    }
+    const wasm = await withSimdKernels(simd, valueAndGrad);
     expect(tf.memory().numTensors).toBe(before);
     expect([...wasm.y]).toEqual([...cpu.y]);
     expect([...wasm.dx]).toEqual([...cpu.dx]);

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
-import { setSimdKernelsEnabled } from '../../../electron/ml/engine/backends/simd/simdKernels';
 import { setSimdFilterGrad, setSimdInputGrad } from '../../../electron/ml/engine/backends/wasmKernels';
+import { withSimdKernels } from '../../fixtures/simdKernels';
 
 type Case = { x: [number, number, number, number]; k: [number, number, number, number]; stride: number; pad: 'same' | 'valid' | number };
 
@@ -135,13 +135,7 @@ describe('wasm training kernels', () => {
     await selectBackend('cpu');
     const expected = await run();
     await selectBackend('wasm');
-    setSimdKernelsEnabled(simd);
-    let got: number[][];
-    try {
-      got = await run();
-    } finally {
-      setSimdKernelsEnabled(true);
-    }
+    const got = await withSimdKernels(simd, run);
     got.forEach((g, i) => g.forEach((v, j) => expect(v, `case ${i} at ${j}`).toBeCloseTo(expected[i][j], 5)));
   });
 
@@ -167,13 +161,7 @@ describe('wasm training kernels', () => {
     await selectBackend('cpu');
     const expected = await run();
     await selectBackend('wasm');
-    setSimdKernelsEnabled(simd);
-    let got: Awaited<ReturnType<typeof run>>;
-    try {
-      got = await run();
-    } finally {
-      setSimdKernelsEnabled(true);
-    }
+    const got = await withSimdKernels(simd, run);
     got.forEach((g, i) => {
       expect(g.shape).toEqual(expected[i].shape);
       g.values.forEach((v, j) => expect(v).toBeCloseTo(expected[i].values[j], 3));
