@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 
-import { type WasmBackend, allocate, heapF32 } from './backends/wasmHeap';
+import { type WasmBackend, heapF32 } from './backends/wasmHeap';
 
 interface Slots {
   m: tf.Variable;
@@ -77,7 +77,7 @@ export class LeanAdam extends tf.Optimizer {
   private updateOnHeap(value: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, c1: number, c2: number): void {
     const backend = tf.backend() as unknown as WasmBackend;
     const size = value.size;
-    const outInfo = allocate(backend, value.shape, 'float32');
+    const outInfo = backend.makeOutput(value.shape, 'float32');
     // Views after the allocation: it may have grown (and so replaced) the heap's buffer.
     const w = heapF32(backend, value);
     const grad = heapF32(backend, g);

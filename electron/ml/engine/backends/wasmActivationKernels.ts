@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { RELU6_GRAD_KERNEL } from '../model/relu6';
 import { simdKernels } from './simd/simdKernels';
-import { type KernelArgs, type WasmBackend, allocate, heapF32, heapOffset } from './wasmHeap';
+import { type KernelArgs, type WasmBackend, heapF32, heapOffset } from './wasmHeap';
 
 /** ReLU6's gradient in one pass over the heap: dy where 0 < y < 6. */
 function relu6GradWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
-  const out = allocate(backend, y.shape, 'float32');
+  const out = backend.makeOutput(y.shape, 'float32');
   const simd = simdKernels(backend);
   if (simd) {
     simd.relu6Grad(heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, out), tf.util.sizeFromShape(y.shape));

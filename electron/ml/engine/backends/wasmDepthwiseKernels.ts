@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { simdKernels } from './simd/simdKernels';
-import { type KernelArgs, type WasmBackend, allocate, heapF32, heapOffset, release } from './wasmHeap';
+import { type KernelArgs, type WasmBackend, heapF32, heapOffset, release } from './wasmHeap';
 
 /**
  * The two depthwise-convolution gradients tfjs-backend-wasm does not ship (MobileNetV2 training
@@ -75,7 +75,7 @@ export function depthwiseBackpropFilterWasm(args: KernelArgs): Info {
   const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const filterShape = attrs.filterShape as Shape4;
   const info = depthwiseInfo(x.shape as Shape4, filterShape, attrs);
-  const out = allocate(backend, filterShape, 'float32');
+  const out = backend.makeOutput(filterShape, 'float32');
   const xs = heapF32(backend, x);
   const g = heapF32(backend, dy);
   const c = info.inChannels;
@@ -84,7 +84,7 @@ export function depthwiseBackpropFilterWasm(args: KernelArgs): Info {
   const simd = simdKernels(backend);
   if (m === 1 && c % 4 === 0 && simd) {
     // Each run's sums in float32 (SIMD over channels), folded into the float64 totals per run.
-    const run = allocate(backend, [c], 'float32');
+    const run = backend.makeOutput([c], 'float32');
     const runValues = heapF32(backend, run);
     const [xBase, gBase, runBase] = [heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, run)];
     forEachTapRun(info, (i0, o0, t, count, inStep) => {
@@ -118,7 +118,7 @@ export function depthwiseBackpropFilterWasm(args: KernelArgs): Info {
 
 /** dx[n, y, x, c] = Σ over the taps and outputs that read (y, x) of dy[n, oy, ox, c·m + q] · W[ky, kx, c, q]: a scatter loop. */
 function depthwiseBackpropInputLoop(backend: Backend, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo, inputShape: Shape4): Info {
-  const out = allocate(backend, inputShape, 'float32');
+  const out = backend.makeOutput(inputShape, 'float32');
   const dx = heapF32(backend, out);
   dx.fill(0);
   const g = heapF32(backend, dy);
@@ -168,7 +168,7 @@ export function depthwiseBackpropInputWasm(args: KernelArgs): Info {
     info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && m === 1 && pads.every((p) => p >= 0);
   if (!simple || !forward) return depthwiseBackpropInputLoop(backend, dy, filter, info, inputShape);
   // Flipping both spatial axes reverses the order of the taps; each tap is a run of C values.
-  const flipped = allocate(backend, [kh, kw, c, 1], 'float32');
+  const flipped = backend.makeOutput([kh, kw, c, 1], 'float32');
   const dst = heapF32(backend, flipped);
   const src = heapF32(backend, filter);
   const taps = kh * kw;

@@ -13,12 +13,22 @@ export type WasmBackend = tf.KernelBackend & {
 
 export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
+/** The heap's memory: the threaded build exposes it as wasmMemory, the single-threaded one only in asm. */
+export function heapMemory(backend: WasmBackend): WebAssembly.Memory | null {
+  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory ?? null;
+}
+
+/** The heap's current buffer. */
+function heapBuffer(backend: WasmBackend): ArrayBufferLike {
+  return heapMemory(backend)?.buffer ?? backend.wasm.HEAPU8.buffer;
+}
+
 /**
  * A typed view of a tensor's data in the wasm heap, from the memory object rather than a cached
  * view. Make outputs first: allocating may grow the heap and detach older views.
  */
 export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array {
-  const buffer = (backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)?.buffer ?? backend.wasm.HEAPU8.buffer;
+  const buffer = heapBuffer(backend);
   const offset = backend.dataIdMap.get(info.dataId).memoryOffset;
   const size = info.shape.reduce((a, b) => a * b, 1);
   if (info.dtype === 'float32') return new Float32Array(buffer, offset, size);
@@ -60,7 +70,7 @@ function checkAllocation(backend: WasmBackend, info: tf.TensorInfo, shape: numbe
   const offset = backend.dataIdMap.get(info.dataId).memoryOffset;
   // At the very top of the 4 GB the package's malloc can also return a block that runs past the
   // end of memory (its size arithmetic wraps): as full.
-  const heapBytes = ((backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)?.buffer ?? backend.wasm.HEAPU8.buffer).byteLength;
+  const heapBytes = heapBuffer(backend).byteLength;
   if (size > 0 && (offset === 0 || offset + bytes > heapBytes)) {
     backend.disposeData(info.dataId);
     const megabytes = Math.ceil(bytes / 2 ** 20);
@@ -72,16 +82,11 @@ function checkAllocation(backend: WasmBackend, info: tf.TensorInfo, shape: numbe
   return info;
 }
 
-/** backend.makeOutput that throws when the heap is full (see checkAllocation). */
-export function allocate(backend: WasmBackend, shape: number[], dtype: tf.DataType = 'float32'): tf.TensorInfo {
-  return checkAllocation(backend, backend.makeOutput(shape, dtype), shape, dtype);
-}
-
 const guarded = new WeakSet<WasmBackend>();
 
 /**
- * Makes every allocation of the backend's own kernels (they all go through makeOutput) fail the
- * same clear way when the heap is full. Called once the wasm backend is active.
+ * Makes every allocation through makeOutput (the package's kernels and ours) fail this clear way
+ * when the heap is full. Called once the wasm backend is active, before any kernel runs.
  */
 export function guardHeapAllocations(backend: WasmBackend): void {
   if (guarded.has(backend)) return;

@@ -6,7 +6,7 @@ import { simdKernels } from './simd/simdKernels';
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 import { registerWasmLossKernel } from './wasmLossKernel';
-import { type WasmBackend, allocate, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
+import { type WasmBackend, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
 
 type Backend = WasmBackend;
 type Info = tf.TensorInfo;
@@ -150,7 +150,7 @@ function flippedFilter(backend: Backend, filter: Info): Info {
     release(backend, swapped);
     return out;
   }
-  const out = allocate(backend, [kh, kw, co, ci], 'float32');
+  const out = backend.makeOutput([kh, kw, co, ci], 'float32');
   const src = heapF32(backend, swapped);
   const dst = heapF32(backend, out);
   const block = ci * co;
@@ -264,7 +264,7 @@ function makeSliceWasm(fallback: tf.KernelFunc) {
     if (x.dtype === 'string') return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
     const attrs = args.attrs as unknown as tf.SliceAttrs;
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, attrs.begin, attrs.size);
-    const out = allocate(backend, size, x.dtype);
+    const out = backend.makeOutput(size, x.dtype);
     const total = size.reduce((a, b) => a * b, 1);
     if (total === 0) return out;
     const src = heapView(backend, x);
@@ -301,7 +301,7 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
   const { dy, input } = args.inputs as { dy: Info; input: Info };
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
   const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const dx = allocate(backend, input.shape, 'float32');
+  const dx = backend.makeOutput(input.shape, 'float32');
   const x = heapView(backend, input) as Float32Array;
   const g = heapView(backend, dy) as Float32Array;
   const out = heapView(backend, dx) as Float32Array;
@@ -366,11 +366,11 @@ function makeSumWasm(fallback: tf.KernelFunc) {
     const rest = x.shape.slice(axes.length);
     const inner = rest.reduce((a, b) => a * b, 1);
     const outShape = attrs.keepDims ? [...axes.map(() => 1), ...rest] : rest;
-    const out = allocate(backend, outShape, 'float32');
+    const out = backend.makeOutput(outShape, 'float32');
     const simd = simdKernels(backend);
     if (simd) {
       // float64 accumulators in the heap, as two float32 slots each
-      const acc = allocate(backend, [2 * inner], 'float32');
+      const acc = backend.makeOutput([2 * inner], 'float32');
       heapF32(backend, acc).fill(0);
       simd.sumRows(heapOffset(backend, x), tf.util.sizeFromShape(x.shape) / inner, inner, heapOffset(backend, acc), heapOffset(backend, out));
       release(backend, acc);

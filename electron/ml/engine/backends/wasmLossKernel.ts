@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { SOFTMAX_CE_KERNEL } from '../loss';
 import { type SimdKernels, simdKernels } from './simd/simdKernels';
-import { type KernelArgs, type WasmBackend, allocate, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
+import { type KernelArgs, type WasmBackend, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
 
 /**
  * Softmax cross-entropy ignoring 255, forward and gradient together in one SIMD pass over the
@@ -29,8 +29,8 @@ function softmaxCrossEntropyWasm(args: KernelArgs): tf.TensorInfo[] {
   }
   const scale = 1 / Math.max(denominator, 1e-12);
   const pixels = labelValues.length;
-  const gradInfo = allocate(backend, logits.shape, 'float32');
-  const lossInfo = allocate(backend, [], 'float32');
+  const gradInfo = backend.makeOutput(logits.shape, 'float32');
+  const lossInfo = backend.makeOutput([], 'float32');
   const simd = simdKernels(backend);
   const lossSum = simd
     ? lossBySimd(backend, simd, { logits, labels, weights, gradInfo, pixels, classes, scale })
@@ -57,7 +57,7 @@ interface LossBuffers {
  * the loss's logarithms (one per pixel, not per logit) are taken here.
  */
 function lossBySimd(backend: WasmBackend, simd: SimdKernels, b: LossBuffers): number {
-  const scratch = allocate(backend, [2, b.pixels], 'float32');
+  const scratch = backend.makeOutput([2, b.pixels], 'float32');
   const zOffset = heapOffset(backend, scratch);
   // Pixels [from, to) with every pointer advanced to `from`.
   const range = (from: number, to: number) => [

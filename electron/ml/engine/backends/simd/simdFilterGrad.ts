@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { type WasmBackend, allocate, heapF32, heapOffset, release } from '../wasmHeap';
+import { type WasmBackend, heapF32, heapOffset, release } from '../wasmHeap';
 import type { SimdHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
@@ -34,7 +34,7 @@ export function filterGradBySimd(
   const chunkPositions = Math.min(2048, Math.max(16, Math.floor(CHUNK_BYTES / ((ci + co) * 4))));
   const args = (target: tf.TensorInfo, part: number, parts: number, coFrom = 0, coTo = co) =>
     [heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, target), n, h, w, oh, ow, kh, kw, ci, co, top, left, chunkPositions, part, parts, coFrom, coTo, sh, sw] as const;
-  const out = allocate(backend, filterShape, 'float32');
+  const out = backend.makeOutput(filterShape, 'float32');
   heapF32(backend, out).fill(0);
   const helper = n * oh * ow * kh * kw * ci * co >= HELPER_MIN_MACS ? simd.helper() : null;
   if (!helper) {
@@ -49,7 +49,7 @@ export function filterGradBySimd(
   }
   // Narrow: half of the positions each (8-wide tiles beat two 4-wide halves), the helper's into a
   // second output.
-  const partial = allocate(backend, filterShape, 'float32');
+  const partial = backend.makeOutput(filterShape, 'float32');
   try {
     heapF32(backend, partial).fill(0);
     runBoth(helper, () => simd.filterGrad(...args(out, 0, 2)), [...args(partial, 1, 2)]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { type WasmBackend, allocate, call, heapF32, heapOffset, release } from '../wasmHeap';
+import { type WasmBackend, call, heapF32, heapOffset, release } from '../wasmHeap';
 import type { SimdKernels } from './simdKernels';
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
@@ -27,7 +27,7 @@ export function inputGradBySimd(
   const byTap = call(backend, 'Reshape', { x: filter }, { shape: [kh * kw, ci, co] });
   const wt = call(backend, 'Transpose', { x: byTap }, { perm: [0, 2, 1] });
   release(backend, byTap);
-  const dx = allocate(backend, [n, h, w, ci], 'float32');
+  const dx = backend.makeOutput([n, h, w, ci], 'float32');
   try {
     heapF32(backend, dx).fill(0);
     const args = (ciFrom: number, ciTo: number, nFrom: number, nTo: number) =>

@@ -1,4 +1,4 @@
-import type { WasmBackend } from '../wasmHeap';
+import { type WasmBackend, heapMemory } from '../wasmHeap';
 import { SIMD_KERNELS_SHARED, SIMD_KERNELS_UNSHARED } from './simdKernelBinary';
 import { type SimdHelper, readySimdHelper, startSimdHelper } from './simdHelperThread';
 
@@ -32,11 +32,6 @@ function moduleBytes(memory: WebAssembly.Memory): Uint8Array {
   return Uint8Array.from(atob(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_UNSHARED), (c) => c.charCodeAt(0));
 }
 
-/** The heap: the threaded build exposes it as wasmMemory, the single-threaded one only in asm. */
-function backendMemory(backend: WasmBackend): WebAssembly.Memory | null {
-  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory ?? null;
-}
-
 let enabled = true;
 /** Turns our SIMD kernels off (callers take their JS paths) or back on: for tests of those paths. */
 export function setSimdKernelsEnabled(on: boolean): void {
@@ -49,7 +44,7 @@ export function setSimdKernelsEnabled(on: boolean): void {
  * Instantiated once per heap, synchronously (the module is small).
  */
 export function simdKernels(backend: WasmBackend): SimdKernels | null {
-  const memory = enabled ? backendMemory(backend) : null;
+  const memory = enabled ? heapMemory(backend) : null;
   if (!memory) return null;
   if (instances.has(memory)) return instances.get(memory)!;
   let kernels: SimdKernels | null = null;
@@ -81,7 +76,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
  * their helper thread; resolves once it can take work. Called when the wasm backend is selected.
  */
 export async function prepareSimdKernels(backend: WasmBackend): Promise<void> {
-  const memory = backendMemory(backend);
+  const memory = heapMemory(backend);
   if (!memory || !simdKernels(backend)) return;
   await startSimdHelper(memory, moduleBytes(memory));
 }
