@@ -135,7 +135,7 @@ async function importOne(
 
   let inspected: InspectedImage;
   try {
-    inspected = await inspectImage(bytes, extname(path).toLowerCase(), limits);
+    inspected = await inspectImage(bytes, limits);
   } catch (err) {
     if (err instanceof ImageRejected) return skip(err.reason, err.message);
     throw err;

@@ -15,7 +15,15 @@ export class MaskFormatError extends Error {}
  * colours), or an RGB(A) image whose channels are all equal (grey saved as colour). 1/2/4-bit
  * grey or palette images are unpacked. Anything else is refused rather than guessed.
  */
-export function decodeMaskPng(bytes: Uint8Array): MaskRaster {
+export function decodeMaskPng(bytes: Uint8Array, expected?: { width: number; height: number }): MaskRaster {
+  // The size is checked from the header first: a mask of the wrong size is refused before a
+  // single byte is inflated (a small file can claim 30000×30000 and inflate to gigabytes).
+  if (expected) {
+    const { width, height } = pngSize(bytes);
+    if (width !== expected.width || height !== expected.height) {
+      throw new MaskFormatError(`mask is ${width}×${height} but its image is ${expected.width}×${expected.height}`);
+    }
+  }
   let png;
   try {
     png = decodePng(bytes);
@@ -43,6 +51,17 @@ export function decodeMaskPng(bytes: Uint8Array): MaskRaster {
     return { width, height, values };
   }
   throw new MaskFormatError(`unsupported PNG layout (${channels} channels, ${depth}-bit)`);
+}
+
+/** A PNG's size as its IHDR chunk states it, read without inflating anything. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  const ihdr = [0x49, 0x48, 0x44, 0x52];
+  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b) || ihdr.some((b, i) => bytes[12 + i] !== b)) {
+    throw new MaskFormatError('not a readable PNG (no PNG signature and header)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 function unpackBits(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {

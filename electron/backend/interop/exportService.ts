@@ -11,6 +11,7 @@ import { compressCounts, rleAreaAndBbox, rleCounts } from '../../../shared/mask/
 import { maskToRgb, type Rgb } from '../../../shared/mask/colorMask';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import type { StoredImage } from '../../db/repositories/imageRepository';
+import { openImageFile } from '../../imaging/imageReader';
 import type { Project } from '../project';
 import { encodeIndexedPng } from './pngEncoder';
 import { storedMaskAsExport } from './storedMaskPng';
@@ -208,7 +209,7 @@ function vocWriter(classes: LabelClass[], outDir: string): FormatWriter {
       const jpeg = inside(outDir, 'JPEGImages', `${stem}.jpg`);
       // VOC holds JPEGs: a JPEG is copied byte for byte, anything else re-encoded at quality 95.
       if (['.jpg', '.jpeg'].includes(extname(sourcePath).toLowerCase())) await copyFile(sourcePath, jpeg);
-      else await sharp(sourcePath).rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
+      else await (await openImageFile(sourcePath)).image.rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
       await writeFile(inside(outDir, 'SegmentationClass', `${stem}.png`), palettePng(mask, image, palette));
       splits[image.split].push(stem);
     },

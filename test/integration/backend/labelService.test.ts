@@ -51,7 +51,7 @@ describe('labels for the editor', () => {
   });
 
   it('refuses masks of the wrong size or with unknown classes', () => {
-    expect(() => saveLabels(project, jpegId, 0, encodeMaskPng({ width: 3, height: 3, values: new Uint8Array(9) }))).toThrow(/3×3 but the image is 4×3/);
+    expect(() => saveLabels(project, jpegId, 0, encodeMaskPng({ width: 3, height: 3, values: new Uint8Array(9) }))).toThrow(/3×3 but its image is 4×3/);
     expect(() => saveLabels(project, jpegId, 0, mask(new Array(12).fill(77)))).toThrow(/no class of this project: 77/);
     expect(() => saveLabels(project, jpegId, 0, new Uint8Array([1, 2, 3]))).toThrow(/not a readable PNG/);
     expect(getLabels(project, jpegId).version).toBe(0);
