@@ -5,6 +5,7 @@ import type { LabelMask } from '../../shared/contract/rendererContract';
 import { UNLABELED } from '../../shared/domain/classes';
 import { countClasses, decodeMaskPng, encodeMaskPng, MaskFormatError } from '../../shared/mask/maskPng';
 import { StaleMaskVersionError } from '../db/repositories/labelMaskRepository';
+import { compactSoon } from './labelCompaction';
 import type { Project } from './project';
 
 const BROWSER_FORMATS: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
@@ -58,6 +59,7 @@ export function saveLabels(project: Project, imageId: number, baseVersion: numbe
   if (unknown.length) throw new AppError('BAD_REQUEST', `mask has values that are no class of this project: ${unknown.join(', ')}`);
   try {
     const version = project.masks.save({ imageId, baseVersion, png: encodeMaskPng(mask), labeledPixels, classCounts: counts, source: 'editor' });
+    compactSoon(project, imageId);
     return { version, labeledFraction: labeledPixels / (image.width * image.height) };
   } catch (err) {
     if (err instanceof StaleMaskVersionError) {
