@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { openImage } from '../imaging/imageReader';
+import { decodeUntrustedMaskPng } from '../imaging/untrustedMaskPng';
 import { AppError } from '../../shared/contract/errors';
 import type { LabelMask } from '../../shared/contract/rendererContract';
 import { UNLABELED } from '../../shared/domain/classes';
-import { countClasses, decodeMaskPng, encodeMaskPng, MaskFormatError } from '../../shared/mask/maskPng';
+import { countClasses, encodeMaskPng, MaskFormatError } from '../../shared/mask/maskPng';
 import { StaleMaskVersionError } from '../db/repositories/labelMaskRepository';
 import { compactSoon } from './labelCompaction';
 import type { Project } from './project';
@@ -49,7 +50,7 @@ export function saveLabels(project: Project, imageId: number, baseVersion: numbe
   const image = requireImage(project, imageId);
   let mask;
   try {
-    mask = decodeMaskPng(png, image);
+    mask = decodeUntrustedMaskPng(png, image);
   } catch (err) {
     throw new AppError('BAD_REQUEST', err instanceof MaskFormatError ? err.message : `unreadable mask: ${(err as Error).message}`);
   }

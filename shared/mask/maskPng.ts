@@ -15,15 +15,7 @@ export class MaskFormatError extends Error {}
  * colours), or an RGB(A) image whose channels are all equal (grey saved as colour). 1/2/4-bit
  * grey or palette images are unpacked. Anything else is refused rather than guessed.
  */
-export function decodeMaskPng(bytes: Uint8Array, expected?: { width: number; height: number }): MaskRaster {
-  // The size is checked from the header first: a mask of the wrong size is refused before a
-  // single byte is inflated (a small file can claim 30000×30000 and inflate to gigabytes).
-  if (expected) {
-    const { width, height } = pngSize(bytes);
-    if (width !== expected.width || height !== expected.height) {
-      throw new MaskFormatError(`mask is ${width}×${height} but its image is ${expected.width}×${expected.height}`);
-    }
-  }
+export function decodeMaskPng(bytes: Uint8Array): MaskRaster {
   let png;
   try {
     png = decodePng(bytes);

@@ -5,7 +5,8 @@ import { AppError } from '../../../shared/contract/errors';
 import { UNLABELED, hexToRgb, type LabelClass } from '../../../shared/domain/classes';
 import { paintRle, type CocoRle } from '../../../shared/mask/cocoRle';
 import { rgbToMask, type Rgb } from '../../../shared/mask/colorMask';
-import { decodeMaskPng, MaskFormatError, pngSize } from '../../../shared/mask/maskPng';
+import { MaskFormatError, pngSize } from '../../../shared/mask/maskPng';
+import { decodeUntrustedMaskPng } from '../../imaging/untrustedMaskPng';
 import { fillPolygon } from '../../../shared/mask/polygonFill';
 
 /**
@@ -43,7 +44,7 @@ export function indexPngSource(dir: string, ignoreValues: number[]): LabelSource
     ignoreValues,
     find: (stem) => files.get(stem) ?? null,
     async read(stem, _fileName, width, height) {
-      return decodeMaskPng(readFileSync(files.get(stem)!), { width, height }).values;
+      return decodeUntrustedMaskPng(readFileSync(files.get(stem)!), { width, height }).values;
     },
   };
 }

@@ -10,7 +10,7 @@ import { indexPngSource } from '../../../electron/backend/interop/labelSources';
 import { saveLabels } from '../../../electron/backend/labelService';
 import { Project } from '../../../electron/backend/project';
 import { decodeScaled } from '../../../electron/ml/dataset';
-import { bmpBytes, bmpHeaderOnly, gradientPixels, pngHeaderOnly, tempDir, writeMask } from '../../fixtures/images';
+import { bmpBytes, bmpHeaderOnly, gradientPixels, pngHeaderOnly, pngInflatingTo, tempDir, writeMask } from '../../fixtures/images';
 
 let root: string;
 let project: Project;
@@ -95,5 +95,18 @@ describe('mask sizes are read from the PNG header before anything is inflated', 
     expect(() => saveLabels(project, id, 0, pngHeaderOnly(30_000, 30_000))).toThrow('mask is 30000×30000 but its image is 8×6');
     expect(() => saveLabels(project, id, 0, encodeMaskPng({ width: 8, height: 5, values: new Uint8Array(40) }))).toThrow('mask is 8×5 but its image is 8×6');
     expect(saveLabels(project, id, 0, encodeMaskPng({ width: 8, height: 6, values: new Uint8Array(48) })).version).toBe(1);
+  });
+
+  it('a mask whose pixel data inflates past the size its header states is refused, never inflated whole', async () => {
+    writeFileSync(join(root, 'a.bmp'), bmpBytes({ width: 8, height: 6, rgb: new Uint8Array(gradientPixels(8, 6)), bitsPerPixel: 24 }));
+    const labels = join(root, 'labels');
+    mkdirSync(labels);
+    const bomb = pngInflatingTo(8, 6, 64 * 2 ** 20); // 64 MiB of zeros behind an 8×6 header, about 64 KiB on the wire
+    writeFileSync(join(labels, 'a.png'), bomb);
+    const report = await importImages(project, { paths: [join(root, 'a.bmp')], labels: indexPngSource(labels, []) });
+    expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: expect.stringMatching(/inflates to more than/) });
+    const id = project.images.all()[0].id;
+    expect(() => saveLabels(project, id, 0, bomb)).toThrow(/inflates to more than/);
+    expect(project.images.byId(id)!.labelVersion).toBe(0);
   });
 });
