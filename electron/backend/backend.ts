@@ -14,6 +14,7 @@ import {
 import { presetClassFile } from '../../shared/domain/presets';
 import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass } from './classService';
 import { verifyImageFiles } from './fileCheckService';
+import { compactPending, compactProjectSoon } from './labelCompaction';
 import { BackgroundJobs } from './backgroundJobs';
 import { importImages, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
@@ -70,6 +71,7 @@ export class Backend {
     this.closeProject();
     this.project = Project.open(path);
     void this.verifyInBackground(this.project);
+    compactProjectSoon(this.project);
     return this.project;
   }
 
@@ -77,6 +79,7 @@ export class Backend {
     this.jobs.cancelAll();
     // Run ids are per project: the cancelled jobs must not be listed against the next project's runs.
     this.trainingJobs.clear();
+    if (this.project) compactPending(this.project); // the last burst of saves, before the file closes
     this.project?.close();
     this.project = null;
   }

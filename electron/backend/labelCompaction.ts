@@ -20,6 +20,11 @@ export function compactSoon(project: Project, imageId: number): void {
   entry.imageIds.add(imageId);
 }
 
+/** Schedules every image with many versions (a project saved before compaction existed, or never compacted). */
+export function compactProjectSoon(project: Project): void {
+  for (const imageId of project.masks.imagesToCompact()) compactSoon(project, imageId);
+}
+
 /** Runs the scheduled compaction now (also what the timer runs); returns the versions removed. */
 export function compactPending(project: Project): number {
   const entry = pending.get(project);

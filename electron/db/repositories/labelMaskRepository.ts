@@ -65,6 +65,9 @@ export function labelMaskRepository(db: Db) {
   const versionsOf = db.prepare<[number], { version: number }>('SELECT version FROM label_masks WHERE image_id = ? ORDER BY version');
   // Class counts go with their mask (ON DELETE CASCADE).
   const deleteVersions = db.prepare('DELETE FROM label_masks WHERE image_id = ? AND version IN (SELECT value FROM json_each(?))');
+  const crowded = db.prepare<[number], { imageId: number }>(
+    'SELECT image_id AS imageId FROM label_masks GROUP BY image_id HAVING COUNT(*) > ?',
+  );
   const imagesWithClass = db.prepare<[number], { imageId: number }>(
     `SELECT m.image_id AS imageId FROM label_class_counts c
      JOIN label_masks m ON m.id = c.mask_id JOIN images i ON i.id = m.image_id AND i.label_version = m.version
@@ -109,6 +112,10 @@ export function labelMaskRepository(db: Db) {
         if (dropped.length > 0) deleteVersions.run(imageId, JSON.stringify(dropped));
         return dropped.length;
       })();
+    },
+    /** Images holding more versions than compaction would ever keep of recent ones (worth a look). */
+    imagesToCompact(): number[] {
+      return crowded.all(KEEP_RECENT_VERSIONS).map((r) => r.imageId);
     },
     imagesWithClass(value: number): number[] {
       return imagesWithClass.all(value).map((r) => r.imageId);

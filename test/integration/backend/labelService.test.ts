@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeMaskPng } from '../../../shared/mask/maskPng';
 import { presetClassFile } from '../../../shared/domain/presets';
 import { importImages } from '../../../electron/backend/importService';
-import { COMPACTION_DELAY_MS } from '../../../electron/backend/labelCompaction';
+import { COMPACTION_DELAY_MS, compactProjectSoon } from '../../../electron/backend/labelCompaction';
 import { getLabels, imagePixels, saveLabels } from '../../../electron/backend/labelService';
 import { Project } from '../../../electron/backend/project';
 import { tempDir, writeBmp, writeImage } from '../../fixtures/images';
@@ -72,6 +72,20 @@ describe('label versions are compacted in the background', () => {
       const latest = getLabels(project, jpegId);
       expect(latest.version).toBe(300);
       expect(latest.png).toEqual(mask(values(299)));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a project saved before compaction existed is compacted in the background once opened', () => {
+    for (let v = 0; v < 120; v++) project.masks.save({ imageId: bmpId, baseVersion: v, png: new Uint8Array([v]), labeledPixels: 1, classCounts: new Map([[1, 1]]), source: 'editor' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      compactProjectSoon(project); // what opening a project does
+      vi.advanceTimersByTime(COMPACTION_DELAY_MS);
+      const kept = project.db.prepare('SELECT COUNT(*) AS n FROM label_masks WHERE image_id = ?').get(bmpId) as { n: number };
+      expect(kept.n).toBeLessThanOrEqual(25);
+      expect(project.masks.current(bmpId)).toMatchObject({ version: 120, png: new Uint8Array([119]) });
     } finally {
       vi.useRealTimers();
     }

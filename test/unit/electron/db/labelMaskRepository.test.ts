@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StaleMaskVersionError } from '../../../../electron/db/repositories/labelMaskRepository';
+import { KEEP_RECENT_VERSIONS, StaleMaskVersionError } from '../../../../electron/db/repositories/labelMaskRepository';
 import { Project } from '../../../../electron/backend/project';
 import { tempDir } from '../../../fixtures/images';
 
@@ -81,5 +81,16 @@ describe('label version compaction', () => {
     // Saves go on from the newest version as before (conflict detection needs only the image's version).
     expect(() => saveNoisy(1999)).toThrow(StaleMaskVersionError);
     expect(saveNoisy(2000)).toBe(2001);
+  });
+});
+
+describe('images to compact', () => {
+  it('lists the images holding more versions than the recent ones kept', () => {
+    for (let v = 0; v < KEEP_RECENT_VERSIONS; v++) save(v, 1);
+    expect(project.masks.imagesToCompact()).toEqual([]);
+    save(KEEP_RECENT_VERSIONS, 1);
+    expect(project.masks.imagesToCompact()).toEqual([imageId]);
+    project.masks.compact(imageId);
+    expect(project.masks.imagesToCompact()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { encode as encodePng } from 'fast-png';
-import sharp from 'sharp';
+import sharp, { type PngOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeUntrustedMaskPng } from '../../../../electron/imaging/untrustedMaskPng';
 import { pngInflatingTo } from '../../../fixtures/images';
@@ -10,7 +10,7 @@ const values = Uint8Array.from({ length: W * H }, (_, i) => (i * 7) % 5);
 
 describe('decodeUntrustedMaskPng', () => {
   it('passes every legitimate layout under the inflation cap: interlaced, palette, RGB, 1-bit', async () => {
-    const grey = (options: sharp.PngOptions) => sharp(Buffer.from(values), { raw: { width: W, height: H, channels: 1 } }).png(options).toBuffer();
+    const grey = (options: PngOptions) => sharp(Buffer.from(values), { raw: { width: W, height: H, channels: 1 } }).png(options).toBuffer();
     const rgb = Buffer.from(Array.from(values).flatMap((v) => [v, v, v]));
     const layouts: Record<string, Uint8Array> = {
       interlaced: await grey({ progressive: true }),
