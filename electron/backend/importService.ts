@@ -74,7 +74,8 @@ function matchLabels(files: string[], source: LabelSource): (path: string) => La
     const ref = source.find(basename(path, extname(path)), basename(path));
     if (ref === null) continue;
     refOf.set(path, ref);
-    filesOf.set(ref, [...(filesOf.get(ref) ?? []), path]);
+    if (!filesOf.has(ref)) filesOf.set(ref, []);
+    filesOf.get(ref)!.push(path);
   }
   return (path) => {
     const ref = refOf.get(path);
@@ -244,13 +245,15 @@ async function importLabel(
  * Image files under the given files and folders (recursively, in name order), the non-image files
  * met, and the entries that cannot be read (a broken link, a link loop), each reported on its own
  * so that one bad entry never stops the rest. Folder links are followed, except back into a folder
- * being walked (a loop); a folder reached a second time through another link is walked once.
+ * being walked (a loop); a folder or file reached a second time (named twice, or through another
+ * link) is listed once.
  */
 export async function collectImageFiles(paths: string[]): Promise<{ files: string[]; unsupported: string[]; unreadable: ImportSkip[] }> {
   const files: string[] = [];
   const unsupported: string[] = [];
   const unreadable: ImportSkip[] = [];
   const walked = new Set<string>();
+  const listed = new Set<string>();
   const visit = async (path: string, explicit: boolean, ancestors: string[]) => {
     let info;
     try {
@@ -281,6 +284,9 @@ export async function collectImageFiles(paths: string[]): Promise<{ files: strin
         await visit(join(path, e.name), false, [...ancestors, real]);
       }
     } else if (SUPPORTED.has(extname(path).toLowerCase())) {
+      const real = await realpath(path);
+      if (listed.has(real)) return;
+      listed.add(real);
       files.push(path);
     } else if (explicit || info.isFile()) {
       unsupported.push(path);

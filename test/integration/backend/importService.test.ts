@@ -271,7 +271,7 @@ describe('links in an imported folder', () => {
     fs.symlinkSync(join(dir, 'loop2.png'), join(dir, 'loop1.png'));
     fs.symlinkSync(join(dir, 'loop1.png'), join(dir, 'loop2.png'));
     fs.symlinkSync(dir, join(dir, 'sub', 'up')); // a folder link back to an ancestor
-    fs.symlinkSync(join(dir, 'a.png'), join(dir, 'z-link.png')); // a good file link: imported content, reported as duplicate
+    fs.symlinkSync(join(dir, 'a.png'), join(dir, 'z-link.png')); // a good link to a file already listed: listed once
 
     const report = await importImages(project, { paths: [dir] });
     expect(report.added).toBe(2);
@@ -282,6 +282,18 @@ describe('links in an imported folder', () => {
     expect(byPath.get(join(dir, 'loop2.png'))!.message).toMatch(/link loop/);
     expect(byPath.get(join(dir, 'sub', 'up'))!.message).toMatch(/link loop.*not followed/);
     expect(report.skipped.filter((s) => s.path.includes(join('up', 'sub')))).toEqual([]);
+    expect(report.skipped).toHaveLength(4);
+  });
+
+  it('lists a file named twice (itself and its folder, or through a link) once, so its mask is not ambiguous', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs/b', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/b/x.jpg'), 8, 6, 'jpeg', 1);
+    fs.mkdirSync(join(root, 'imgs/a'));
+    fs.symlinkSync(join(root, 'imgs/b/x.jpg'), join(root, 'imgs/a/x.jpg'));
+    writeMask(join(root, 'labels/x.png'), 8, 6, () => 2);
+    const report = await importImages(project, { paths: [join(root, 'imgs'), join(root, 'imgs/b/x.jpg')], labels: indexPngSource(join(root, 'labels'), []) });
+    expect(report).toMatchObject({ added: 1, labelsAdded: 1, skipped: [] });
   });
 });
 
