@@ -68,14 +68,38 @@ export function readBmpHeader(bytes: Uint8Array): BmpHeader {
 
 /** Decodes the pixels to RGB, top row first. The caller has checked the size from the header. */
 export function decodeBmp(bytes: Uint8Array, header: BmpHeader): Uint8Array {
-  const { width, height, stride, bitsPerPixel, pixelOffset, palette, masks } = header;
+  const rgb = allocateBmpPixels(bytes, header);
+  decodeBmpRows(bytes, header, rgb, 0, header.height);
+  return rgb;
+}
+
+/**
+ * decodeBmp in bands of rows with the event loop let through between them: a large BMP is
+ * decoded here in JavaScript (sharp cannot read BMP), and the backend must keep answering meanwhile.
+ */
+export async function decodeBmpInBands(bytes: Uint8Array, header: BmpHeader, bandPixels = 1 << 20): Promise<Uint8Array> {
+  const rgb = allocateBmpPixels(bytes, header);
+  const rows = Math.max(1, Math.floor(bandPixels / header.width));
+  for (let y = 0; y < header.height; y += rows) {
+    decodeBmpRows(bytes, header, rgb, y, Math.min(header.height, y + rows));
+    if (y + rows < header.height) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return rgb;
+}
+
+function allocateBmpPixels(bytes: Uint8Array, header: BmpHeader): Uint8Array {
+  const { width, height, stride, bitsPerPixel, pixelOffset } = header;
   if (pixelOffset + stride * (height - 1) + Math.ceil((width * bitsPerPixel) / 8) > bytes.length) {
     throw new ImageRejected('corrupt', `the BMP's pixel data is cut short (${width}×${height} needs ${stride * height} bytes)`);
   }
+  return new Uint8Array(width * height * 3);
+}
+
+function decodeBmpRows(bytes: Uint8Array, header: BmpHeader, rgb: Uint8Array, fromRow: number, toRow: number): void {
+  const { width, height, stride, bitsPerPixel, pixelOffset, palette, masks } = header;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const rgb = new Uint8Array(width * height * 3);
   const channels = masks?.map(maskShape);
-  for (let y = 0; y < height; y++) {
+  for (let y = fromRow; y < toRow; y++) {
     const row = pixelOffset + stride * (header.topDown ? y : height - 1 - y);
     let out = y * width * 3;
     for (let x = 0; x < width; x++, out += 3) {
@@ -99,7 +123,6 @@ export function decodeBmp(bytes: Uint8Array, header: BmpHeader): Uint8Array {
       }
     }
   }
-  return rgb;
 }
 
 /** A bit-field mask as a shift and a maximum, to scale any field width to 0–255. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
-import { decodeBmp, readBmpHeader } from './bmpDecoder';
+import { decodeBmpInBands, readBmpHeader } from './bmpDecoder';
 import { ImageRejected } from './imageRejected';
 
 export { ImageRejected } from './imageRejected';
@@ -30,7 +30,7 @@ export async function openImage(bytes: Buffer, maxPixels = MAX_IMAGE_PIXELS): Pr
   if (isBmp(bytes)) {
     const header = readBmpHeader(bytes);
     checkPixels(header.width, header.height, maxPixels);
-    const rgb = decodeBmp(bytes, header);
+    const rgb = await decodeBmpInBands(bytes, header);
     const image = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: header.width, height: header.height, channels: 3 } });
     return { image, width: header.width, height: header.height, format: 'bmp' };
   }

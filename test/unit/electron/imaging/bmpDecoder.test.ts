@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBmp, readBmpHeader } from '../../../../electron/imaging/bmpDecoder';
+import { decodeBmp, decodeBmpInBands, readBmpHeader } from '../../../../electron/imaging/bmpDecoder';
 import { ImageRejected } from '../../../../electron/imaging/imageReader';
 import { bmpBytes, bmpHeaderOnly, gradientPixels } from '../../../fixtures/images';
 
@@ -54,6 +54,14 @@ describe('BMP decoding', () => {
     const decoded = decodeBmp(sixteen, readBmpHeader(sixteen));
     // 5 bits per channel: each value within one step (255 / 31) of the original.
     decoded.forEach((v, i) => expect(Math.abs(v - pixels[i]), `byte ${i}`).toBeLessThanOrEqual(9));
+  });
+
+  it('decodes in bands of rows the same pixels as in one go', async () => {
+    const pixels = rgb(13, 11, 6);
+    for (const topDown of [false, true]) {
+      const bytes = bmpBytes({ width: 13, height: 11, rgb: pixels, bitsPerPixel: 24, topDown });
+      expect(await decodeBmpInBands(bytes, readBmpHeader(bytes), 13 * 3)).toEqual(pixels);
+    }
   });
 
   it('reads the size from the header alone, before any pixel is allocated', () => {
