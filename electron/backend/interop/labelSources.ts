@@ -102,7 +102,13 @@ export function cocoSource(jsonPath: string, classes: LabelClass[]): LabelSource
   }
   const valueByName = new Map(classes.map((c) => [c.name.toLowerCase(), c.value]));
   const categoryName = new Map(coco.categories.map((c) => [c.id, c.name]));
-  const imageByFile = new Map(coco.images.map((i) => [basename(i.file_name), i]));
+  // Images are matched by file name; a name the COCO file lists twice (day/x.jpg, night/x.jpg) is refused, never guessed.
+  const imagesByFile = new Map<string, CocoFile['images']>();
+  for (const i of coco.images) {
+    const name = basename(i.file_name);
+    if (!imagesByFile.has(name)) imagesByFile.set(name, []);
+    imagesByFile.get(name)!.push(i);
+  }
   const annotationsByImage = new Map<number, CocoFile['annotations']>();
   for (const a of coco.annotations) {
     if (!annotationsByImage.has(a.image_id)) annotationsByImage.set(a.image_id, []);
@@ -110,9 +116,13 @@ export function cocoSource(jsonPath: string, classes: LabelClass[]): LabelSource
   }
   return {
     ignoreValues: [],
-    find: (_stem, fileName) => (imageByFile.has(fileName) ? `${jsonPath}#${fileName}` : null),
+    find: (_stem, fileName) => (imagesByFile.has(fileName) ? `${jsonPath}#${fileName}` : null),
     async read(_stem, fileName, width, height) {
-      const image = imageByFile.get(fileName)!;
+      const listed = imagesByFile.get(fileName)!;
+      if (listed.length > 1) {
+        throw new MaskFormatError(`ambiguous mask: the COCO file lists ${listed.length} images named ${fileName} (${listed.map((i) => i.file_name).join(', ')}); none is attached`);
+      }
+      const image = listed[0];
       if (image.width !== width || image.height !== height) {
         throw new MaskFormatError(`COCO says ${image.width}×${image.height} but the image is ${width}×${height}`);
       }

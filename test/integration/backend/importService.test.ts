@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import { presetClassFile } from '../../../shared/domain/presets';
 import { verifyImageFiles } from '../../../electron/backend/fileCheckService';
-import { indexPngSource } from '../../../electron/backend/interop/labelSources';
+import { cocoSource, indexPngSource } from '../../../electron/backend/interop/labelSources';
 import { importImages } from '../../../electron/backend/importService';
 import { Project } from '../../../electron/backend/project';
 import { mixedImageFolder, tempDir, writeImage, writeMask } from '../../fixtures/images';
@@ -242,6 +242,22 @@ describe('ambiguous and sparse masks', () => {
     expect(byName.get(join(root, 'imgs/a/x.jpg'))!.labelVersion).toBe(0);
     expect(byName.get(join(root, 'imgs/b/x.jpg'))!.labelVersion).toBe(0);
     expect(byName.get(join(root, 'imgs/b/y.jpg'))!.labelVersion).toBe(1);
+  });
+
+  it('refuses a COCO mask when the COCO file lists two images of that file name', async () => {
+    const fs = await import('node:fs');
+    fs.mkdirSync(join(root, 'imgs'), { recursive: true });
+    await writeImage(join(root, 'imgs/x.jpg'), 4, 2, 'jpeg', 1);
+    const rle = (value: number) => ({ size: [2, 4], counts: value ? [0, 8] : [8] });
+    const coco = {
+      images: [{ id: 1, file_name: 'day/x.jpg', width: 4, height: 2 }, { id: 2, file_name: 'night/x.jpg', width: 4, height: 2 }],
+      categories: [{ id: 1, name: 'sky' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: rle(1) }, { id: 2, image_id: 2, category_id: 1, segmentation: rle(1) }],
+    };
+    writeFileSync(join(root, 'coco.json'), JSON.stringify(coco));
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: cocoSource(join(root, 'coco.json'), project.classes.list()) });
+    expect(report).toMatchObject({ added: 1, labelsAdded: 0 });
+    expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: expect.stringMatching(/2 images named x\.jpg \(day\/x\.jpg, night\/x\.jpg\)/) });
   });
 
   it('marks an image done only when its imported mask labels at least half of it; scribbles stay in progress', async () => {
