@@ -21,14 +21,25 @@ export interface LabelSource {
   ignoreValues: number[];
 }
 
-function pngFilesByStem(dir: string): Map<string, string> {
+/** The PNGs of a mask folder by stem; two files of one stem (x.png, x.PNG) are both listed, to be refused. */
+function pngFilesByStem(dir: string): Map<string, string[]> {
   const root = resolve(dir);
   if (!existsSync(root)) throw new AppError('NOT_FOUND', `label folder ${dir} does not exist`);
-  const byStem = new Map<string, string>();
-  for (const name of readdirSync(root)) {
-    if (extname(name).toLowerCase() === '.png') byStem.set(basename(name, extname(name)), join(root, name));
+  const byStem = new Map<string, string[]>();
+  for (const name of readdirSync(root).sort()) {
+    if (extname(name).toLowerCase() !== '.png') continue;
+    const stem = basename(name, extname(name));
+    if (!byStem.has(stem)) byStem.set(stem, []);
+    byStem.get(stem)!.push(join(root, name));
   }
   return byStem;
+}
+
+/** The one mask file of a stem, or the refusal when the folder holds several. */
+function onlyMaskFile(files: Map<string, string[]>, stem: string): string {
+  const found = files.get(stem)!;
+  if (found.length > 1) throw new MaskFormatError(`ambiguous mask: ${found.map((f) => basename(f)).join(' and ')} both match; none is attached`);
+  return found[0];
 }
 
 function requireSize(found: { width: number; height: number }, width: number, height: number): void {
@@ -42,9 +53,9 @@ export function indexPngSource(dir: string, ignoreValues: number[]): LabelSource
   const files = pngFilesByStem(dir);
   return {
     ignoreValues,
-    find: (stem) => files.get(stem) ?? null,
+    find: (stem) => files.get(stem)?.[0] ?? null,
     async read(stem, _fileName, width, height) {
-      return decodeUntrustedMaskPng(readFileSync(files.get(stem)!), { width, height }).values;
+      return decodeUntrustedMaskPng(readFileSync(onlyMaskFile(files, stem)), { width, height }).values;
     },
   };
 }
@@ -55,9 +66,9 @@ export function colorPngSource(dir: string, classes: LabelClass[], unlabeled: Rg
   const colours = new Map<number, Rgb>(classes.map((c) => [c.value, hexToRgb(c.color)]));
   return {
     ignoreValues: [],
-    find: (stem) => files.get(stem) ?? null,
+    find: (stem) => files.get(stem)?.[0] ?? null,
     async read(stem, _fileName, width, height) {
-      const bytes = readFileSync(files.get(stem)!);
+      const bytes = readFileSync(onlyMaskFile(files, stem));
       requireSize(pngSize(bytes), width, height);
       let decoded;
       try {

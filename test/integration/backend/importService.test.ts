@@ -244,6 +244,17 @@ describe('ambiguous and sparse masks', () => {
     expect(byName.get(join(root, 'imgs/b/y.jpg'))!.labelVersion).toBe(1);
   });
 
+  it('refuses a mask when the mask folder holds two files of its stem (x.png and x.PNG)', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/x.jpg'), 8, 6, 'jpeg', 1);
+    writeMask(join(root, 'labels/x.png'), 8, 6, () => 2);
+    writeMask(join(root, 'labels/x.PNG'), 8, 6, () => 3);
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: indexPngSource(join(root, 'labels'), []) });
+    expect(report).toMatchObject({ added: 1, labelsAdded: 0 });
+    expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: 'ambiguous mask: x.PNG and x.png both match; none is attached' });
+  });
+
   it('refuses a COCO mask when the COCO file lists two images of that file name', async () => {
     const fs = await import('node:fs');
     fs.mkdirSync(join(root, 'imgs'), { recursive: true });
