@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { openImageFile } from '../imaging/imageReader';
 import type { DatasetItem, InputScaling } from '../../shared/contract/mlContract';
 import { decodeMaskPng } from '../../shared/mask/maskPng';
 import type { Batch, BatchSource } from './engine';
@@ -17,17 +17,17 @@ const IGNORE = 255;
 
 /** Decodes an image at the scale the network works at (longer side `longSide`, never enlarged). */
 export async function decodeScaled(path: string, scaling: InputScaling): Promise<{ rgb: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }> {
-  const image = sharp(path, { failOn: 'error', limitInputPixels: false }).rotate();
-  const meta = await image.metadata();
-  const full = meta.autoOrient ?? meta;
+  // The one decoder import, the editor and export use too: every format import accepts trains.
+  const { image, width: fullWidth, height: fullHeight } = await openImageFile(path);
   const { data, info } = await image
+    .rotate()
     .resize({ width: scaling.longSide, height: scaling.longSide, fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
     .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${path}: expected RGB after decoding, got ${info.channels} channels`);
-  return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, fullWidth: full.width!, fullHeight: full.height! };
+  return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, fullWidth, fullHeight };
 }
 
 /** Nearest-neighbour resize of a one-byte-per-pixel raster (masks must never blend classes). */

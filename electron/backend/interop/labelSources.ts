@@ -5,7 +5,8 @@ import { AppError } from '../../../shared/contract/errors';
 import { UNLABELED, hexToRgb, type LabelClass } from '../../../shared/domain/classes';
 import { paintRle, type CocoRle } from '../../../shared/mask/cocoRle';
 import { rgbToMask, type Rgb } from '../../../shared/mask/colorMask';
-import { decodeMaskPng, MaskFormatError } from '../../../shared/mask/maskPng';
+import { MaskFormatError, pngSize } from '../../../shared/mask/maskPng';
+import { decodeUntrustedMaskPng } from '../../imaging/untrustedMaskPng';
 import { fillPolygon } from '../../../shared/mask/polygonFill';
 
 /**
@@ -43,9 +44,7 @@ export function indexPngSource(dir: string, ignoreValues: number[]): LabelSource
     ignoreValues,
     find: (stem) => files.get(stem) ?? null,
     async read(stem, _fileName, width, height) {
-      const mask = decodeMaskPng(readFileSync(files.get(stem)!));
-      requireSize(mask, width, height);
-      return mask.values;
+      return decodeUntrustedMaskPng(readFileSync(files.get(stem)!), { width, height }).values;
     },
   };
 }
@@ -58,9 +57,11 @@ export function colorPngSource(dir: string, classes: LabelClass[], unlabeled: Rg
     ignoreValues: [],
     find: (stem) => files.get(stem) ?? null,
     async read(stem, _fileName, width, height) {
+      const bytes = readFileSync(files.get(stem)!);
+      requireSize(pngSize(bytes), width, height);
       let decoded;
       try {
-        decoded = await sharp(files.get(stem)!).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+        decoded = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       } catch (err) {
         throw new MaskFormatError(`unreadable colour mask: ${(err as Error).message}`);
       }

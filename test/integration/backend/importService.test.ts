@@ -222,3 +222,103 @@ describe('copy into a full disk', () => {
     }
   });
 });
+
+describe('ambiguous and sparse masks', () => {
+  it('refuses one mask for two images of the same stem in different folders, and imports both images', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs/a', 'imgs/b', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/a/x.jpg'), 8, 6, 'jpeg', 1);
+    await writeImage(join(root, 'imgs/b/x.jpg'), 8, 6, 'jpeg', 2);
+    await writeImage(join(root, 'imgs/b/y.jpg'), 8, 6, 'jpeg', 3);
+    writeMask(join(root, 'labels/x.png'), 8, 6, () => 2);
+    writeMask(join(root, 'labels/y.png'), 8, 6, () => 4);
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: indexPngSource(join(root, 'labels'), []) });
+
+    expect(report).toMatchObject({ added: 3, labelsAdded: 1 });
+    const refused = report.skipped.filter((s) => s.reason === 'label_rejected');
+    expect(refused.map((s) => s.path).sort()).toEqual([join(root, 'imgs/a/x.jpg'), join(root, 'imgs/b/x.jpg')]);
+    for (const s of refused) expect(s.message).toMatch(/x\.png matches 2 images.*a\/x\.jpg.*b\/x\.jpg/);
+    const byName = new Map(project.images.all().map((i) => [i.path, i]));
+    expect(byName.get(join(root, 'imgs/a/x.jpg'))!.labelVersion).toBe(0);
+    expect(byName.get(join(root, 'imgs/b/x.jpg'))!.labelVersion).toBe(0);
+    expect(byName.get(join(root, 'imgs/b/y.jpg'))!.labelVersion).toBe(1);
+  });
+
+  it('marks an image done only when its imported mask labels at least half of it; scribbles stay in progress', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/dense.jpg'), 10, 10, 'jpeg', 1);
+    await writeImage(join(root, 'imgs/half.jpg'), 10, 10, 'jpeg', 2);
+    await writeImage(join(root, 'imgs/scribble.jpg'), 10, 10, 'jpeg', 3);
+    writeMask(join(root, 'labels/dense.png'), 10, 10, (x) => (x < 9 ? 1 : 255));
+    writeMask(join(root, 'labels/half.png'), 10, 10, (x) => (x < 5 ? 1 : 255));
+    writeMask(join(root, 'labels/scribble.png'), 10, 10, (x, y) => (y === 4 && x < 6 ? 1 : 255));
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: indexPngSource(join(root, 'labels'), []) });
+    expect(report.labelsAdded).toBe(3);
+    const status = new Map(project.images.list({ sort: 'name', descending: false }).map((r) => [r.fileName, r.status]));
+    expect(Object.fromEntries(status)).toEqual({ 'dense.jpg': 'done', 'half.jpg': 'done', 'scribble.jpg': 'in_progress' });
+  });
+});
+
+describe('links in an imported folder', () => {
+  it('reports a dangling link and link loops per entry, never follows a loop, and imports the rest', async () => {
+    const fs = await import('node:fs');
+    const dir = join(root, 'linked');
+    fs.mkdirSync(join(dir, 'sub'), { recursive: true });
+    await writeImage(join(dir, 'a.png'), 10, 10, 'png', 1);
+    await writeImage(join(dir, 'sub', 'b.png'), 10, 10, 'png', 2);
+    fs.symlinkSync(join(dir, 'gone.png'), join(dir, 'dangling.png'));
+    fs.symlinkSync(join(dir, 'loop2.png'), join(dir, 'loop1.png'));
+    fs.symlinkSync(join(dir, 'loop1.png'), join(dir, 'loop2.png'));
+    fs.symlinkSync(dir, join(dir, 'sub', 'up')); // a folder link back to an ancestor
+    fs.symlinkSync(join(dir, 'a.png'), join(dir, 'z-link.png')); // a good file link: imported content, reported as duplicate
+
+    const report = await importImages(project, { paths: [dir] });
+    expect(report.added).toBe(2);
+    const byPath = new Map(report.skipped.map((s) => [s.path, s]));
+    expect(byPath.get(join(dir, 'dangling.png'))).toMatchObject({ reason: 'unreadable' });
+    expect(byPath.get(join(dir, 'dangling.png'))!.message).toMatch(/broken link/);
+    expect(byPath.get(join(dir, 'loop1.png'))!.message).toMatch(/link loop/);
+    expect(byPath.get(join(dir, 'loop2.png'))!.message).toMatch(/link loop/);
+    expect(byPath.get(join(dir, 'sub', 'up'))!.message).toMatch(/link loop.*not followed/);
+    expect(report.skipped.filter((s) => s.path.includes(join('up', 'sub')))).toEqual([]);
+  });
+});
+
+describe('a full disk while importing without --copy', () => {
+  it('reports each image that did not fit, keeps what fitted, and leaves no image without its thumbnail', async () => {
+    const fs = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const small = join(root, 'small-disk');
+    fs.mkdirSync(small);
+    let mounted = false;
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=600k', 'tmpfs', small], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      console.warn('no tmpfs here (needs root): SQLite max_page_count plays the full disk');
+    }
+    const p = Project.create(join(small, 'p'), null);
+    try {
+      if (!mounted) p.db.pragma(`max_page_count = ${Number(p.db.pragma('page_count', { simple: true })) + 60}`);
+      const dir = join(root, 'noisy');
+      fs.mkdirSync(dir);
+      const sharp = (await import('sharp')).default;
+      for (let i = 0; i < 30; i++) {
+        const noise = { type: 'gaussian' as const, mean: 128, sigma: 90 };
+        await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000', noise } }).png().toFile(join(dir, `n${i}.png`));
+      }
+      const report = await importImages(p, { paths: [dir], concurrency: 2 });
+      const full = report.skipped.filter((s) => s.reason === 'disk_full');
+      expect(report.added).toBeGreaterThan(0);
+      expect(full.length).toBeGreaterThan(0);
+      expect(report.added + full.length).toBe(30);
+      const rows = p.images.all();
+      expect(rows).toHaveLength(report.added);
+      for (const r of rows) expect(p.images.thumbnail(r.id), r.path).toBeDefined();
+    } finally {
+      p.close();
+      if (mounted) execFileSync('umount', [small]);
+    }
+  });
+});

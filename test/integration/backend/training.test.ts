@@ -1,10 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MlStatus, RunSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, createConfusionMatrix, segmentationMetrics } from '../../../shared/metrics';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
-import { exportMasks } from '../../../electron/backend/interop/exportService';
+import { EXPORT_MARKER, exportMasks } from '../../../electron/backend/interop/exportService';
 import { exportRunModel } from '../../../electron/backend/interop/modelExportService';
 import { evaluateRun } from '../../../electron/backend/training/predictionService';
 import { train } from '../../../electron/backend/training/trainingService';
@@ -75,7 +75,10 @@ describe('training through the ML process', () => {
     expect(readdirSync(join(modelDir, 'onnx')).sort()).toEqual(['README.md', 'classes.json', 'model.onnx']);
     expect(readdirSync(join(modelDir, 'tfjs'))).toContain('model.json');
     await expect(exportRunModel(env.project, env.ml, 'latest', modelDir, false)).rejects.toThrow(/not empty/);
+    writeFileSync(join(modelDir, 'notes.txt'), 'mine');
     expect((await exportRunModel(env.project, env.ml, 'latest', modelDir, true)).epoch).toBe(model.epoch);
+    expect(readFileSync(join(modelDir, 'notes.txt'), 'utf8')).toBe('mine'); // --force replaced only what the export wrote
+    expect(JSON.parse(readFileSync(join(modelDir, EXPORT_MARKER), 'utf8')).files).toEqual(expect.arrayContaining(['onnx/model.onnx', 'tfjs/model.json']));
   });
 
   it('resumes a run whose ML process was killed, with no lost or duplicated epoch', async () => {
