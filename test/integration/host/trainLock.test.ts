@@ -1,12 +1,12 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { Project } from '../../../electron/backend/project';
 import { lockRun } from '../../../electron/backend/training/runLock';
 import { runSummaries } from '../../../electron/backend/training/runSummaries';
 import { tempDir } from '../../fixtures/images';
-import { writeRectangleSet } from '../../fixtures/segmentationSet';
+import { createRectangleProject } from '../../fixtures/trainingProject';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'electron', 'host', 'bin.mjs');
 const root = tempDir();
@@ -14,11 +14,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it.skipIf(process.platform === 'win32')('a run being trained refuses a second resume; killed with kill -9 it shows as interrupted and resumable', async () => {
   const project = join(root, 'p');
-  const classes = join(root, 'classes.json');
-  writeFileSync(classes, JSON.stringify({ classes: [{ id: 0, name: 'bg', color: [0, 0, 0] }, { id: 1, name: 'box', color: [255, 200, 0] }] }));
-  const set = await writeRectangleSet(join(root, 'data'), 4, 32);
-  execFileSync(process.execPath, [BIN, 'init', '--project', project, '--classes', classes]);
-  execFileSync(process.execPath, [BIN, 'import', '--project', project, '--images', set.images, '--labels', set.labels, '--format', 'png-gray', '--split', 'train']);
+  (await createRectangleProject(project, join(root, 'data'), { count: 4, size: 32 })).close();
 
   // The first trainer: its own process group, so kill -9 takes its ML process too.
   const first = spawn(process.execPath, [BIN, 'train', '--project', project, '--backend', 'cpu', '--size', '32', '--batch', '2', '--epochs', '500'], {
