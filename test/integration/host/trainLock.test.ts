@@ -3,7 +3,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { Project } from '../../../electron/backend/project';
-import { lockRun } from '../../../electron/backend/training/runLock';
 import { runSummaries } from '../../../electron/backend/training/runSummaries';
 import { tempDir } from '../../fixtures/images';
 import { createRectangleProject } from '../../fixtures/trainingProject';
@@ -12,24 +11,27 @@ const BIN = join(import.meta.dirname, '..', '..', '..', 'electron', 'host', 'bin
 const root = tempDir();
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-it.skipIf(process.platform === 'win32')('a run being trained refuses a second resume; killed with kill -9 it shows as interrupted and resumable', async () => {
+/** `train` in its own process group (a terminal's job: signals reach its ML process too), started once training is under way. */
+async function startTrainer(args: string[]): Promise<{ pid: number; signal(name: NodeJS.Signals): void; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [BIN, 'train', ...args], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('backend: cpu')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`train exited (${code}) before training: ${stderr}`)));
+  });
+  return { pid: child.pid!, signal: (name) => process.kill(-child.pid!, name), exited };
+}
+
+it.skipIf(process.platform === 'win32')('a run being trained refuses a second resume; killed with kill -9 it shows as interrupted and resumes', async () => {
   const project = join(root, 'p');
   (await createRectangleProject(project, join(root, 'data'), { count: 4, size: 32 })).close();
 
-  // The first trainer: its own process group, so kill -9 takes its ML process too.
-  const first = spawn(process.execPath, [BIN, 'train', '--project', project, '--backend', 'cpu', '--size', '32', '--batch', '2', '--epochs', '500'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise((resolve) => first.once('exit', resolve));
+  const first = await startTrainer(['--project', project, '--backend', 'cpu', '--size', '32', '--batch', '2', '--epochs', '500']);
   try {
-    await new Promise<void>((resolve) => {
-      let stderr = '';
-      first.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('backend: cpu')) resolve();
-      });
-    });
     const second = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       execFile(process.execPath, [BIN, 'train', '--project', project, '--resume', '1'], { timeout: 60_000 }, (err, _stdout, stderr) => {
         const e = err as { code?: number; signal?: string } | null;
@@ -40,18 +42,26 @@ it.skipIf(process.platform === 'win32')('a run being trained refuses a second re
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`run 1 is being trained by process ${first.pid} since`));
   } finally {
-    process.kill(-first.pid!, 'SIGKILL');
-    await exited;
+    first.signal('SIGKILL');
+    await first.exited;
   }
 
   const opened = Project.open(project);
   try {
     expect(opened.runs.byId(1)!.status).toBe('running'); // what the killed process left
     expect(runSummaries(opened)[0]).toMatchObject({ id: 1, status: 'interrupted' });
-    const unlock = lockRun(opened, 1); // a resume may take it over
-    expect(runSummaries(opened)[0].status).toBe('running');
-    unlock();
   } finally {
     opened.close();
+  }
+  // The resume gets past the lease and trains; Ctrl-C then ends it as a cancelled run.
+  const resumed = await startTrainer(['--project', project, '--resume', '1']);
+  resumed.signal('SIGINT');
+  expect(await resumed.exited).toBe(0);
+  const after = Project.open(project);
+  try {
+    expect(runSummaries(after)[0]).toMatchObject({ id: 1, status: 'cancelled' });
+    expect(after.runs.lease(1)).toBeNull();
+  } finally {
+    after.close();
   }
 });
