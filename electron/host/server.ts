@@ -37,6 +37,8 @@ const MIME: Record<string, string> = {
 };
 /** The largest socket message: file uploads travel in one. */
 const MAX_SOCKET_MESSAGE_BYTES = 512 * 2 ** 20;
+/** The largest JSON header of a socket message (its attachments not counted). */
+const MAX_SOCKET_HEADER_BYTES = 16 * 2 ** 20;
 // Same policy as the Electron window: our own scripts only; images may be blob: URLs (thumbnails).
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -76,9 +78,10 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     }
   });
   // Bytes that are no HTTP at all (or a socket reset mid-request): answer 400 when still possible.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
@@ -106,6 +109,12 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
 
   const onSocketMessage = async (ws: WebSocket, data: Buffer, isBinary: boolean) => {
     let message: SocketMessage;
+    // Pixels travel as attachments; the JSON header of any request is small. One of many MiB would
+    // only hold every client up while JSON.parse runs on this event loop: refuse it unread.
+    if (isBinary && data.byteLength >= 4 && data.readUInt32LE(0) > MAX_SOCKET_HEADER_BYTES) {
+      ws.close(1009, 'message header too large');
+      return;
+    }
     try {
       if (!isBinary) throw new Error('text frames are not part of the protocol');
       message = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketMessage;

@@ -60,7 +60,8 @@ export interface LabelMask {
 
 export interface RunSummary {
   id: number;
-  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  /** `interrupted`: stored as running, but the process training it is gone (killed); resumable. */
+  status: 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
   /** The backend job training this run now (`runs:progress`, `runs:cancel`, `runs:done` name it); null otherwise. */
   jobId: string | null;
   createdAt: string;

@@ -7,6 +7,7 @@ import { recoverCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { resolveInitialWeights } from './pretrainedWeights';
+import { lockRun } from './runLock';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
 
 /** How long a cancelled run may take to stop before its ML process is killed. */
@@ -79,6 +80,7 @@ export async function train(
   if (values.length < 2) throw new AppError('BAD_REQUEST', 'training needs at least two classes');
 
   let runId: number;
+  let unlock: () => void;
   let settings: TrainSettings;
   let resume: { epoch: number; bestMeanIoU: number | null } | null = null;
   let initialWeights: RunInitialWeights | null = null;
@@ -86,15 +88,22 @@ export async function train(
     runId = resolveRun(project, input.resume);
     const run = project.runs.byId(runId)!;
     if (run.status === 'completed') throw new AppError('CONFLICT', `run ${runId} completed; start a new run instead`);
-    settings = run.config.settings as TrainSettings;
-    const epoch = checkpointEpoch(project, runId) ?? 0;
-    const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
-    // The score `best/` was saved with (older checkpoints: the best stored epoch up to `last/`).
-    const bestManifest = readManifest(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
-    const bestScore = bestManifest?.userDefinedMetadata?.meanIoU;
-    resume = { epoch, bestMeanIoU: typeof bestScore === 'number' ? bestScore : kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
-    project.runs.reopen(runId, epoch);
-    initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
+    // Before its checkpoint folder is touched: another process may be training this run now.
+    unlock = lockRun(project, runId);
+    try {
+      settings = run.config.settings as TrainSettings;
+      const epoch = checkpointEpoch(project, runId) ?? 0;
+      const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
+      // The score `best/` was saved with (older checkpoints: the best stored epoch up to `last/`).
+      const bestManifest = readManifest(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
+      const bestScore = bestManifest?.userDefinedMetadata?.meanIoU;
+      resume = { epoch, bestMeanIoU: typeof bestScore === 'number' ? bestScore : kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
+      project.runs.reopen(runId, epoch);
+      initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   } else {
     const largest = Math.max(...project.images.all().filter((i) => i.split === 'train').map((i) => Math.max(i.width, i.height)));
     settings = resolveTrainSettings(input, largest, (input.weights ?? 'none') !== 'none');
@@ -116,7 +125,11 @@ export async function train(
     }
     // A cancel during the download or the weights check stops here: no empty run is left behind.
     if (signal?.aborted) throw new AppError('CANCELLED', 'cancelled before the run started');
-    runId = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights });
+    // Created and locked at once: no other process ever sees it running without a trainer.
+    [runId, unlock] = project.db.transaction(() => {
+      const id = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights });
+      return [id, lockRun(project, id)] as const;
+    })();
   }
 
   const jobId = `run-${runId}`;
@@ -223,6 +236,7 @@ export async function train(
     clearTimeout(killTimer);
     ml.off('event', listener);
     signal?.removeEventListener('abort', cancel);
+    unlock();
   }
 }
 

@@ -46,6 +46,11 @@ describe('the server survives hostile requests', () => {
     }
   });
 
+  it('answers what is no HTTP with 400, and headers past the limit with 431', async () => {
+    expect(await rawExchange(server.port, 'HELLO\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawExchange(server.port, `GET / HTTP/1.1\r\n${host()}X-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431/);
+  });
+
   it('answers 400 to malformed percent-encoding in a path', async () => {
     for (const path of ['/%', '/%c0%ae', '/a%zz', '/%E0%A4%A']) {
       const res = await fetch(`http://127.0.0.1:${server.port}${path}?token=${server.token}`);
