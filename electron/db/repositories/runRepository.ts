@@ -1,3 +1,4 @@
+import type { EpochMetrics } from '../../../shared/domain/training';
 import type { Db } from '../connection';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -13,19 +14,8 @@ export interface RunRecord {
   finishedAt: string | null;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number | null;
-  pixelAccuracy: number | null;
-  meanAccuracy: number | null;
-  meanIoU: number | null;
-  fwIoU: number | null;
-  perClassIoU: Array<number | null> | null;
-  confusion: number[][] | null;
-  seconds: number;
-  imagesPerSecond: number;
-}
+/** One stored epoch: the shared vocabulary's epoch metrics. */
+export type EpochRecord = EpochMetrics;
 
 /** The process training a run now: only it may write the run's rows and checkpoint folder. */
 export interface RunLease {
