@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MlSupervisor } from '../backend/mlSupervisor';
 import { encodeIndexedPng } from '../backend/interop/pngEncoder';
 import type { Project } from '../backend/project';
-import { predictImages } from '../backend/training/predictionService';
+import { predictImages, storePrediction } from '../backend/training/predictionService';
 import { resolveRun } from '../backend/training/trainingService';
 
 /** Predicts the items and writes `<stem>.png` (8-bit, value = class) for each into `out`. */
@@ -22,7 +22,7 @@ export async function writePredictions(
     const png = encodeIndexedPng(p.mask, p.width, p.height);
     writes.push(writeFile(join(out, `${stemById.get(p.imageId)}.png`), png));
     // Project images keep their prediction too, for review and `export --source predictions:RUN`.
-    if (p.imageId > 0) project.runs.savePrediction(runId, p.imageId, png, encodeIndexedPng(p.confidence, p.width, p.height), p.meanEntropy);
+    if (p.imageId > 0) storePrediction(project, runId, p);
   });
   await Promise.all(writes);
   return predicted;
