@@ -21,6 +21,7 @@ import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
+import { predictionChannels } from './review/predictionChannels';
 import { autoSplit } from './splitService';
 import { runSummaries } from './training/runSummaries';
 import { train } from './training/trainingService';
@@ -89,6 +90,11 @@ export class Backend {
   private requireProject(): Project {
     if (!this.project) throw new AppError('NO_PROJECT', 'no project is open: create or open one first');
     return this.project;
+  }
+
+  private requireMl(): MlSupervisor {
+    if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+    return this.options.ml;
   }
 
   private async verifyInBackground(project: Project): Promise<void> {
@@ -227,6 +233,14 @@ export class Backend {
     },
     'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'runs:list': () => runSummaries(this.requireProject(), this.trainingJobs),
+
+    ...predictionChannels({
+      project: () => this.requireProject(),
+      ml: () => this.requireMl(),
+      jobs: this.jobs,
+      emit: (event, payload) => this.events.emit(event as keyof RendererEvents, payload as never),
+      toWireError,
+    }),
 
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {

@@ -161,7 +161,9 @@ export async function predictForReview(
       String(runId),
       items,
       (p) => {
-        options.onSaved?.(storePrediction(project, runId, p));
+        // Stored first, whether or not anyone listens (an optional call would skip its argument).
+        const summary = storePrediction(project, runId, p);
+        options.onSaved?.(summary);
         options.onProgress?.(++done, items.length);
       },
       options.signal,
