@@ -1,5 +1,6 @@
 import { memo, useRef, type MouseEvent } from 'react';
 import type { ImageRow } from '../../shared/domain/images';
+import type { PredictionSummary } from '../../shared/review/predictions';
 import { useSeenOnce } from '../hooks/useInView';
 import { useThumbnail } from '../hooks/useThumbnail';
 import { FILE_STATE_NAMES, SPLIT_NAMES, STATUS_NAMES } from '../state/displayNames';
@@ -15,9 +16,11 @@ interface Props {
   onClick(id: number, modifiers: { shift: boolean; toggle: boolean }): void;
   /** Double-click or Enter: open the image in the editor. */
   onOpen?(id: number): void;
+  /** The image's current prediction, if any. */
+  prediction?: PredictionSummary;
 }
 
-export const ImageCard = memo(function ImageCard({ image, selected, position, total, tabbable, onClick, onOpen }: Props) {
+export const ImageCard = memo(function ImageCard({ image, selected, position, total, tabbable, onClick, onOpen, prediction }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const seen = useSeenOnce(ref);
   const thumb = useThumbnail(image.id, image.sha256, seen);
@@ -74,6 +77,15 @@ export const ImageCard = memo(function ImageCard({ image, selected, position, to
           <span className={`chip chip-split split-${image.split}`} data-testid="card-split">
             {SPLIT_NAMES[image.split]}
           </span>
+          {prediction && (
+            <span
+              className="chip chip-prediction"
+              data-testid="card-prediction"
+              title={`Predicted by run ${prediction.runId}: uncertainty ${prediction.meanEntropy.toFixed(3)}${prediction.iou === null ? '' : `, IoU with its label ${(prediction.iou * 100).toFixed(1)}%`}`}
+            >
+              {prediction.iou === null ? `? ${prediction.meanEntropy.toFixed(2)}` : `IoU ${Math.round(prediction.iou * 100)}%`}
+            </span>
+          )}
         </div>
         <div className="labeled" title={`${percent}% of pixels labeled`}>
           <div className="labeled-bar">
