@@ -62,6 +62,15 @@ export const ImageCard = memo(function ImageCard({ image, selected, position, to
             ⚠ {image.fileState === 'missing' ? 'Missing' : 'Modified'}
           </span>
         )}
+        {prediction && (
+          <span
+            className="prediction-badge"
+            data-testid="card-prediction"
+            title={`Predicted by run ${prediction.runId}: uncertainty ${prediction.meanEntropy.toFixed(3)}${prediction.iou === null ? '' : `, IoU with its label ${(prediction.iou * 100).toFixed(1)}%`}`}
+          >
+            {prediction.iou === null ? `Predicted · H ${prediction.meanEntropy.toFixed(2)}` : `Predicted · IoU ${Math.round(prediction.iou * 100)}%`}
+          </span>
+        )}
         <span className="dims">
           {image.width}×{image.height}
         </span>
@@ -77,15 +86,7 @@ export const ImageCard = memo(function ImageCard({ image, selected, position, to
           <span className={`chip chip-split split-${image.split}`} data-testid="card-split">
             {SPLIT_NAMES[image.split]}
           </span>
-          {prediction && (
-            <span
-              className="chip chip-prediction"
-              data-testid="card-prediction"
-              title={`Predicted by run ${prediction.runId}: uncertainty ${prediction.meanEntropy.toFixed(3)}${prediction.iou === null ? '' : `, IoU with its label ${(prediction.iou * 100).toFixed(1)}%`}`}
-            >
-              {prediction.iou === null ? `? ${prediction.meanEntropy.toFixed(2)}` : `IoU ${Math.round(prediction.iou * 100)}%`}
-            </span>
-          )}
+
         </div>
         <div className="labeled" title={`${percent}% of pixels labeled`}>
           <div className="labeled-bar">

@@ -94,8 +94,7 @@ export function ReviewPanel({ editor, snapshot, classes, imageId, onPredicted }:
             <span className="option-value">{Math.round(p.opacity * 100)}%</span>
           </label>
           <div className="option-row">
-            <span>Show</span>
-            <div className="segmented" title="C cycles through these">
+            <div className="segmented review-views" title="Show the predicted classes, the confidence heat-map, or where the prediction differs from the label (C cycles)">
               {(Object.keys(VIEW_NAMES) as PredictionView[]).map((view) => (
                 <button key={view} className={p.view === view ? 'active' : ''} onClick={() => editor.setPredictionView(view)} data-testid={`prediction-view-${view}`}>
                   {VIEW_NAMES[view]}
