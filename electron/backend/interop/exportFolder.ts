@@ -123,8 +123,8 @@ async function removeEarlierExport(dir: string): Promise<void> {
   const ours = ownedPath(dir, await realpath(dir));
   for (const file of marker.files) {
     const path = await ours(file);
-    const info = path && (await lstat(path).catch(() => null));
-    if (path && info?.isFile()) await rm(path);
+    if (path === null) continue;
+    if ((await lstat(path).catch(() => null))?.isFile()) await rm(path);
   }
   // Deepest first, so a folder emptied of its sub-folders goes too; one holding user files stays.
   for (const folder of [...marker.folders].sort((a, b) => b.length - a.length)) {
