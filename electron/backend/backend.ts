@@ -139,9 +139,8 @@ export class Backend {
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
       // Dropped files have no path on this machine: keep their bytes in the project, then import those.
-      const dir = join(project.dir, 'images', 'uploads', new Date().toISOString().replace(/[:.]/g, '-'));
-      const { paths, skipped } = await writeUploads(dir, files);
-      return { jobId: this.startImport(project, { paths, split, skipped }) };
+      const { paths, skipped } = await writeUploads(join(project.dir, 'images', 'uploads'), files);
+      return { jobId: this.startImport(project, { paths, split, skipped, discardNotAdded: true }) };
     },
     'images:cancelImport': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'images:list': (filter) => this.requireProject().images.list(filter),

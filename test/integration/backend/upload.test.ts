@@ -57,3 +57,21 @@ it('dropped files on a full disk: each file is added or reported, none is left h
     }
   }
 });
+
+it('dropped files that are not added (already in the project, unreadable) are not kept in the project folder', async () => {
+  expect(await backend.invoke('project:create', { path: join(root, 'p'), preset: 'voc' })).toMatchObject({ ok: true });
+  const files = [
+    { name: 'a.png', bytes: await noisyPng(1) },
+    { name: 'junk.png', bytes: new Uint8Array([1, 2, 3]) },
+  ];
+  const upload = async () => {
+    const done = new Promise<ImportReport>((resolve) => backend.events.once('images:importDone', (e) => resolve(e.report)));
+    expect(await backend.invoke('images:upload', { files })).toMatchObject({ ok: true });
+    return done;
+  };
+  expect(await upload()).toMatchObject({ added: 1, skipped: [{ reason: 'corrupt' }] });
+  expect(await upload()).toMatchObject({ added: 0, skipped: [{ reason: 'duplicate' }, { reason: 'corrupt' }] });
+  const uploads = join(root, 'p', 'images', 'uploads');
+  const kept = readdirSync(uploads).flatMap((folder) => readdirSync(join(uploads, folder)));
+  expect(kept).toEqual(['0000-a.png']);
+});
