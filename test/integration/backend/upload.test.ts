@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { ImportReport } from '../../../shared/domain/images';
 import { Backend } from '../../../electron/backend/backend';
 import { tempDir } from '../../fixtures/images';
@@ -74,4 +74,27 @@ it('dropped files that are not added (already in the project, unreadable) are no
   const uploads = join(root, 'p', 'images', 'uploads');
   const kept = readdirSync(uploads).flatMap((folder) => readdirSync(join(uploads, folder)));
   expect(kept).toEqual(['0000-a.png']);
+});
+
+it('two drops at once keep every file (same names, same millisecond)', async () => {
+  expect(await backend.invoke('project:create', { path: join(root, 'p'), preset: 'voc' })).toMatchObject({ ok: true });
+  const reports: ImportReport[] = [];
+  const both = new Promise<void>((resolve) =>
+    backend.events.on('images:importDone', (e) => {
+      reports.push(e.report);
+      if (reports.length === 2) resolve();
+    }),
+  );
+  const drops = await Promise.all([1, 2].map(async (seed) => [{ name: 'a.png', bytes: await noisyPng(seed) }]));
+  vi.useFakeTimers({ toFake: ['Date'] }); // the clock stands still: both drops are stamped alike
+  try {
+    const started = await Promise.all(drops.map((files) => backend.invoke('images:upload', { files })));
+    expect(started).toMatchObject([{ ok: true }, { ok: true }]);
+  } finally {
+    vi.useRealTimers();
+  }
+  await both;
+  expect(reports.map((r) => r.added)).toEqual([1, 1]);
+  const listed = await backend.invoke('images:verifyFiles', {});
+  expect(listed).toMatchObject({ ok: true, value: { missing: 0, modified: 0 } });
 });
