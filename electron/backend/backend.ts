@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Result, type WireError } from '../../shared/contract/errors';
 import {
@@ -14,8 +13,9 @@ import {
 import { presetClassFile } from '../../shared/domain/presets';
 import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass } from './classService';
 import { verifyImageFiles } from './fileCheckService';
+import { compactPending, compactProjectSoon } from './labelCompaction';
 import { BackgroundJobs } from './backgroundJobs';
-import { importImages, type ImportOptions } from './importService';
+import { importImages, writeUploads, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
 import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
@@ -71,6 +71,7 @@ export class Backend {
     this.closeProject();
     this.project = Project.open(path);
     void this.verifyInBackground(this.project);
+    compactProjectSoon(this.project);
     return this.project;
   }
 
@@ -78,6 +79,7 @@ export class Backend {
     this.jobs.cancelAll();
     // Run ids are per project: the cancelled jobs must not be listed against the next project's runs.
     this.trainingJobs.clear();
+    if (this.project) compactPending(this.project); // the last burst of saves, before the file closes
     this.project?.close();
     this.project = null;
   }
@@ -143,15 +145,8 @@ export class Backend {
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
       // Dropped files have no path on this machine: keep their bytes in the project, then import those.
-      const dir = join(project.dir, 'images', 'uploads', new Date().toISOString().replace(/[:.]/g, '-'));
-      await mkdir(dir, { recursive: true });
-      const paths = [];
-      for (const [i, f] of files.entries()) {
-        const safeName = `${String(i).padStart(4, '0')}-${basename(f.name).replace(/[^\w.\- ]/g, '_')}`;
-        await writeFile(join(dir, safeName), f.bytes);
-        paths.push(join(dir, safeName));
-      }
-      return { jobId: this.startImport(project, { paths, split }) };
+      const { paths, skipped } = await writeUploads(join(project.dir, 'images', 'uploads'), files);
+      return { jobId: this.startImport(project, { paths, split, skipped, discardNotAdded: true }) };
     },
     'images:cancelImport': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'images:list': (filter) => this.requireProject().images.list(filter),
@@ -207,7 +202,9 @@ export class Backend {
               started();
             }
             if (event.type === 'progress') {
-              this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, memoryBytes: event.memoryBytes });
+              // The ML process's own job id and its tensor count stay behind; the rest is the shared TrainProgress.
+              const { type: _type, jobId: _mlJob, numTensors: _tensors, ...progress } = event;
+              this.events.emit('runs:progress', { ...progress, jobId, runId });
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {
@@ -288,5 +285,9 @@ function toWireError(err: unknown): WireError {
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return { code: 'IO_ERROR', message: `permission denied: ${e.path ?? e.message}` };
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
   if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
+  if (e?.code?.startsWith('SQLITE_BUSY') || e?.code?.startsWith('SQLITE_LOCKED')) {
+    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved yet; retrying' };
+  }
+  if (e?.code?.startsWith('SQLITE_READONLY')) return { code: 'IO_ERROR', message: 'the project database is read-only: nothing was saved' };
   return { code: 'INTERNAL', message: e?.message ?? String(err) };
 }
