@@ -14,6 +14,7 @@ import {
 import { presetClassFile } from '../../shared/domain/presets';
 import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass } from './classService';
 import { verifyImageFiles } from './fileCheckService';
+import { compactPending, compactProjectSoon } from './labelCompaction';
 import { BackgroundJobs } from './backgroundJobs';
 import { importImages, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
@@ -70,6 +71,7 @@ export class Backend {
     this.closeProject();
     this.project = Project.open(path);
     void this.verifyInBackground(this.project);
+    compactProjectSoon(this.project);
     return this.project;
   }
 
@@ -77,6 +79,7 @@ export class Backend {
     this.jobs.cancelAll();
     // Run ids are per project: the cancelled jobs must not be listed against the next project's runs.
     this.trainingJobs.clear();
+    if (this.project) compactPending(this.project); // the last burst of saves, before the file closes
     this.project?.close();
     this.project = null;
   }
@@ -201,7 +204,9 @@ export class Backend {
               started();
             }
             if (event.type === 'progress') {
-              this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, memoryBytes: event.memoryBytes });
+              // The ML process's own job id and its tensor count stay behind; the rest is the shared TrainProgress.
+              const { type: _type, jobId: _mlJob, numTensors: _tensors, ...progress } = event;
+              this.events.emit('runs:progress', { ...progress, jobId, runId });
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {
@@ -274,5 +279,9 @@ function toWireError(err: unknown): WireError {
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return { code: 'IO_ERROR', message: `permission denied: ${e.path ?? e.message}` };
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
   if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
+  if (e?.code?.startsWith('SQLITE_BUSY') || e?.code?.startsWith('SQLITE_LOCKED')) {
+    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved yet; retrying' };
+  }
+  if (e?.code?.startsWith('SQLITE_READONLY')) return { code: 'IO_ERROR', message: 'the project database is read-only: nothing was saved' };
   return { code: 'INTERNAL', message: e?.message ?? String(err) };
 }

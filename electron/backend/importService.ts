@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { copyFile, lstat, mkdir, readdir, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
-import { IMAGE_EXTENSIONS, type ImportReport, type ImportSkip, type Split } from '../../shared/domain/images';
+import { IMAGE_EXTENSIONS, IMPORTED_MASK_DONE_FRACTION, type ImportReport, type ImportSkip, type Split } from '../../shared/domain/images';
 import { countClasses, encodeMaskPng, MaskFormatError, normaliseMaskValues } from '../../shared/mask/maskPng';
-import { DEFAULT_LIMITS, ImageRejected, inspectImage, type DecodeLimits } from './imageDecoding';
+import { DEFAULT_LIMITS, ImageRejected, inspectImage, type DecodeLimits, type InspectedImage } from './imageDecoding';
 import type { LabelSource } from './interop/labelSources';
 import type { Project } from './project';
 
@@ -35,9 +35,11 @@ export async function importImages(project: Project, options: ImportOptions): Pr
   const started = performance.now();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const skipped: ImportSkip[] = [];
-  const { files, unsupported } = await collectImageFiles(options.paths);
+  const { files, unsupported, unreadable } = await collectImageFiles(options.paths);
   for (const path of unsupported) skipped.push({ path, reason: 'unsupported', message: `${extname(path) || 'no extension'}: not an image type FCN Studio imports` });
+  skipped.push(...unreadable);
   const report: ImportReport = { added: 0, labelsAdded: 0, skipped, cancelled: false, seconds: 0 };
+  const labelFor = options.labels ? matchLabels(files, options.labels) : () => null;
 
   let next = 0;
   let done = 0;
@@ -48,7 +50,7 @@ export async function importImages(project: Project, options: ImportOptions): Pr
         return;
       }
       const path = files[next++];
-      await importOne(project, path, options, limits, report);
+      await importOne(project, path, labelFor(path), options, limits, report);
       done++;
       options.onProgress?.(done, files.length, path);
     }
@@ -58,9 +60,44 @@ export async function importImages(project: Project, options: ImportOptions): Pr
   return report;
 }
 
+/** A file's mask: where it comes from, or why none is attached although one matched. */
+type LabelMatch = { ref: string } | { refused: string } | null;
+
+/**
+ * Finds each file's mask, refusing a mask that two or more files match (same stem in different
+ * folders, or the same COCO file name): attaching it to either would be a guess.
+ */
+function matchLabels(files: string[], source: LabelSource): (path: string) => LabelMatch {
+  const refOf = new Map<string, string>();
+  const filesOf = new Map<string, string[]>();
+  for (const path of files) {
+    const ref = source.find(basename(path, extname(path)), basename(path));
+    if (ref === null) continue;
+    refOf.set(path, ref);
+    if (!filesOf.has(ref)) filesOf.set(ref, []);
+    filesOf.get(ref)!.push(path);
+  }
+  return (path) => {
+    const ref = refOf.get(path);
+    if (ref === undefined) return null;
+    const matched = filesOf.get(ref)!;
+    if (matched.length === 1) return { ref };
+    const root = commonFolder(matched);
+    return { refused: `ambiguous mask: ${basename(ref)} matches ${matched.length} images (${matched.map((f) => relative(root, f)).join(', ')}); none of them gets it — import them separately to say which` };
+  };
+}
+
+function commonFolder(paths: string[]): string {
+  const parts = paths.map((p) => p.split(sep));
+  let n = 0;
+  while (parts.every((p) => n < p.length - 1 && p[n] === parts[0][n])) n++;
+  return parts[0].slice(0, n).join(sep) || sep;
+}
+
 async function importOne(
   project: Project,
   path: string,
+  label: LabelMatch,
   options: ImportOptions,
   limits: DecodeLimits,
   report: ImportReport,
@@ -84,7 +121,8 @@ async function importOne(
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const stem = basename(path, extname(path));
   const fileName = basename(path);
-  const labelRef = options.labels?.find(stem, fileName) ?? null;
+  if (label && 'refused' in label) report.skipped.push({ path, reason: 'label_rejected', message: label.refused });
+  const labelRef = label && 'ref' in label ? label.ref : null;
 
   const existing = project.images.bySha256(sha256);
   if (existing) {
@@ -96,47 +134,62 @@ async function importOne(
     return skip('duplicate', storedAs === path ? 'already imported' : `same content as ${existing.path}, already in the project`);
   }
 
-  let inspected;
+  let inspected: InspectedImage;
   try {
-    inspected = await inspectImage(bytes, extname(path).toLowerCase(), limits);
+    inspected = await inspectImage(bytes, limits);
   } catch (err) {
     if (err instanceof ImageRejected) return skip(err.reason, err.message);
     throw err;
   }
+  const { width, height, format, thumbnail } = inspected;
 
   let storedPath = path;
-  if (options.copyIntoProject) {
-    const relativePath = join('images', `${sha256.slice(0, 12)}-${basename(path)}`);
-    await mkdir(join(project.dir, 'images'), { recursive: true });
+  const copiedTo = options.copyIntoProject ? join(project.dir, 'images', `${sha256.slice(0, 12)}-${basename(path)}`) : null;
+  if (copiedTo) {
     try {
-      await copyFile(path, join(project.dir, relativePath));
+      await mkdir(join(project.dir, 'images'), { recursive: true });
+      await copyFile(path, copiedTo);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return skip('unreadable', code === 'ENOSPC' ? 'the disk is full: the copy into the project failed' : (err as Error).message);
+      await rm(copiedTo, { force: true }); // a copy cut short by a full disk is no file of ours
+      if (isDiskFull(err)) return skip('disk_full', 'the disk is full: the copy into the project failed, nothing of this image was added');
+      return skip('unreadable', (err as Error).message);
     }
-    storedPath = relativePath;
+    storedPath = relative(project.dir, copiedTo);
   }
 
   // Both awaits are behind us: the check and the insert run in one synchronous step, so two
   // workers holding the same content cannot both insert it.
   const raced = project.images.bySha256(sha256) ?? project.images.byPath(storedPath);
   if (raced) return skip('duplicate', `same content as ${raced.path}, already in the project`);
-  const id = project.images.insert({
-    path: storedPath,
-    fileName: basename(path),
-    stem,
-    sha256,
-    byteSize: bytes.byteLength,
-    mtimeMs,
-    width: inspected.width,
-    height: inspected.height,
-    format: inspected.format,
-    copied: Boolean(options.copyIntoProject),
-    split: options.splitFor?.(stem) ?? options.split ?? 'unassigned',
-    thumbnail: inspected.thumbnail,
-  });
+  let id: number;
+  try {
+    id = project.images.insert({
+      path: storedPath,
+      fileName: basename(path),
+      stem,
+      sha256,
+      byteSize: bytes.byteLength,
+      mtimeMs,
+      width,
+      height,
+      format,
+      copied: Boolean(options.copyIntoProject),
+      split: options.splitFor?.(stem) ?? options.split ?? 'unassigned',
+      thumbnail,
+    });
+  } catch (err) {
+    if (!isDiskFull(err)) throw err;
+    if (copiedTo) await rm(copiedTo, { force: true });
+    return skip('disk_full', 'the disk is full: the image was not added (its row and thumbnail were rolled back together)');
+  }
   report.added++;
   if (labelRef) await importLabel(project, id, { stem, fileName, ref: labelRef }, inspected, options.labels!, report);
+}
+
+/** SQLite's SQLITE_FULL (the database could not grow) or the file system's ENOSPC. */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
 }
 
 /** Stores a user's mask as the image's next version; reports (and skips) a mask that does not fit. */
@@ -169,45 +222,90 @@ async function importLabel(
   const current = project.images.byId(imageId);
   if (!current || current.labelVersion !== 0) return reject('the image got a mask meanwhile; kept that one');
   const { counts, labeledPixels } = countClasses(values);
-  project.masks.save({
-    imageId,
-    baseVersion: 0,
-    png: encodeMaskPng({ width: size.width, height: size.height, values }),
-    labeledPixels,
-    classCounts: counts,
-    source: 'import',
-  });
-  // Imported masks are finished ground truth, so the image counts as done.
-  project.images.setDone([imageId], true);
+  try {
+    project.masks.save({
+      imageId,
+      baseVersion: 0,
+      png: encodeMaskPng({ width: size.width, height: size.height, values }),
+      labeledPixels,
+      classCounts: counts,
+      source: 'import',
+    });
+  } catch (err) {
+    if (isDiskFull(err)) return reject('the disk is full: the mask was not stored (its image was)');
+    throw err;
+  }
+  // A mask labeling most of its image is finished ground truth; scribbles are work in progress.
+  if (labeledPixels >= IMPORTED_MASK_DONE_FRACTION * size.width * size.height) project.images.setDone([imageId], true);
   report.labelsAdded++;
   return true;
 }
 
-/** Image files under the given files and folders (recursively, in name order), and the non-image files met. */
-export async function collectImageFiles(paths: string[]): Promise<{ files: string[]; unsupported: string[] }> {
+/**
+ * Image files under the given files and folders (recursively, in name order), the non-image files
+ * met, and the entries that cannot be read (a broken link, a link loop), each reported on its own
+ * so that one bad entry never stops the rest. Folder links are followed, except back into a folder
+ * being walked (a loop); a folder or file reached a second time (named twice, or through another
+ * link) is listed once.
+ */
+export async function collectImageFiles(paths: string[]): Promise<{ files: string[]; unsupported: string[]; unreadable: ImportSkip[] }> {
   const files: string[] = [];
   const unsupported: string[] = [];
-  const visit = async (path: string, explicit: boolean) => {
+  const unreadable: ImportSkip[] = [];
+  const walked = new Set<string>();
+  const listed = new Set<string>();
+  const visit = async (path: string, explicit: boolean, ancestors: string[]) => {
     let info;
     try {
       info = await stat(path);
-    } catch {
-      throw new AppError('NOT_FOUND', `${path} does not exist`);
+    } catch (err) {
+      const problem = await unreadableEntry(path, err as NodeJS.ErrnoException);
+      if (explicit && problem === null && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `${path} does not exist`);
+      unreadable.push({ path, reason: 'unreadable', message: problem ?? (err as Error).message });
+      return;
     }
     if (info.isDirectory()) {
-      const entries = await readdir(path, { withFileTypes: true });
+      const real = await realpath(path);
+      if (ancestors.includes(real)) {
+        unreadable.push({ path, reason: 'unreadable', message: `link loop: leads back to ${real}, a folder this import is already inside; not followed` });
+        return;
+      }
+      if (walked.has(real)) return;
+      walked.add(real);
+      let entries;
+      try {
+        entries = await readdir(path, { withFileTypes: true });
+      } catch (err) {
+        unreadable.push({ path, reason: 'unreadable', message: `cannot list the folder: ${(err as Error).message}` });
+        return;
+      }
       for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         if (e.name.startsWith('.')) continue; // .DS_Store, .git and the like are never images
-        await visit(join(path, e.name), false);
+        await visit(join(path, e.name), false, [...ancestors, real]);
       }
     } else if (SUPPORTED.has(extname(path).toLowerCase())) {
+      const real = await realpath(path);
+      if (listed.has(real)) return;
+      listed.add(real);
       files.push(path);
     } else if (explicit || info.isFile()) {
       unsupported.push(path);
     }
   };
-  for (const p of paths) await visit(resolve(p), true);
-  return { files, unsupported };
+  for (const p of paths) await visit(resolve(p), true, []);
+  return { files, unsupported, unreadable };
+}
+
+/** Why a path that stat cannot follow is unusable, for links; null when nothing is there at all. */
+async function unreadableEntry(path: string, err: NodeJS.ErrnoException): Promise<string | null> {
+  if (err.code === 'ELOOP') return 'link loop: the link leads back to itself through other links; not followed';
+  if (err.code !== 'ENOENT') return null;
+  try {
+    if (!(await lstat(path)).isSymbolicLink()) return null;
+    return `broken link: its target ${await readlink(path)} does not exist`;
+  } catch {
+    return null;
+  }
 }
 
 export function describeSkip(skip: ImportSkip, root?: string): string {

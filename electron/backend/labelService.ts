@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
-import { bmpToSharp } from './imageDecoding';
+import { openImage } from '../imaging/imageReader';
+import { decodeUntrustedMaskPng } from '../imaging/untrustedMaskPng';
 import { AppError } from '../../shared/contract/errors';
 import type { LabelMask } from '../../shared/contract/rendererContract';
 import { UNLABELED } from '../../shared/domain/classes';
-import { countClasses, decodeMaskPng, encodeMaskPng, MaskFormatError } from '../../shared/mask/maskPng';
+import { countClasses, encodeMaskPng, MaskFormatError } from '../../shared/mask/maskPng';
 import { StaleMaskVersionError } from '../db/repositories/labelMaskRepository';
+import { compactSoon } from './labelCompaction';
 import type { Project } from './project';
 
 const BROWSER_FORMATS: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
@@ -30,7 +31,7 @@ export async function imagePixels(project: Project, id: number): Promise<{ mime:
   }
   const mime = BROWSER_FORMATS[image.format];
   if (mime) return { mime, bytes, width: image.width, height: image.height };
-  const source = image.format === 'bmp' ? bmpToSharp(bytes) : sharp(bytes);
+  const { image: source } = await openImage(bytes);
   const png = await source.rotate().png({ compressionLevel: 1 }).toBuffer();
   return { mime: 'image/png', bytes: png, width: image.width, height: image.height };
 }
@@ -49,12 +50,9 @@ export function saveLabels(project: Project, imageId: number, baseVersion: numbe
   const image = requireImage(project, imageId);
   let mask;
   try {
-    mask = decodeMaskPng(png);
+    mask = decodeUntrustedMaskPng(png, image);
   } catch (err) {
     throw new AppError('BAD_REQUEST', err instanceof MaskFormatError ? err.message : `unreadable mask: ${(err as Error).message}`);
-  }
-  if (mask.width !== image.width || mask.height !== image.height) {
-    throw new AppError('BAD_REQUEST', `mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
   }
   const classValues = new Set(project.classes.list().map((c) => c.value));
   const { counts, labeledPixels } = countClasses(mask.values);
@@ -62,6 +60,7 @@ export function saveLabels(project: Project, imageId: number, baseVersion: numbe
   if (unknown.length) throw new AppError('BAD_REQUEST', `mask has values that are no class of this project: ${unknown.join(', ')}`);
   try {
     const version = project.masks.save({ imageId, baseVersion, png: encodeMaskPng(mask), labeledPixels, classCounts: counts, source: 'editor' });
+    compactSoon(project, imageId);
     return { version, labeledFraction: labeledPixels / (image.width * image.height) };
   } catch (err) {
     if (err instanceof StaleMaskVersionError) {

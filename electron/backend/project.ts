@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { classesFromFile, type ClassFile } from '../../shared/domain/classes';
@@ -63,6 +63,7 @@ export class Project {
       const hint = existsSync(root) && readdirSync(root).length === 0 ? ' (the folder is empty: create a project there)' : '';
       throw new AppError('NOT_FOUND', `no project at ${root}: ${DATABASE_FILE} is missing${hint}`);
     }
+    refuseReadOnly(root, file);
     const project = new Project(root, openDatabase(file, { create: false }));
     for (const f of PROJECT_FOLDERS) mkdirSync(join(root, f), { recursive: true });
     return project;
@@ -91,4 +92,22 @@ export class Project {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * SQLite's own error for a read-only folder is "unable to open database file" (it cannot create the
+ * WAL beside the database): say what is wrong instead. Root is refused too (immutable flag, read-only mount).
+ */
+function refuseReadOnly(root: string, file: string): void {
+  const writable = (path: string) => {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const how = 'FCN Studio writes its database, checkpoints and exports there: make it writable, or copy the project to a writable folder';
+  if (!writable(root)) throw new AppError('IO_ERROR', `the project folder ${root} is read-only; ${how}`);
+  if (!writable(file)) throw new AppError('IO_ERROR', `${file} is read-only; ${how}`);
 }

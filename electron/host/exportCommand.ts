@@ -50,7 +50,11 @@ export function registerExportCommand(program: Command): void {
           onProgress: (done, total) => bar?.update(done, total),
         });
         bar?.stop();
-        const text = [`Wrote ${report.written} masks to ${report.outDir} in ${report.seconds.toFixed(1)} s.`, ...report.skipped.map((s) => `  skipped ${s.image}: ${s.message}`)];
+        const text = [
+          `Wrote ${report.written} masks to ${report.outDir} in ${report.seconds.toFixed(1)} s.`,
+          ...report.skipped.map((s) => `  skipped ${s.image}: ${s.message}`),
+          ...(report.renamed ?? []).map((r) => `  wrote ${JSON.stringify(r.image)} as ${r.name}: ${r.reason}`),
+        ];
         print(opts.json, report, text.join('\n'));
       } finally {
         bar?.stop();

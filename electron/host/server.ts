@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type SocketMessage } from '../../shared/contract/binaryFrame';
@@ -34,6 +35,10 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
+/** The largest socket message: file uploads travel in one. */
+const MAX_SOCKET_MESSAGE_BYTES = 512 * 2 ** 20;
+/** The largest JSON header of a socket message (its attachments not counted). */
+const MAX_SOCKET_HEADER_BYTES = 16 * 2 ** 20;
 // Same policy as the Electron window: our own scripts only; images may be blob: URLs (thumbnails).
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -49,42 +54,67 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   const sockets = new Set<WebSocket>();
   let port = 0;
 
-  const authorise = (req: IncomingMessage): 200 | 401 | 403 => {
-    if (!hostAllowed(req.headers.host, host, port)) return 403;
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  /** The request's target as a URL, or the status that refuses it. */
+  const authorise = (req: IncomingMessage): { url: URL } | { status: RefusalStatus } => {
+    if (!hostAllowed(req.headers.host, host, port)) return { status: 403 };
+    const url = parseTarget(req.url);
+    if (!url) return { status: 400 };
     const presented = url.searchParams.get('token') ?? readCookie(req.headers.cookie, COOKIE);
-    if (presented === null) return 401;
-    return safeEqual(presented, token) ? 200 : 403;
+    if (presented === null) return { status: 401 };
+    return safeEqual(presented, token) ? { url } : { status: 403 };
   };
 
   const server = createServer((req, res) => {
-    const verdict = authorise(req);
-    if (verdict !== 200) return refuse(res, verdict);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.searchParams.has('token')) {
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    // A listener that throws takes the whole process down: whatever a client sends, answer it here.
+    try {
+      const verdict = authorise(req);
+      if ('status' in verdict) return refuse(res, verdict.status);
+      if (verdict.url.searchParams.has('token')) {
+        res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      }
+      serveStatic(staticRoot, verdict.url.pathname, res);
+    } catch (err) {
+      failRequest(res, err);
     }
-    serveStatic(staticRoot, url.pathname, res);
+  });
+  // Bytes that are no HTTP at all (or a socket reset mid-request): answer 400 when still possible.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 2 ** 20 });
-  server.on('upgrade', (req, socket, head) => {
-    const verdict = authorise(req);
-    const origin = req.headers.origin;
-    const sameOrigin = origin === undefined || hostAllowed(new URL(origin).host, host, port);
-    if (verdict !== 200 || !sameOrigin || new URL(req.url ?? '/', 'http://localhost').pathname !== '/api') {
-      socket.end(`HTTP/1.1 ${verdict === 401 ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`);
-      return;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    // Node removes its own error handler from an upgraded socket: a reset here must not be unhandled.
+    socket.on('error', () => socket.destroy());
+    try {
+      const verdict = authorise(req);
+      const refusal = 'status' in verdict ? verdict.status : !originAllowed(req.headers.origin, host, port) || verdict.url.pathname !== '/api' ? 403 : null;
+      if (refusal !== null) {
+        socket.end(`HTTP/1.1 ${refusal} ${STATUS_TEXT[refusal]}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        // An oversize or invalid frame: ws closes that client and reports it here; the others carry on.
+        ws.on('error', () => ws.terminate());
+        ws.on('message', (data, isBinary) => void onSocketMessage(ws, data as Buffer, isBinary));
+      });
+    } catch {
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => void onSocketMessage(ws, data as Buffer, isBinary));
-    });
   });
 
   const onSocketMessage = async (ws: WebSocket, data: Buffer, isBinary: boolean) => {
     let message: SocketMessage;
+    // Pixels travel as attachments; the JSON header of any request is small. One of many MiB would
+    // only hold every client up while JSON.parse runs on this event loop: refuse it unread.
+    if (isBinary && data.byteLength >= 4 && data.readUInt32LE(0) > MAX_SOCKET_HEADER_BYTES) {
+      ws.close(1009, 'message header too large');
+      return;
+    }
     try {
       if (!isBinary) throw new Error('text frames are not part of the protocol');
       message = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketMessage;
@@ -92,9 +122,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       ws.close(1003, 'malformed frame');
       return;
     }
-    if (message.type !== 'invoke') return;
-    const result = await options.backend.invoke(message.channel, message.request);
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ type: 'reply', id: message.id, result } satisfies SocketMessage));
+    if (message?.type !== 'invoke') return;
+    try {
+      const result = await options.backend.invoke(message.channel, message.request);
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ type: 'reply', id: message.id, result } satisfies SocketMessage));
+    } catch {
+      // invoke answers every error itself; what is left is a reply that cannot be encoded or sent.
+      ws.close(1011, 'internal error');
+    }
   };
 
   const forwarders = EVENT_NAMES.map((name) => {
@@ -126,17 +161,46 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   };
 }
 
-function refuse(res: ServerResponse, status: 401 | 403): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(
-    status === 401
-      ? 'FCN Studio: this session needs its token. Open the URL that `fcn-studio serve` printed.\n'
-      : 'FCN Studio: wrong token or host.\n',
-  );
+type RefusalStatus = 400 | 401 | 403;
+const STATUS_TEXT: Record<RefusalStatus, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
+const REFUSAL_TEXT: Record<RefusalStatus, string> = {
+  400: 'FCN Studio: malformed request.\n',
+  401: 'FCN Studio: this session needs its token. Open the URL that `fcn-studio serve` printed.\n',
+  403: 'FCN Studio: wrong token or host.\n',
+};
+
+function refuse(res: ServerResponse, status: RefusalStatus): void {
+  // A refused client gets no kept-alive connection to try again on.
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+  res.end(REFUSAL_TEXT[status]);
+}
+
+function failRequest(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`FCN Studio: ${(err as Error)?.message ?? 'internal error'}\n`);
+}
+
+/** `req.url` against a fixed base; null when it is no URL at all (`//[::1`, `http://[bad/`). */
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {
-  const relativePath = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return refuse(res, 400); // `/%`, `/%c0%ae`: no path names that
+  }
+  const relativePath = normalize(decoded).replace(/^([/\\])+/, '');
   let file = join(root, relativePath);
   if (!file.startsWith(root + sep) && file !== root) return refuse(res, 403);
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html'); // single-page app
@@ -151,7 +215,10 @@ function serveStatic(root: string, pathname: string, res: ServerResponse): void 
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
   });
-  createReadStream(file).pipe(res);
+  // pipe() does not forward a read error (a file made unreadable meanwhile): end the response instead.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -166,6 +233,16 @@ function hostAllowed(hostHeader: string | undefined, boundHost: string, port: nu
   const allowed = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   allowed.add(boundHost.includes(':') ? `[${boundHost}]:${port}` : `${boundHost}:${port}`);
   return allowed.has(hostHeader.toLowerCase());
+}
+
+/** No Origin (a non-browser client) is allowed; `null`, a non-URL or another site's origin is not. */
+function originAllowed(origin: string | undefined, boundHost: string, port: number): boolean {
+  if (origin === undefined) return true;
+  try {
+    return hostAllowed(new URL(origin).host, boundHost, port);
+  } catch {
+    return false;
+  }
 }
 
 function readCookie(header: string | undefined, name: string): string | null {

@@ -19,23 +19,30 @@ export function sourceMlSupervisor(): MlSupervisor {
 
 /** Browser mode: backend + ML process + server, as `fcn-studio serve` runs them. */
 export async function startBrowserMode(options: HostOptions): Promise<{ server: StudioServer; backend: Backend; stop(): Promise<void> }> {
-  if (!rendererBuilt()) {
-    if (!options.buildRenderer) throw new Error('the renderer is not built: run `npm run build:renderer` first');
-    await buildRenderer();
-  }
   const ml = sourceMlSupervisor();
-  ml.start();
   const backend = new Backend({ mode: 'browser', version: packageVersion(), ml });
+  // The project first: one that cannot be opened is an error before anything (the renderer build,
+  // the ML process) is started that would keep this process alive.
   if (options.project) backend.openProject(options.project);
-  const server = await startStudioServer({ backend, staticDir: RENDERER_DIST, host: options.host, port: options.port, token: options.token });
-  return {
-    server,
-    backend,
-    stop: async () => {
-      await server.close();
-      await backend.dispose();
-    },
-  };
+  try {
+    if (!rendererBuilt()) {
+      if (!options.buildRenderer) throw new Error('the renderer is not built: run `npm run build:renderer` first');
+      await buildRenderer();
+    }
+    ml.start();
+    const server = await startStudioServer({ backend, staticDir: RENDERER_DIST, host: options.host, port: options.port, token: options.token });
+    return {
+      server,
+      backend,
+      stop: async () => {
+        await server.close();
+        await backend.dispose();
+      },
+    };
+  } catch (err) {
+    await backend.dispose(); // a port in use, a failed build: nothing may be left running
+    throw err;
+  }
 }
 
 async function buildRenderer(): Promise<void> {

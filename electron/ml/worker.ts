@@ -15,8 +15,20 @@ const jobs = new Map<string, AbortController>();
 
 type Handlers = { [T in MlRequestType]: (payload: MlRequests[T]['request']) => Promise<MlRequests[T]['reply']> | MlRequests[T]['reply'] };
 
+/**
+ * With a callback, a write to a parent that is gone fails here instead of as an unhandled 'error'
+ * (EPIPE), which the wasm runtime's own handler would rethrow with a minified line of its source.
+ */
 function send(message: MlMessage): void {
-  process.send?.(message);
+  if (!process.connected) return exitQuietly();
+  process.send?.(message, undefined, {}, (err) => {
+    if (err) exitQuietly();
+  });
+}
+
+/** The backend is gone: nobody is left to read a reply or an error, and no orphan may hold the GPU. */
+function exitQuietly(): never {
+  process.exit(0);
 }
 const emit = (event: MlEventMessage) => send(event);
 
@@ -70,5 +82,11 @@ process.on('message', async (raw: MlRequestMessage) => {
   send(reply);
 });
 
-// The backend going away must not leave an orphan holding the GPU.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', exitQuietly);
+// stdout/stderr are the parent's: a closed pipe there (the CLI killed in a pipeline) is the same news.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') exitQuietly();
+    throw err;
+  });
+}

@@ -164,6 +164,12 @@ function ExportResultView({ report, format, onAgain, onClose }: ResultProps) {
           rowClassName="export-skip-row"
           rowTestId="export-skip-row"
         />
+        <SkippedFileList
+          items={(report.renamed ?? []).map((r) => ({ path: r.image, message: `written as ${r.name}: ${r.reason}` }))}
+          collapsedRows={COLLAPSED_ROWS}
+          rowClassName="export-skip-row"
+          rowTestId="export-renamed-row"
+        />
       </div>
       <div className="modal-actions">
         <button className="btn" onClick={onAgain} data-testid="export-again">

@@ -12,6 +12,7 @@ export const SKIP_REASON_NAMES: Record<ImportSkipReason, string> = {
   too_large: 'Too large',
   unreadable: 'Unreadable',
   label_rejected: 'Label rejected',
+  disk_full: 'Disk full',
 };
 export const PRESET_NAMES: Record<ClassPreset, string> = {
   voc: 'PASCAL VOC (21 classes)',

@@ -6,6 +6,9 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNSUPPORTED'
   | 'NEWER_DATABASE'
+  | 'DAMAGED_DATABASE'
+  /** Another process held the project database past the busy timeout: retrying later succeeds. */
+  | 'BUSY'
   | 'IO_ERROR'
   | 'DISK_FULL'
   | 'CANCELLED'

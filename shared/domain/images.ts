@@ -29,7 +29,13 @@ export interface ImageRow {
   importedAt: string;
 }
 
-export type ImportSkipReason = 'corrupt' | 'unsupported' | 'duplicate' | 'too_large' | 'unreadable' | 'label_rejected';
+export type ImportSkipReason = 'corrupt' | 'unsupported' | 'duplicate' | 'too_large' | 'unreadable' | 'label_rejected' | 'disk_full';
+
+/**
+ * An imported mask that labels at least this fraction of its image marks the image done; a
+ * sparser one (scribbles, a few objects) leaves it in progress for the user to finish.
+ */
+export const IMPORTED_MASK_DONE_FRACTION = 0.5;
 
 export interface ImportSkip {
   path: string;

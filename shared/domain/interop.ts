@@ -9,6 +9,8 @@ export interface ExportReport {
   outDir: string;
   written: number;
   skipped: Array<{ image: string; message: string }>;
+  /** Images written under a name other than their stem, and why (a suffix for a shared stem is not listed). */
+  renamed?: Array<{ image: string; name: string; reason: string }>;
   cancelled: boolean;
   seconds: number;
 }

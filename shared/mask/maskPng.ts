@@ -45,6 +45,17 @@ export function decodeMaskPng(bytes: Uint8Array): MaskRaster {
   throw new MaskFormatError(`unsupported PNG layout (${channels} channels, ${depth}-bit)`);
 }
 
+/** A PNG's size as its IHDR chunk states it, read without inflating anything. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  const ihdr = [0x49, 0x48, 0x44, 0x52];
+  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b) || ihdr.some((b, i) => bytes[12 + i] !== b)) {
+    throw new MaskFormatError('not a readable PNG (no PNG signature and header)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 function unpackBits(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
   const values = new Uint8Array(width * height);
   const rowBytes = Math.ceil((width * depth) / 8);

@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/contract/errors';
 import { hexToRgb, UNLABELED, type LabelClass } from '../../../shared/domain/classes';
@@ -11,11 +10,14 @@ import { compressCounts, rleAreaAndBbox, rleCounts } from '../../../shared/mask/
 import { maskToRgb, type Rgb } from '../../../shared/mask/colorMask';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import type { StoredImage } from '../../db/repositories/imageRepository';
+import { openImageFile } from '../../imaging/imageReader';
 import type { Project } from '../project';
+import { ExportFolder } from './exportFolder';
 import { encodeIndexedPng } from './pngEncoder';
 import { storedMaskAsExport } from './storedMaskPng';
 
 export { EXPORT_FORMATS, type ExportFormat, type ExportReport } from '../../../shared/domain/interop';
+export { checkExportTarget, EXPORT_MARKER } from './exportFolder';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -34,17 +36,12 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Marks a folder as ours, so `--force` replaces our exports and nothing else. */
-export const EXPORT_MARKER = '.fcn-studio-export.json';
-
 /**
  * Writes the project's label masks (or a run's predictions) in a format other tools read. Only images with a mask are
  * exported; files are named by the image's stem and never leave `outDir`.
  */
 export async function exportMasks(project: Project, options: ExportOptions): Promise<ExportReport> {
   const started = performance.now();
-  const outDir = resolve(options.outDir);
-  await prepareOutDir(outDir, Boolean(options.force));
   const classes = project.classes.list();
   checkUnlabeledChoice(options, classes);
 
@@ -52,50 +49,39 @@ export async function exportMasks(project: Project, options: ExportOptions): Pro
   if (options.predictionsOf !== undefined && images.length === 0) {
     throw new AppError('NOT_FOUND', `run ${options.predictionsOf} has no stored predictions for these images: run \`fcn-studio eval\` or \`predict --split\` with it first`);
   }
-  const names = fileStems(images);
-  const writer = formatWriter(options, classes, outDir);
-  await writer.begin?.();
-  const report: ExportReport = { outDir, written: 0, skipped: [], cancelled: false, seconds: 0 };
-  for (const [i, image] of images.entries()) {
-    if (options.signal?.aborted) {
-      report.cancelled = true;
-      break;
+  const { names, renamed } = fileStems(images);
+  const folder = await ExportFolder.prepare(options.outDir, Boolean(options.force));
+  const outDir = folder.dir;
+  const writer = formatWriter(options, classes, folder);
+  const report: ExportReport = { outDir, written: 0, skipped: [], renamed, cancelled: false, seconds: 0 };
+  try {
+    await writer.begin?.();
+    for (const [i, image] of images.entries()) {
+      if (options.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      const mask = options.predictionsOf === undefined ? project.masks.current(image.id) : { png: project.runs.prediction(options.predictionsOf, image.id)?.mask };
+      if (!mask?.png) continue;
+      try {
+        await writer.write(image, names.get(image.id)!, lazyValues(mask.png), project.resolveImagePath(image.path));
+        report.written++;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC') throw new AppError('DISK_FULL', `the disk is full after ${report.written} files; ${outDir} holds a partial export`);
+        report.skipped.push({ image: image.path, message: (err as Error).message });
+      }
+      options.onProgress?.(i + 1, images.length);
     }
-    const mask = options.predictionsOf === undefined ? project.masks.current(image.id) : { png: project.runs.prediction(options.predictionsOf, image.id)?.mask };
-    if (!mask?.png) continue;
-    try {
-      await writer.write(image, names.get(image.id)!, lazyValues(mask.png), project.resolveImagePath(image.path));
-      report.written++;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC') throw new AppError('DISK_FULL', `the disk is full after ${report.written} files; ${outDir} holds a partial export`);
-      report.skipped.push({ image: image.path, message: (err as Error).message });
-    }
-    options.onProgress?.(i + 1, images.length);
+    await writer.end?.();
+  } catch (err) {
+    // What was written before the failure is listed too, so a later --force can replace it.
+    await folder.writeMarker({ format: options.format, written: report.written }).catch(() => undefined);
+    throw err;
   }
-  await writer.end?.();
-  await writeFile(join(outDir, EXPORT_MARKER), JSON.stringify({ format: options.format, written: report.written, at: new Date().toISOString() }) + '\n');
+  await folder.writeMarker({ format: options.format, written: report.written });
   report.seconds = (performance.now() - started) / 1000;
   return report;
-}
-
-/**
- * Throws unless `outDir` is missing, empty, or (with force) an earlier export of ours. Returns
- * whether an earlier export is there to be replaced.
- */
-export function checkExportTarget(outDir: string, force: boolean): boolean {
-  if (!existsSync(outDir)) return false;
-  if (!statSync(outDir).isDirectory()) throw new AppError('CONFLICT', `${outDir} is a file, not a folder`);
-  const entries = readdirSync(outDir);
-  if (entries.length === 0) return false;
-  if (!force) throw new AppError('CONFLICT', `${outDir} is not empty; choose another folder, or --force to replace an earlier export there`);
-  if (!entries.includes(EXPORT_MARKER)) throw new AppError('CONFLICT', `${outDir} is not empty and is not an FCN Studio export: refusing to replace it`);
-  return true;
-}
-
-async function prepareOutDir(outDir: string, force: boolean): Promise<void> {
-  if (checkExportTarget(outDir, force)) await rm(outDir, { recursive: true });
-  await mkdir(outDir, { recursive: true });
 }
 
 function checkUnlabeledChoice(options: ExportOptions, classes: LabelClass[]): void {
@@ -120,21 +106,52 @@ function selectImages(project: Project, options: ExportOptions): StoredImage[] {
   return project.images.all().filter((i) => wanted.has(i.id) && i.labelVersion > 0);
 }
 
+const FORBIDDEN_IN_NAMES = '/\\:*?"<>|';
+const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+
 /**
- * One file name per image: the stem, made safe (no separators, no leading dots), with the image id
- * appended where two images share a stem, so nothing is overwritten and nothing escapes outDir.
+ * A stem as a file name every tool reads: path separators, the characters Windows forbids and
+ * control characters (a line break would split VOC's lists) become `_`, and a leading dot (a
+ * hidden file) too. Returns the name and, where it differs, why.
  */
-export function fileStems(images: StoredImage[]): Map<number, string> {
-  const safe = (stem: string) => stem.replace(/[/\\:*?"<>|\0]/g, '_').replace(/^\.+/, '_') || '_';
-  const counts = new Map<string, number>();
-  for (const i of images) counts.set(safe(i.stem).toLowerCase(), (counts.get(safe(i.stem).toLowerCase()) ?? 0) + 1);
-  return new Map(images.map((i) => [i.id, counts.get(safe(i.stem).toLowerCase())! > 1 ? `${safe(i.stem)}-${i.id}` : safe(i.stem)]));
+function safeName(stem: string): { name: string; reason: string | null } {
+  const chars = [...stem];
+  const name = chars.map((c) => (isControl(c) || FORBIDDEN_IN_NAMES.includes(c) ? '_' : c)).join('').replace(/^\.+/, '_') || '_';
+  if (name === stem) return { name, reason: null };
+  if (chars.some(isControl)) return { name, reason: 'its name holds a line break or another control character, which lists such as VOC ImageSets cannot hold' };
+  if (chars.some((c) => FORBIDDEN_IN_NAMES.includes(c))) return { name, reason: `its name holds characters file names cannot (${FORBIDDEN_IN_NAMES})` };
+  return { name, reason: 'a name starting with a dot would be a hidden file' };
 }
 
-function inside(outDir: string, ...parts: string[]): string {
-  const path = resolve(outDir, ...parts);
-  if (!path.startsWith(outDir + sep)) throw new Error(`refusing to write outside ${outDir}: ${path}`);
-  return path;
+/**
+ * One file name per image: the stem made safe (no separators, control characters or leading
+ * dots), with the image id appended where two images share a stem. Every generated name is
+ * checked against every other name (case-insensitively, for the file systems that ignore case),
+ * so `x` + id 1 can never land on an image really named `x-1`. Names that differ from the
+ * image's stem other than by that suffix are reported, with why.
+ */
+export function fileStems(images: StoredImage[]): { names: Map<number, string>; renamed: NonNullable<ExportReport['renamed']> } {
+  const safe = (stem: string) => safeName(stem).name;
+  const key = (name: string) => name.toLowerCase();
+  const counts = new Map<string, number>();
+  for (const i of images) counts.set(key(safe(i.stem)), (counts.get(key(safe(i.stem))) ?? 0) + 1);
+  // Every plain name is taken before any suffix is made, so a suffixed name never lands on one.
+  const taken = new Set(counts.keys());
+  const names = new Map<number, string>();
+  const renamed: NonNullable<ExportReport['renamed']> = [];
+  for (const i of images) {
+    const base = safe(i.stem);
+    let name = base;
+    if (counts.get(key(base))! > 1) {
+      name = `${base}-${i.id}`;
+      for (let n = 2; taken.has(key(name)); n++) name = `${base}-${i.id}-${n}`;
+      taken.add(key(name));
+    }
+    names.set(i.id, name);
+    const { reason } = safeName(i.stem);
+    if (reason) renamed.push({ image: i.path, name, reason });
+  }
+  return { names, renamed };
 }
 
 /** A stored mask: its PNG, and its pixel values decoded only when a format needs them. */
@@ -154,7 +171,7 @@ interface FormatWriter {
   end?(): Promise<void>;
 }
 
-function formatWriter(options: ExportOptions, classes: LabelClass[], outDir: string): FormatWriter {
+function formatWriter(options: ExportOptions, classes: LabelClass[], folder: ExportFolder): FormatWriter {
   switch (options.format) {
     case 'png-gray': {
       const unlabeled = options.unlabeledValue ?? UNLABELED;
@@ -162,13 +179,13 @@ function formatWriter(options: ExportOptions, classes: LabelClass[], outDir: str
         write: (image, stem, mask) => {
           const asStored = unlabeled === UNLABELED ? storedMaskAsExport(mask.png) : null;
           const png = asStored ?? encodeIndexedPng(mask.values().map((v) => (v === UNLABELED ? unlabeled : v)), image.width, image.height);
-          return writeFile(inside(outDir, `${stem}.png`), png);
+          return writeFile(folder.file(`${stem}.png`), png);
         },
       };
     }
     case 'png-index': {
       const palette = vocPalette();
-      return { write: (image, stem, mask) => writeFile(inside(outDir, `${stem}.png`), palettePng(mask, image, palette)) };
+      return { write: (image, stem, mask) => writeFile(folder.file(`${stem}.png`), palettePng(mask, image, palette)) };
     }
     case 'png-color': {
       const colours = new Map<number, Rgb>(classes.map((c) => [c.value, hexToRgb(c.color)]));
@@ -178,14 +195,14 @@ function formatWriter(options: ExportOptions, classes: LabelClass[], outDir: str
           const rgb = maskToRgb(mask.values(), colours, unlabeled);
           await sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
             .png({ compressionLevel: 6 })
-            .toFile(inside(outDir, `${stem}.png`));
+            .toFile(folder.file(`${stem}.png`));
         },
       };
     }
     case 'voc':
-      return vocWriter(classes, outDir);
+      return vocWriter(classes, folder);
     case 'coco':
-      return cocoWriter(classes, outDir);
+      return cocoWriter(classes, folder);
   }
 }
 
@@ -194,42 +211,42 @@ function palettePng(mask: MaskData, image: StoredImage, palette: Uint8Array): Bu
 }
 
 /** PASCAL VOC's layout, as CVAT and VOC tooling read it. */
-function vocWriter(classes: LabelClass[], outDir: string): FormatWriter {
+function vocWriter(classes: LabelClass[], folder: ExportFolder): FormatWriter {
   const palette = vocPalette();
   const splits: Record<Split, string[]> = { train: [], val: [], test: [], unassigned: [] };
   const byValue = [...classes].sort((a, b) => a.value - b.value);
   return {
     async begin() {
-      await mkdir(join(outDir, 'JPEGImages'));
-      await mkdir(join(outDir, 'SegmentationClass'));
-      await mkdir(join(outDir, 'ImageSets', 'Segmentation'), { recursive: true });
+      await folder.folder('JPEGImages');
+      await folder.folder('SegmentationClass');
+      await folder.folder('ImageSets', 'Segmentation');
     },
     async write(image, stem, mask, sourcePath) {
-      const jpeg = inside(outDir, 'JPEGImages', `${stem}.jpg`);
+      const jpeg = folder.file('JPEGImages', `${stem}.jpg`);
       // VOC holds JPEGs: a JPEG is copied byte for byte, anything else re-encoded at quality 95.
       if (['.jpg', '.jpeg'].includes(extname(sourcePath).toLowerCase())) await copyFile(sourcePath, jpeg);
-      else await sharp(sourcePath).rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
-      await writeFile(inside(outDir, 'SegmentationClass', `${stem}.png`), palettePng(mask, image, palette));
+      else await (await openImageFile(sourcePath)).image.rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
+      await writeFile(folder.file('SegmentationClass', `${stem}.png`), palettePng(mask, image, palette));
       splits[image.split].push(stem);
     },
     async end() {
       const list = (stems: string[]) => stems.map((s) => s + '\n').join('');
-      const dir = join(outDir, 'ImageSets', 'Segmentation');
-      await writeFile(join(dir, 'train.txt'), list(splits.train));
-      await writeFile(join(dir, 'val.txt'), list(splits.val));
-      await writeFile(join(dir, 'trainval.txt'), list([...splits.train, ...splits.val]));
-      if (splits.test.length) await writeFile(join(dir, 'test.txt'), list(splits.test));
+      const set = (name: string) => folder.file('ImageSets', 'Segmentation', name);
+      await writeFile(set('train.txt'), list(splits.train));
+      await writeFile(set('val.txt'), list(splits.val));
+      await writeFile(set('trainval.txt'), list([...splits.train, ...splits.val]));
+      if (splits.test.length) await writeFile(set('test.txt'), list(splits.test));
       // CVAT's labelmap: the colours are the VOC palette's, since the masks are palette PNGs.
       const lines = ['# label:color_rgb:parts:actions'];
       if (!byValue.some((c) => c.value === 0)) lines.push('background:0,0,0::');
       for (const c of byValue) lines.push(`${c.name}:${palette[c.value * 3]},${palette[c.value * 3 + 1]},${palette[c.value * 3 + 2]}::`);
-      await writeFile(join(outDir, 'labelmap.txt'), lines.join('\n') + '\n');
+      await writeFile(folder.file('labelmap.txt'), lines.join('\n') + '\n');
     },
   };
 }
 
 /** One COCO JSON: a compressed-RLE annotation per class present in each image; category id = class value + 1. */
-function cocoWriter(classes: LabelClass[], outDir: string): FormatWriter {
+function cocoWriter(classes: LabelClass[], folder: ExportFolder): FormatWriter {
   const images: unknown[] = [];
   const annotations: unknown[] = [];
   const byValue = [...classes].sort((a, b) => a.value - b.value);
@@ -260,7 +277,7 @@ function cocoWriter(classes: LabelClass[], outDir: string): FormatWriter {
         categories: byValue.map((c) => ({ id: c.value + 1, name: c.name, supercategory: '' })),
         annotations,
       };
-      await writeFile(join(outDir, 'annotations.json'), JSON.stringify(coco));
+      await writeFile(folder.file('annotations.json'), JSON.stringify(coco));
     },
   };
 }

@@ -5,7 +5,8 @@ import { AppError } from '../../../shared/contract/errors';
 import { UNLABELED, hexToRgb, type LabelClass } from '../../../shared/domain/classes';
 import { paintRle, type CocoRle } from '../../../shared/mask/cocoRle';
 import { rgbToMask, type Rgb } from '../../../shared/mask/colorMask';
-import { decodeMaskPng, MaskFormatError } from '../../../shared/mask/maskPng';
+import { MaskFormatError, pngSize } from '../../../shared/mask/maskPng';
+import { decodeUntrustedMaskPng } from '../../imaging/untrustedMaskPng';
 import { fillPolygon } from '../../../shared/mask/polygonFill';
 
 /**
@@ -20,14 +21,25 @@ export interface LabelSource {
   ignoreValues: number[];
 }
 
-function pngFilesByStem(dir: string): Map<string, string> {
+/** The PNGs of a mask folder by stem; two files of one stem (x.png, x.PNG) are both listed, to be refused. */
+function pngFilesByStem(dir: string): Map<string, string[]> {
   const root = resolve(dir);
   if (!existsSync(root)) throw new AppError('NOT_FOUND', `label folder ${dir} does not exist`);
-  const byStem = new Map<string, string>();
-  for (const name of readdirSync(root)) {
-    if (extname(name).toLowerCase() === '.png') byStem.set(basename(name, extname(name)), join(root, name));
+  const byStem = new Map<string, string[]>();
+  for (const name of readdirSync(root).sort()) {
+    if (extname(name).toLowerCase() !== '.png') continue;
+    const stem = basename(name, extname(name));
+    if (!byStem.has(stem)) byStem.set(stem, []);
+    byStem.get(stem)!.push(join(root, name));
   }
   return byStem;
+}
+
+/** The one mask file of a stem, or the refusal when the folder holds several. */
+function onlyMaskFile(files: Map<string, string[]>, stem: string): string {
+  const found = files.get(stem)!;
+  if (found.length > 1) throw new MaskFormatError(`ambiguous mask: ${found.map((f) => basename(f)).join(' and ')} both match; none is attached`);
+  return found[0];
 }
 
 function requireSize(found: { width: number; height: number }, width: number, height: number): void {
@@ -41,11 +53,9 @@ export function indexPngSource(dir: string, ignoreValues: number[]): LabelSource
   const files = pngFilesByStem(dir);
   return {
     ignoreValues,
-    find: (stem) => files.get(stem) ?? null,
+    find: (stem) => files.get(stem)?.[0] ?? null,
     async read(stem, _fileName, width, height) {
-      const mask = decodeMaskPng(readFileSync(files.get(stem)!));
-      requireSize(mask, width, height);
-      return mask.values;
+      return decodeUntrustedMaskPng(readFileSync(onlyMaskFile(files, stem)), { width, height }).values;
     },
   };
 }
@@ -56,11 +66,13 @@ export function colorPngSource(dir: string, classes: LabelClass[], unlabeled: Rg
   const colours = new Map<number, Rgb>(classes.map((c) => [c.value, hexToRgb(c.color)]));
   return {
     ignoreValues: [],
-    find: (stem) => files.get(stem) ?? null,
+    find: (stem) => files.get(stem)?.[0] ?? null,
     async read(stem, _fileName, width, height) {
+      const bytes = readFileSync(onlyMaskFile(files, stem));
+      requireSize(pngSize(bytes), width, height);
       let decoded;
       try {
-        decoded = await sharp(files.get(stem)!).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+        decoded = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       } catch (err) {
         throw new MaskFormatError(`unreadable colour mask: ${(err as Error).message}`);
       }
@@ -101,7 +113,13 @@ export function cocoSource(jsonPath: string, classes: LabelClass[]): LabelSource
   }
   const valueByName = new Map(classes.map((c) => [c.name.toLowerCase(), c.value]));
   const categoryName = new Map(coco.categories.map((c) => [c.id, c.name]));
-  const imageByFile = new Map(coco.images.map((i) => [basename(i.file_name), i]));
+  // Images are matched by file name; a name the COCO file lists twice (day/x.jpg, night/x.jpg) is refused, never guessed.
+  const imagesByFile = new Map<string, CocoFile['images']>();
+  for (const i of coco.images) {
+    const name = basename(i.file_name);
+    if (!imagesByFile.has(name)) imagesByFile.set(name, []);
+    imagesByFile.get(name)!.push(i);
+  }
   const annotationsByImage = new Map<number, CocoFile['annotations']>();
   for (const a of coco.annotations) {
     if (!annotationsByImage.has(a.image_id)) annotationsByImage.set(a.image_id, []);
@@ -109,9 +127,13 @@ export function cocoSource(jsonPath: string, classes: LabelClass[]): LabelSource
   }
   return {
     ignoreValues: [],
-    find: (_stem, fileName) => (imageByFile.has(fileName) ? `${jsonPath}#${fileName}` : null),
+    find: (_stem, fileName) => (imagesByFile.has(fileName) ? `${jsonPath}#${fileName}` : null),
     async read(_stem, fileName, width, height) {
-      const image = imageByFile.get(fileName)!;
+      const listed = imagesByFile.get(fileName)!;
+      if (listed.length > 1) {
+        throw new MaskFormatError(`ambiguous mask: the COCO file lists ${listed.length} images named ${fileName} (${listed.map((i) => i.file_name).join(', ')}); none is attached`);
+      }
+      const image = listed[0];
       if (image.width !== width || image.height !== height) {
         throw new MaskFormatError(`COCO says ${image.width}×${image.height} but the image is ${width}×${height}`);
       }

@@ -1,6 +1,7 @@
 import type { InitialWeightsSummary, RunSummary } from '../../../shared/contract/rendererContract';
 import type { RunRecord } from '../../db/repositories/runRepository';
 import type { Project } from '../project';
+import { shownRunStatus } from './runLock';
 import type { RunInitialWeights } from './trainingService';
 
 /** What a run started from, from its stored config (runs before pretrained weights have none). */
@@ -13,7 +14,7 @@ export function runInitialWeights(run: RunRecord): InitialWeightsSummary | null 
 export function runSummaries(project: Project, trainingJobs: ReadonlyMap<number, string> = new Map()): RunSummary[] {
   return project.runs.all().map((run) => ({
     id: run.id,
-    status: run.status,
+    status: shownRunStatus(project, run),
     jobId: run.status === 'running' ? (trainingJobs.get(run.id) ?? null) : null,
     createdAt: run.createdAt,
     backend: run.backend,

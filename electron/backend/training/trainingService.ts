@@ -1,21 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import type { DatasetItem, InitialWeights, MlEventMessage, TrainResult, WeightsReport } from '../../../shared/contract/mlContract';
+import type { DatasetItem, MlEventMessage, TrainResult } from '../../../shared/contract/mlContract';
 import type { Split } from '../../../shared/domain/images';
 import { recoverCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { resolveInitialWeights } from './pretrainedWeights';
+import { lockRun } from './runLock';
+import { z } from 'zod';
+import { runConfigSchema, trainSettingsInputSchema, type RunConfig } from '../../../shared/domain/training';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
 
 /** How long a cancelled run may take to stop before its ML process is killed. */
 export const CANCEL_DEADLINE_MS = 1_000;
 
 /** The weights a run started from, as stored in its config (`initialWeights`). */
-export interface RunInitialWeights extends InitialWeights {
-  report: WeightsReport;
-}
+export type RunInitialWeights = NonNullable<RunConfig['initialWeights']>;
 
 export type TrainEvent =
   | Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }>
@@ -70,6 +71,9 @@ export async function train(
   onEvent: (event: TrainEvent) => void = () => {},
   signal?: AbortSignal,
 ): Promise<TrainOutcome> {
+  // The renderer's request was checked at the edge; the CLI's flags are checked here, by the same schema.
+  const checked = trainSettingsInputSchema.safeParse(input);
+  if (!checked.success) throw new AppError('BAD_REQUEST', z.prettifyError(checked.error));
   const trainItems = datasetItems(project, 'train');
   const valItems = datasetItems(project, 'val');
   if (trainItems.length === 0) {
@@ -79,6 +83,7 @@ export async function train(
   if (values.length < 2) throw new AppError('BAD_REQUEST', 'training needs at least two classes');
 
   let runId: number;
+  let unlock: () => void;
   let settings: TrainSettings;
   let resume: { epoch: number; bestMeanIoU: number | null } | null = null;
   let initialWeights: RunInitialWeights | null = null;
@@ -86,18 +91,26 @@ export async function train(
     runId = resolveRun(project, input.resume);
     const run = project.runs.byId(runId)!;
     if (run.status === 'completed') throw new AppError('CONFLICT', `run ${runId} completed; start a new run instead`);
-    settings = run.config.settings as TrainSettings;
-    const epoch = checkpointEpoch(project, runId) ?? 0;
-    const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
-    // The score `best/` was saved with (older checkpoints: the best stored epoch up to `last/`).
-    const bestManifest = readManifest(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
-    const bestScore = bestManifest?.userDefinedMetadata?.meanIoU;
-    resume = { epoch, bestMeanIoU: typeof bestScore === 'number' ? bestScore : kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
-    project.runs.reopen(runId, epoch);
-    initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
+    // Before its checkpoint folder is touched: another process may be training this run now.
+    unlock = lockRun(project, runId);
+    try {
+      const config = runConfigSchema.parse(run.config);
+      settings = config.settings;
+      const epoch = checkpointEpoch(project, runId) ?? 0;
+      const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
+      // The score `best/` was saved with (older checkpoints: the best stored epoch up to `last/`).
+      const bestManifest = readManifest(join(project.dir, 'checkpoints', `run-${runId}`, 'best'));
+      const bestScore = bestManifest?.userDefinedMetadata?.meanIoU;
+      resume = { epoch, bestMeanIoU: typeof bestScore === 'number' ? bestScore : kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
+      project.runs.reopen(runId, epoch);
+      initialWeights = config.initialWeights;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   } else {
     const largest = Math.max(...project.images.all().filter((i) => i.split === 'train').map((i) => Math.max(i.width, i.height)));
-    settings = resolveTrainSettings(input, largest, (input.weights ?? 'none') !== 'none');
+    settings = resolveTrainSettings(checked.data, largest, (input.weights ?? 'none') !== 'none');
     // The file is found (or downloaded) and checked against the backbone before a run exists, so
     // a wrong file is an answer, not a failed run.
     let lastReport = 0;
@@ -116,7 +129,12 @@ export async function train(
     }
     // A cancel during the download or the weights check stops here: no empty run is left behind.
     if (signal?.aborted) throw new AppError('CANCELLED', 'cancelled before the run started');
-    runId = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights });
+    // Created and locked at once: no other process ever sees it running without a trainer.
+    [runId, unlock] = project.db.transaction(() => {
+      const config: RunConfig = { settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights };
+      const id = project.runs.create(config);
+      return [id, lockRun(project, id)] as const;
+    })();
   }
 
   const jobId = `run-${runId}`;
@@ -178,19 +196,8 @@ export async function train(
       'train',
       {
         jobId,
-        head: settings.head,
-        backbone: settings.backbone,
+        settings,
         classValues: values,
-        backend: settings.backend,
-        optimizer: { name: settings.optimizer, learningRate: settings.learningRate, momentum: 0.9 },
-        epochs: settings.epochs,
-        maxMinutes: settings.maxMinutes,
-        batch: settings.batch,
-        scaling: { longSide: settings.longSide },
-        crop: settings.crop,
-        seed: settings.seed,
-        // Runs stored before colour jitter existed have none.
-        colorJitter: settings.colorJitter ?? 0,
         train: trainItems,
         val: valItems,
         checkpointDir: join(project.dir, 'checkpoints', `run-${runId}`),
@@ -223,6 +230,7 @@ export async function train(
     clearTimeout(killTimer);
     ml.off('event', listener);
     signal?.removeEventListener('abort', cancel);
+    unlock();
   }
 }
 

@@ -78,13 +78,15 @@ export function imageRepository(db: Db) {
   const statusCounts = db.prepare<[], { status: ImageStatus; n: number }>(`SELECT ${STATUS_SQL} AS status, COUNT(*) AS n FROM images GROUP BY 1`);
 
   return {
-    /** Inserts an image and its thumbnail; returns the new id. */
+    /** Inserts an image and its thumbnail in one transaction (a full disk leaves neither); returns the new id. */
     insert(image: NewImage): number {
-      const id = Number(
-        insertImage.run({ ...image, copied: image.copied ? 1 : 0, importedAt: new Date().toISOString() }).lastInsertRowid,
-      );
-      insertThumb.run(id, image.thumbnail.mime, image.thumbnail.bytes);
-      return id;
+      return db.transaction(() => {
+        const id = Number(
+          insertImage.run({ ...image, copied: image.copied ? 1 : 0, importedAt: new Date().toISOString() }).lastInsertRowid,
+        );
+        insertThumb.run(id, image.thumbnail.mime, image.thumbnail.bytes);
+        return id;
+      })();
     },
     bySha256(sha256: string): StoredImage | undefined {
       return bySha.get(sha256);

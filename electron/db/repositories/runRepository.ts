@@ -27,6 +27,15 @@ export interface EpochRecord {
   imagesPerSecond: number;
 }
 
+/** The process training a run now: only it may write the run's rows and checkpoint folder. */
+export interface RunLease {
+  pid: number;
+  host: string;
+  /** When that process started, as the OS tells it (tells a reused pid apart); null where unknown. */
+  processStart: string | null;
+  since: string;
+}
+
 export interface CheckpointRecord {
   kind: 'best' | 'last';
   epoch: number;
@@ -55,6 +64,17 @@ export function runRepository(db: Db) {
   const prediction = db.prepare<[number, number], { mask: Buffer; confidence: Buffer; meanEntropy: number }>(
     'SELECT mask_png AS mask, confidence_png AS confidence, mean_entropy AS meanEntropy FROM predictions WHERE run_id = ? AND image_id = ?',
   );
+
+  // Leases live in project_meta (key `run-lease:<id>`): a claim is one transaction, so two
+  // processes resuming the same run cannot both win.
+  const leaseKey = (runId: number) => `run-lease:${runId}`;
+  const getLease = db.prepare<[string], { value: string }>('SELECT value FROM project_meta WHERE key = ?');
+  const setLease = db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const dropLease = db.prepare('DELETE FROM project_meta WHERE key = ? AND value = ?');
+  const readLease = (runId: number): RunLease | null => {
+    const row = getLease.get(leaseKey(runId));
+    return row ? (JSON.parse(row.value) as RunLease) : null;
+  };
 
   const predictedImages = db.prepare<[number], { imageId: number }>('SELECT image_id AS imageId FROM predictions WHERE run_id = ?');
 
@@ -120,6 +140,23 @@ export function runRepository(db: Db) {
       }));
     },
     checkpoints: (runId: number) => checkpoints.all(runId),
+    lease: readLease,
+    /**
+     * Makes `owner` the run's trainer unless a live process holds it; returns that holder (nothing
+     * changed) or null (claimed). `alive` decides whether a recorded holder still runs.
+     */
+    claim(runId: number, owner: RunLease, alive: (holder: RunLease) => boolean): RunLease | null {
+      return db.transaction(() => {
+        const holder = readLease(runId);
+        if (holder && alive(holder)) return holder;
+        setLease.run(leaseKey(runId), JSON.stringify(owner));
+        return null;
+      })();
+    },
+    /** Ends `owner`'s lease (one taken over by another process since is left alone). */
+    release(runId: number, owner: RunLease): void {
+      dropLease.run(leaseKey(runId), JSON.stringify(owner));
+    },
     savePrediction(runId: number, imageId: number, mask: Uint8Array, confidence: Uint8Array, meanEntropy: number): void {
       upsertPrediction.run(runId, imageId, mask, confidence, meanEntropy, new Date().toISOString());
     },

@@ -25,7 +25,7 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
       {runs.map((run) => {
         const planned = plannedEpochs(run);
         const best = bestMeanIoU(run);
-        const resumable = run.status === 'failed' || run.status === 'cancelled';
+        const resumable = run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted';
         return (
           <li
             key={run.id}

@@ -19,7 +19,7 @@ export const BACKEND_NAMES: Record<BackendName, string> = {
   wasm: 'WebAssembly',
   cpu: 'Plain JavaScript (slowest)',
 };
-export const RUN_STATUS_NAMES: Record<RunSummary['status'], string> = { running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' };
+export const RUN_STATUS_NAMES: Record<RunSummary['status'], string> = { running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted' };
 export const STOPPED_BY_NAMES: Record<string, string> = { epochs: 'all epochs done', time: 'time limit reached', cancel: 'cancelled' };
 
 /** "1 h 05 min", "3 min 20 s", "42 s": an ETA precise enough to plan around. */

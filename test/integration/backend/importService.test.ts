@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import { presetClassFile } from '../../../shared/domain/presets';
 import { verifyImageFiles } from '../../../electron/backend/fileCheckService';
-import { indexPngSource } from '../../../electron/backend/interop/labelSources';
+import { cocoSource, indexPngSource } from '../../../electron/backend/interop/labelSources';
 import { importImages } from '../../../electron/backend/importService';
 import { Project } from '../../../electron/backend/project';
 import { mixedImageFolder, tempDir, writeImage, writeMask } from '../../fixtures/images';
@@ -219,6 +219,145 @@ describe('copy into a full disk', () => {
       p.close();
     } finally {
       execFileSync('umount', [small]);
+    }
+  });
+});
+
+describe('ambiguous and sparse masks', () => {
+  it('refuses one mask for two images of the same stem in different folders, and imports both images', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs/a', 'imgs/b', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/a/x.jpg'), 8, 6, 'jpeg', 1);
+    await writeImage(join(root, 'imgs/b/x.jpg'), 8, 6, 'jpeg', 2);
+    await writeImage(join(root, 'imgs/b/y.jpg'), 8, 6, 'jpeg', 3);
+    writeMask(join(root, 'labels/x.png'), 8, 6, () => 2);
+    writeMask(join(root, 'labels/y.png'), 8, 6, () => 4);
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: indexPngSource(join(root, 'labels'), []) });
+
+    expect(report).toMatchObject({ added: 3, labelsAdded: 1 });
+    const refused = report.skipped.filter((s) => s.reason === 'label_rejected');
+    expect(refused.map((s) => s.path).sort()).toEqual([join(root, 'imgs/a/x.jpg'), join(root, 'imgs/b/x.jpg')]);
+    for (const s of refused) expect(s.message).toMatch(/x\.png matches 2 images.*a\/x\.jpg.*b\/x\.jpg/);
+    const byName = new Map(project.images.all().map((i) => [i.path, i]));
+    expect(byName.get(join(root, 'imgs/a/x.jpg'))!.labelVersion).toBe(0);
+    expect(byName.get(join(root, 'imgs/b/x.jpg'))!.labelVersion).toBe(0);
+    expect(byName.get(join(root, 'imgs/b/y.jpg'))!.labelVersion).toBe(1);
+  });
+
+  it('refuses a mask when the mask folder holds two files of its stem (x.png and x.PNG)', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/x.jpg'), 8, 6, 'jpeg', 1);
+    writeMask(join(root, 'labels/x.png'), 8, 6, () => 2);
+    writeMask(join(root, 'labels/x.PNG'), 8, 6, () => 3);
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: indexPngSource(join(root, 'labels'), []) });
+    expect(report).toMatchObject({ added: 1, labelsAdded: 0 });
+    expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: 'ambiguous mask: x.PNG and x.png both match; none is attached' });
+  });
+
+  it('refuses a COCO mask when the COCO file lists two images of that file name', async () => {
+    const fs = await import('node:fs');
+    fs.mkdirSync(join(root, 'imgs'), { recursive: true });
+    await writeImage(join(root, 'imgs/x.jpg'), 4, 2, 'jpeg', 1);
+    const rle = (value: number) => ({ size: [2, 4], counts: value ? [0, 8] : [8] });
+    const coco = {
+      images: [{ id: 1, file_name: 'day/x.jpg', width: 4, height: 2 }, { id: 2, file_name: 'night/x.jpg', width: 4, height: 2 }],
+      categories: [{ id: 1, name: 'sky' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: rle(1) }, { id: 2, image_id: 2, category_id: 1, segmentation: rle(1) }],
+    };
+    writeFileSync(join(root, 'coco.json'), JSON.stringify(coco));
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: cocoSource(join(root, 'coco.json'), project.classes.list()) });
+    expect(report).toMatchObject({ added: 1, labelsAdded: 0 });
+    expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: expect.stringMatching(/2 images named x\.jpg \(day\/x\.jpg, night\/x\.jpg\)/) });
+  });
+
+  it('marks an image done only when its imported mask labels at least half of it; scribbles stay in progress', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/dense.jpg'), 10, 10, 'jpeg', 1);
+    await writeImage(join(root, 'imgs/half.jpg'), 10, 10, 'jpeg', 2);
+    await writeImage(join(root, 'imgs/scribble.jpg'), 10, 10, 'jpeg', 3);
+    writeMask(join(root, 'labels/dense.png'), 10, 10, (x) => (x < 9 ? 1 : 255));
+    writeMask(join(root, 'labels/half.png'), 10, 10, (x) => (x < 5 ? 1 : 255));
+    writeMask(join(root, 'labels/scribble.png'), 10, 10, (x, y) => (y === 4 && x < 6 ? 1 : 255));
+    const report = await importImages(project, { paths: [join(root, 'imgs')], labels: indexPngSource(join(root, 'labels'), []) });
+    expect(report.labelsAdded).toBe(3);
+    const status = new Map(project.images.list({ sort: 'name', descending: false }).map((r) => [r.fileName, r.status]));
+    expect(Object.fromEntries(status)).toEqual({ 'dense.jpg': 'done', 'half.jpg': 'done', 'scribble.jpg': 'in_progress' });
+  });
+});
+
+describe('links in an imported folder', () => {
+  it('reports a dangling link and link loops per entry, never follows a loop, and imports the rest', async () => {
+    const fs = await import('node:fs');
+    const dir = join(root, 'linked');
+    fs.mkdirSync(join(dir, 'sub'), { recursive: true });
+    await writeImage(join(dir, 'a.png'), 10, 10, 'png', 1);
+    await writeImage(join(dir, 'sub', 'b.png'), 10, 10, 'png', 2);
+    fs.symlinkSync(join(dir, 'gone.png'), join(dir, 'dangling.png'));
+    fs.symlinkSync(join(dir, 'loop2.png'), join(dir, 'loop1.png'));
+    fs.symlinkSync(join(dir, 'loop1.png'), join(dir, 'loop2.png'));
+    fs.symlinkSync(dir, join(dir, 'sub', 'up')); // a folder link back to an ancestor
+    fs.symlinkSync(join(dir, 'a.png'), join(dir, 'z-link.png')); // a good link to a file already listed: listed once
+
+    const report = await importImages(project, { paths: [dir] });
+    expect(report.added).toBe(2);
+    const byPath = new Map(report.skipped.map((s) => [s.path, s]));
+    expect(byPath.get(join(dir, 'dangling.png'))).toMatchObject({ reason: 'unreadable' });
+    expect(byPath.get(join(dir, 'dangling.png'))!.message).toMatch(/broken link/);
+    expect(byPath.get(join(dir, 'loop1.png'))!.message).toMatch(/link loop/);
+    expect(byPath.get(join(dir, 'loop2.png'))!.message).toMatch(/link loop/);
+    expect(byPath.get(join(dir, 'sub', 'up'))!.message).toMatch(/link loop.*not followed/);
+    expect(report.skipped.filter((s) => s.path.includes(join('up', 'sub')))).toEqual([]);
+    expect(report.skipped).toHaveLength(4);
+  });
+
+  it('lists a file named twice (itself and its folder, or through a link) once, so its mask is not ambiguous', async () => {
+    const fs = await import('node:fs');
+    for (const d of ['imgs/b', 'labels']) fs.mkdirSync(join(root, d), { recursive: true });
+    await writeImage(join(root, 'imgs/b/x.jpg'), 8, 6, 'jpeg', 1);
+    fs.mkdirSync(join(root, 'imgs/a'));
+    fs.symlinkSync(join(root, 'imgs/b/x.jpg'), join(root, 'imgs/a/x.jpg'));
+    writeMask(join(root, 'labels/x.png'), 8, 6, () => 2);
+    const report = await importImages(project, { paths: [join(root, 'imgs'), join(root, 'imgs/b/x.jpg')], labels: indexPngSource(join(root, 'labels'), []) });
+    expect(report).toMatchObject({ added: 1, labelsAdded: 1, skipped: [] });
+  });
+});
+
+describe('a full disk while importing without --copy', () => {
+  it('reports each image that did not fit, keeps what fitted, and leaves no image without its thumbnail', async () => {
+    const fs = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const small = join(root, 'small-disk');
+    fs.mkdirSync(small);
+    let mounted = false;
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=600k', 'tmpfs', small], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      console.warn('no tmpfs here (needs root): SQLite max_page_count plays the full disk');
+    }
+    const p = Project.create(join(small, 'p'), null);
+    try {
+      if (!mounted) p.db.pragma(`max_page_count = ${Number(p.db.pragma('page_count', { simple: true })) + 60}`);
+      const dir = join(root, 'noisy');
+      fs.mkdirSync(dir);
+      const sharp = (await import('sharp')).default;
+      for (let i = 0; i < 30; i++) {
+        const noise = { type: 'gaussian' as const, mean: 128, sigma: 90 };
+        await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000', noise } }).png().toFile(join(dir, `n${i}.png`));
+      }
+      const report = await importImages(p, { paths: [dir], concurrency: 2 });
+      const full = report.skipped.filter((s) => s.reason === 'disk_full');
+      expect(report.added).toBeGreaterThan(0);
+      expect(full.length).toBeGreaterThan(0);
+      expect(report.added + full.length).toBe(30);
+      const rows = p.images.all();
+      expect(rows).toHaveLength(report.added);
+      for (const r of rows) expect(p.images.thumbnail(r.id), r.path).toBeDefined();
+    } finally {
+      p.close();
+      if (mounted) execFileSync('umount', [small]);
     }
   });
 });

@@ -2,15 +2,23 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { Project } from '../../../electron/backend/project';
 import { tempDir, writeImage, writeMask } from '../../fixtures/images';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'electron', 'host', 'bin.mjs');
 const CAMVID = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'datasets', 'camvid');
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI; `signal` is set when it had to be killed at the timeout (it never exited by itself). */
+function cli(...args: string[]) {
+  return cliWithin(120_000, ...args);
+}
+
+function cliWithin(timeout: number, ...args: string[]): Promise<{ code: number; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    execFile(process.execPath, [BIN, ...args], { timeout }, (err, stdout, stderr) => {
+      const failure = err as { code?: number; signal?: NodeJS.Signals | null } | null;
+      resolve({ code: failure ? (failure.code ?? 1) : 0, signal: failure?.signal ?? null, stdout, stderr });
     });
   });
 }
@@ -52,6 +60,18 @@ describe('fcn-studio CLI', () => {
     expect(notAProject.code).toBe(1);
     expect(notAProject.stderr).toMatch(/no project at .*project\.sqlite is missing/);
     expect((await cli('--help')).code).toBe(0);
+  });
+
+  it('serve on a project that cannot be opened prints why and exits 1 (the ML process does not keep it alive)', async () => {
+    const project = join(root, 'newer');
+    Project.create(project, null).close();
+    const db = new Database(join(project, 'project.sqlite'));
+    db.pragma('user_version = 99');
+    db.close();
+    const served = await cliWithin(45_000, 'serve', '--project', project, '--port', '0');
+    expect(served.signal).toBeNull();
+    expect(served.code).toBe(1);
+    expect(served.stderr).toMatch(/written by a newer FCN Studio/);
   });
 
   it.runIf(existsSync(CAMVID))('imports CamVid val with its masks, and a second import adds nothing', async () => {

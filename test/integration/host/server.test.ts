@@ -105,6 +105,16 @@ describe('browser-mode server', () => {
     ws.close();
   });
 
+  it('closes a socket whose message header is too large to parse on the event loop (1009), answering nothing', async () => {
+    const ws = await connect();
+    const replies: unknown[] = [];
+    ws.on('message', (data: Buffer) => replies.push(decodeFrame(new Uint8Array(data))));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send(encodeFrame({ type: 'invoke', id: 1, channel: 'app:info', request: { padding: 'x'.repeat(17 * 2 ** 20) } }));
+    expect(await closed).toBe(1009);
+    expect(replies).toEqual([]);
+  });
+
   it('closes a socket that sends a malformed frame', async () => {
     const ws = await connect();
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));

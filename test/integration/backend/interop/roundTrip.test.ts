@@ -108,7 +108,7 @@ describe('exportMasks', () => {
 
   it('keeps file names inside the output folder and unique', () => {
     const image = (id: number, stem: string) => ({ id, stem }) as never;
-    const names = fileStems([image(1, '../../etc/passwd'), image(2, 'a'), image(3, 'A'), image(4, '.hidden')]);
+    const { names } = fileStems([image(1, '../../etc/passwd'), image(2, 'a'), image(3, 'A'), image(4, '.hidden')]);
     expect([...names.values()]).toEqual(['.._.._etc_passwd'.replace(/^\.+/, '_'), 'a-2', 'A-3', '_hidden']);
   });
 });

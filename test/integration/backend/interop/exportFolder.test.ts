@@ -1,0 +1,108 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { presetClassFile } from '../../../../shared/domain/presets';
+import { decodeMaskPng, encodeMaskPng } from '../../../../shared/mask/maskPng';
+import { importImages } from '../../../../electron/backend/importService';
+import { EXPORT_MARKER, exportMasks } from '../../../../electron/backend/interop/exportService';
+import { Project } from '../../../../electron/backend/project';
+import { tempDir, writeImage } from '../../../fixtures/images';
+
+let root: string;
+let project: Project;
+
+beforeEach(() => {
+  root = tempDir();
+  project = Project.create(join(root, 'p'), presetClassFile('camvid'));
+});
+afterEach(() => {
+  project.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Imports the images (relative paths under root/imgs) and gives image i a mask of class i + 1 everywhere. */
+async function labeledImages(paths: string[]): Promise<void> {
+  for (const [i, p] of paths.entries()) {
+    mkdirSync(join(root, 'imgs', p, '..'), { recursive: true });
+    await writeImage(join(root, 'imgs', p), 6, 4, 'jpeg', i);
+  }
+  await importImages(project, { paths: paths.map((p) => join(root, 'imgs', p)), concurrency: 1 });
+  for (const image of project.images.all()) {
+    const value = paths.indexOf(image.path.slice(join(root, 'imgs').length + 1)) + 1;
+    project.masks.save({ imageId: image.id, baseVersion: 0, png: encodeMaskPng({ width: 6, height: 4, values: new Uint8Array(24).fill(value) }), labeledPixels: 24, classCounts: new Map([[value, 24]]), source: 'editor' });
+  }
+}
+
+const maskValue = (file: string) => decodeMaskPng(readFileSync(file)).values[0];
+
+describe('export file names', () => {
+  it('never lets a generated name overwrite another image (a/x, b/x and c/x-1 make three files)', async () => {
+    await labeledImages(['a/x.jpg', 'b/x.jpg', 'c/x-1.jpg']);
+    const out = join(root, 'out');
+    const report = await exportMasks(project, { format: 'png-gray', outDir: out });
+    expect(report.written).toBe(3);
+    const files = readdirSync(out).filter((f) => f.endsWith('.png'));
+    expect(files).toHaveLength(3);
+    expect(files.map((f) => maskValue(join(out, f))).sort()).toEqual([1, 2, 3]);
+    expect(maskValue(join(out, 'x-1.png'))).toBe(3); // the image really named x-1 keeps its name
+  });
+
+  it('keeps a line break in a file name from splitting VOC lists, and says so', async () => {
+    await labeledImages(['ok.jpg', 'two\nlines.jpg']);
+    const out = join(root, 'voc');
+    const report = await exportMasks(project, { format: 'voc', outDir: out });
+    expect(report.written).toBe(2);
+    const trainval = readFileSync(join(out, 'ImageSets', 'Segmentation', 'trainval.txt'), 'utf8');
+    expect(trainval).toBe('');
+    project.images.setSplit(project.images.all().map((i) => i.id), 'train');
+    const again = await exportMasks(project, { format: 'voc', outDir: out, force: true });
+    const lines = readFileSync(join(out, 'ImageSets', 'Segmentation', 'train.txt'), 'utf8').trimEnd().split('\n');
+    expect(lines.sort()).toEqual(['ok', 'two_lines']);
+    for (const stem of lines) {
+      expect(readdirSync(join(out, 'JPEGImages'))).toContain(`${stem}.jpg`);
+      expect(readdirSync(join(out, 'SegmentationClass'))).toContain(`${stem}.png`);
+    }
+    expect(again.renamed).toEqual([{ image: join(root, 'imgs', 'two\nlines.jpg'), name: 'two_lines', reason: expect.stringMatching(/line break/) }]);
+  });
+});
+
+describe('--force replaces only what the earlier export wrote', () => {
+  it("keeps the files and folders the user added, and never overwrites one that is in the way", async () => {
+    await labeledImages(['a.jpg', 'b.jpg']);
+    const out = join(root, 'out');
+    await exportMasks(project, { format: 'voc', outDir: out });
+    expect(JSON.parse(readFileSync(join(out, EXPORT_MARKER), 'utf8')).files).toContain('SegmentationClass/a.png');
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'JPEGImages', 'extra.jpg'), 'mine too');
+    mkdirSync(join(out, 'analysis'));
+    writeFileSync(join(out, 'analysis', 'plot.py'), 'print(1)');
+
+    const report = await exportMasks(project, { format: 'png-gray', outDir: out, force: true });
+    expect(report.written).toBe(2);
+    expect(readdirSync(out).sort()).toEqual([EXPORT_MARKER, 'JPEGImages', 'a.png', 'analysis', 'b.png', 'notes.txt'].sort());
+    expect(readdirSync(join(out, 'JPEGImages'))).toEqual(['extra.jpg']);
+    expect(readFileSync(join(out, 'analysis', 'plot.py'), 'utf8')).toBe('print(1)');
+
+    // A user's file where the next export wants to write: skipped with the reason, never overwritten.
+    rmSync(join(out, 'b.png'));
+    writeFileSync(join(out, 'notes.txt'), 'still mine');
+    const marker = JSON.parse(readFileSync(join(out, EXPORT_MARKER), 'utf8'));
+    writeFileSync(join(out, EXPORT_MARKER), JSON.stringify({ ...marker, files: marker.files.filter((f: string) => f !== 'b.png') }));
+    writeFileSync(join(out, 'b.png'), 'a file the user put there');
+    const third = await exportMasks(project, { format: 'png-gray', outDir: out, force: true });
+    expect(third.written).toBe(1);
+    expect(third.skipped).toEqual([{ image: join(root, 'imgs', 'b.jpg'), message: expect.stringMatching(/b\.png is in the way.*not overwritten/) }]);
+    expect(readFileSync(join(out, 'b.png'), 'utf8')).toBe('a file the user put there');
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('still mine');
+  });
+
+  it('refuses an earlier export whose marker does not list its files', async () => {
+    await labeledImages(['a.jpg']);
+    const out = join(root, 'old');
+    mkdirSync(out);
+    writeFileSync(join(out, EXPORT_MARKER), JSON.stringify({ format: 'png-gray', written: 1, at: '2026-01-01T00:00:00Z' }));
+    writeFileSync(join(out, 'a.png'), 'maybe ours, maybe not');
+    await expect(exportMasks(project, { format: 'png-gray', outDir: out, force: true })).rejects.toThrow(/does not list the files it wrote/);
+    expect(readFileSync(join(out, 'a.png'), 'utf8')).toBe('maybe ours, maybe not');
+  });
+});
