@@ -11,6 +11,8 @@ import { isTrustedSender, mayNavigate, windowOpenDecision } from './shell/window
 import { Backend, MlSupervisor } from './shellBackend';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
+// The window's icon where the desktop file does not give one (Linux without an installed .desktop, `npm start`).
+const ICON = join(__dirname, '..', '..', 'resources', 'icon.png');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -43,6 +45,7 @@ function createWindow(): BrowserWindow {
     width: 1400,
     height: 900,
     title: 'FCN Studio',
+    icon: ICON,
     webPreferences: {
       preload: join(__dirname, 'preload.cjs'),
       contextIsolation: true,
