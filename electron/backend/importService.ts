@@ -101,6 +101,7 @@ export async function writeUploads(uploadsDir: string, files: Array<{ name: stri
 }
 
 async function discardNotAdded(project: Project, paths: string[]): Promise<void> {
+  if (!project.db.open) return; // closed meanwhile: which were added cannot be told, so all stay
   const folders = new Set<string>();
   for (const path of paths) {
     if (project.images.byPath(path)) continue;
