@@ -8,5 +8,6 @@ export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { onnxBench } = await import('./onnx.bench');
   const { editorBench } = await import('./editor/editor.bench');
   const { camvidTrainBench } = await import('./camvidTrain.bench');
-  return [importBench, exportBench, editorBench, mlBench, onnxBench, camvidTrainBench];
+  const { reviewBench } = await import('./review.bench');
+  return [importBench, exportBench, editorBench, mlBench, onnxBench, reviewBench, camvidTrainBench];
 }

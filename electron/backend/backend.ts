@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Result, type WireError } from '../../shared/contract/errors';
 import {
@@ -16,12 +15,13 @@ import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass }
 import { verifyImageFiles } from './fileCheckService';
 import { compactPending, compactProjectSoon } from './labelCompaction';
 import { BackgroundJobs } from './backgroundJobs';
-import { importImages, type ImportOptions } from './importService';
+import { importImages, writeUploads, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
 import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
+import { predictionChannels } from './review/predictionChannels';
 import { autoSplit } from './splitService';
 import { runSummaries } from './training/runSummaries';
 import { train } from './training/trainingService';
@@ -94,6 +94,11 @@ export class Backend {
     return this.project;
   }
 
+  private requireMl(): MlSupervisor {
+    if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+    return this.options.ml;
+  }
+
   private async verifyInBackground(project: Project): Promise<void> {
     try {
       const result = await verifyImageFiles(project);
@@ -140,15 +145,8 @@ export class Backend {
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
       // Dropped files have no path on this machine: keep their bytes in the project, then import those.
-      const dir = join(project.dir, 'images', 'uploads', new Date().toISOString().replace(/[:.]/g, '-'));
-      await mkdir(dir, { recursive: true });
-      const paths = [];
-      for (const [i, f] of files.entries()) {
-        const safeName = `${String(i).padStart(4, '0')}-${basename(f.name).replace(/[^\w.\- ]/g, '_')}`;
-        await writeFile(join(dir, safeName), f.bytes);
-        paths.push(join(dir, safeName));
-      }
-      return { jobId: this.startImport(project, { paths, split }) };
+      const { paths, skipped } = await writeUploads(join(project.dir, 'images', 'uploads'), files);
+      return { jobId: this.startImport(project, { paths, split, skipped, discardNotAdded: true }) };
     },
     'images:cancelImport': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'images:list': (filter) => this.requireProject().images.list(filter),
@@ -233,6 +231,14 @@ export class Backend {
     'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'runs:list': () => runSummaries(this.requireProject(), this.trainingJobs),
 
+    ...predictionChannels({
+      project: () => this.requireProject(),
+      ml: () => this.requireMl(),
+      jobs: this.jobs,
+      emit: (event, payload) => this.events.emit(event as keyof RendererEvents, payload as never),
+      toWireError,
+    }),
+
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {
       if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
@@ -280,7 +286,7 @@ function toWireError(err: unknown): WireError {
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
   if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
   if (e?.code?.startsWith('SQLITE_BUSY') || e?.code?.startsWith('SQLITE_LOCKED')) {
-    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved yet; retrying' };
+    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved; try again (the editor retries its saves by itself)' };
   }
   if (e?.code?.startsWith('SQLITE_READONLY')) return { code: 'IO_ERROR', message: 'the project database is read-only: nothing was saved' };
   return { code: 'INTERNAL', message: e?.message ?? String(err) };

@@ -35,6 +35,8 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
     for (const item of req.items) {
       if (signal.aborted) break;
       const image = await decodeScaled(item.path, req.scaling);
+      // Decoding a large file takes a while: a cancel that arrived meanwhile is honoured before the forward pass.
+      if (signal.aborted) break;
       const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height }, {
         forward: onnx?.forward,
         outputSize: { width: image.fullWidth, height: image.fullHeight },
@@ -52,6 +54,7 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
         mask: values,
         confidence,
         meanEntropy: p.meanEntropy,
+        meanMargin: p.meanMargin,
       });
       predicted++;
     }

@@ -239,6 +239,8 @@ export interface Prediction {
   confidence: Float32Array;
   /** Mean per-pixel entropy of the softmax (nats): the "most uncertain" ranking. */
   meanEntropy: number;
+  /** Mean difference between the two highest softmax probabilities (0..1; small = the model hesitates). */
+  meanMargin: number;
 }
 
 export interface PredictOptions {
@@ -268,17 +270,21 @@ interface Scores {
   mask: Uint8Array;
   confidence: Float32Array;
   entropy: Float32Array;
+  /** The two highest softmax probabilities' difference. */
+  margin: Float32Array;
 }
 
-/** Argmax, its softmax probability and the softmax entropy (nats) of the logits at `o`, written at pixel p. */
+/** Argmax, its softmax probability, the softmax entropy (nats) and the top-two margin of the logits at `o`, written at pixel p. */
 function scoreInto(logits: ArrayLike<number>, o: number, classes: number, out: Scores, p: number): void {
   let best = 0;
   let max = logits[o];
+  let second = -Infinity;
   for (let c = 1; c < classes; c++) {
     if (logits[o + c] > max) {
+      second = max;
       max = logits[o + c];
       best = c;
-    }
+    } else if (logits[o + c] > second) second = logits[o + c];
   }
   // With z = Σ exp(x − max): p_c = exp(x_c − max)/z, H = log z − Σ p_c (x_c − max).
   let z = 0;
@@ -292,13 +298,14 @@ function scoreInto(logits: ArrayLike<number>, o: number, classes: number, out: S
   out.mask[p] = best;
   out.confidence[p] = 1 / z;
   out.entropy[p] = Math.log(z) - weighted / z;
+  out.margin[p] = (1 - Math.exp(second - max)) / z;
 }
 
 function allocateScores(pixels: number): Scores {
-  return { mask: new Uint8Array(pixels), confidence: new Float32Array(pixels), entropy: new Float32Array(pixels) };
+  return { mask: new Uint8Array(pixels), confidence: new Float32Array(pixels), entropy: new Float32Array(pixels), margin: new Float32Array(pixels) };
 }
 
-/** Argmax, confidence and entropy of each pixel's logits, in place of the tf ops. */
+/** Argmax, confidence, entropy and margin of each pixel's logits, in place of the tf ops. */
 function scoreLogits(logits: Float32Array, classes: number): Scores {
   const pixels = logits.length / classes;
   const out = allocateScores(pixels);
@@ -393,19 +400,19 @@ export async function predict(
       // Too large for one pass even at the network's scale: tiles at that scale, brought to size by nearest neighbour.
       const p = await predict(model, image, { ...options, outputSize: undefined });
       const resize = <T extends Uint8Array | Float32Array>(a: T) => resizeNearest(a, width, height, out.width, out.height);
-      return { width: out.width, height: out.height, mask: resize(p.mask), confidence: resize(p.confidence), meanEntropy: p.meanEntropy };
+      return { ...p, width: out.width, height: out.height, mask: resize(p.mask), confidence: resize(p.confidence) };
     }
     const logits = options.forward ? await options.forward(image.data, 1, height, width) : await modelLogits(model, image);
     const scored = scoreLogitsResized(logits, width, height, model.config.numClasses, out.width, out.height);
-    let entropySum = 0;
-    for (let i = 0; i < scored.entropy.length; i++) entropySum += scored.entropy[i];
-    return { width: out.width, height: out.height, mask: scored.mask, confidence: scored.confidence, meanEntropy: entropySum / Math.max(1, scored.entropy.length) };
+    const mean = (a: Float32Array) => a.reduce((sum, v) => sum + v, 0) / Math.max(1, a.length);
+    return { width: out.width, height: out.height, mask: scored.mask, confidence: scored.confidence, meanEntropy: mean(scored.entropy), meanMargin: mean(scored.margin) };
   }
   const tile = Math.max(32, Math.floor((options.tileSize ?? 1024) / 32) * 32);
   const overlap = Math.min(options.overlap ?? 128, tile / 2);
   const mask = new Uint8Array(width * height);
   const confidence = new Float32Array(width * height);
   let entropySum = 0;
+  let marginSum = 0;
   const ys = width * height <= maxPixels ? [0] : tileStarts(height, tile, overlap);
   const xs = width * height <= maxPixels ? [0] : tileStarts(width, tile, overlap);
   const th = ys.length === 1 ? height : tile;
@@ -429,19 +436,22 @@ export async function predict(
       let m: ArrayLike<number>;
       let c: ArrayLike<number>;
       let e: ArrayLike<number>;
+      let g: ArrayLike<number>;
       if (options.forward) {
         const scored = scoreLogits(await options.forward(crop, 1, th, tw), model.config.numClasses);
-        [m, c, e] = [scored.mask, scored.confidence, scored.entropy];
+        [m, c, e, g] = [scored.mask, scored.confidence, scored.entropy, scored.margin];
       } else {
         const x = tf.tensor4d(crop, [1, th, tw, 3], 'float32');
-        const [maskT, confT, entT] = tf.tidy(() => {
+        const [maskT, confT, entT, marginT] = tf.tidy(() => {
           const logits = model.forward(x, false);
           const logp = tf.logSoftmax(logits, -1);
           const p = tf.exp(logp);
-          return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1))];
+          const top2 = tf.topk(p, Math.min(2, model.config.numClasses)).values;
+          const gap = model.config.numClasses < 2 ? tf.onesLike(tf.max(p, -1)) : tf.sub(top2.slice([0, 0, 0, 0], [-1, -1, -1, 1]), top2.slice([0, 0, 0, 1], [-1, -1, -1, 1])).squeeze([-1]);
+          return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1)), gap];
         });
-        [m, c, e] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
-        tf.dispose([x, maskT, confT, entT]);
+        [m, c, e, g] = await Promise.all([maskT.data(), confT.data(), entT.data(), marginT.data()]);
+        tf.dispose([x, maskT, confT, entT, marginT]);
       }
       const [cy0, cy1] = yCores[iy];
       const [cx0, cx1] = xCores[ix];
@@ -452,9 +462,11 @@ export async function predict(
           mask[dst] = m[src];
           confidence[dst] = c[src];
           entropySum += e[src];
+          marginSum += g[src];
         }
       }
     }
   }
-  return { width, height, mask, confidence, meanEntropy: entropySum / Math.max(1, width * height) };
+  const pixels = Math.max(1, width * height);
+  return { width, height, mask, confidence, meanEntropy: entropySum / pixels, meanMargin: marginSum / pixels };
 }
