@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { basename, extname, resolve } from 'node:path';
-import { BACKBONES, BACKEND_PREFERENCES, FULL_RESOLUTION_LIMIT, HEADS, TRAIN_DEFAULTS, type TrainSettingsInput } from '../../shared/domain/training';
+import { BACKBONES, BACKEND_PREFERENCES, HALF_SCALE_FROM, HEADS, MAX_DEFAULT_LONG_SIDE, TRAIN_DEFAULTS, type TrainSettingsInput } from '../../shared/domain/training';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { collectImageFiles } from '../backend/importService';
 import { evaluateRun } from '../backend/training/predictionService';
@@ -23,7 +23,7 @@ export function registerTrainingCommands(program: Command): void {
     .option('--epochs <n>', `epochs at most (default: ${TRAIN_DEFAULTS.epochs}, or no limit when --max-minutes is given)`, parsePositiveInt)
     .option('--max-minutes <m>', 'train until this many minutes are spent (the learning-rate schedule spans them); with --epochs, whichever ends first', parsePositive)
     .option('--batch <n>', 'images per step', parsePositiveInt)
-    .option('--size <WxH|N>', `longer image side to train and predict at (default: full resolution up to ${FULL_RESOLUTION_LIMIT} px, larger images scaled to ${FULL_RESOLUTION_LIMIT})`, parseSize)
+    .option('--size <WxH|N>', `longer image side to train and predict at (default: half of frames from ${HALF_SCALE_FROM} px, at most ${MAX_DEFAULT_LONG_SIDE})`, parseSize)
     .option('--crop <n>', 'side of the square random training crops (default: three quarters of the training side, at most 176)', parsePositiveInt)
     .option('--lr <x>', 'learning rate', parsePositive)
     .option('--color-jitter <x>', 'colour jitter strength, 0–0.9 (brightness, contrast, saturation × [1 − x, 1 + x]; default 0)', (v) => parseFraction(v, 0.9))

@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
-import { defaultLearningRate, FULL_RESOLUTION_LIMIT, TRAIN_DEFAULTS } from '../../../shared/domain/training';
+import { defaultLearningRate, MAX_DEFAULT_LONG_SIDE, TRAIN_DEFAULTS } from '../../../shared/domain/training';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
 
 const HEADS = Object.keys(HEAD_NAMES) as HeadName[];
@@ -204,7 +204,7 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
                 min={32}
                 max={4096}
                 step={1}
-                placeholder={`Auto (full size up to ${FULL_RESOLUTION_LIMIT})`}
+                placeholder={`Auto (≤ ${MAX_DEFAULT_LONG_SIDE})`}
                 value={longSide}
                 onChange={(e) => setLongSide(e.target.value)}
                 data-testid="training-size"

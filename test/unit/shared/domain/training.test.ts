@@ -11,10 +11,11 @@ describe('resolveTrainSettings', () => {
     expect(resolveTrainSettings({}, 480)).toMatchObject({ epochs: TRAIN_DEFAULTS.epochs, maxMinutes: null });
   });
 
-  it('trains at full resolution up to 512 px on the long side and scales larger images to 512', () => {
+  it('trains small frames at full size, frames from 480 px at half size, at most 320 px', () => {
     expect(resolveTrainSettings({}, 300).longSide).toBe(300);
-    expect(resolveTrainSettings({}, 512).longSide).toBe(512);
-    expect(resolveTrainSettings({}, 4000).longSide).toBe(512);
+    expect(resolveTrainSettings({}, 479).longSide).toBe(320);
+    expect(resolveTrainSettings({}, 480).longSide).toBe(240);
+    expect(resolveTrainSettings({}, 4000).longSide).toBe(320);
     // The user's scale wins, and the crop follows it.
     expect(resolveTrainSettings({ longSide: 64 }, 4000)).toMatchObject({ longSide: 64, crop: 48 });
   });
