@@ -41,20 +41,24 @@ export function acceptInto(doc: LabelMaskDocument, p: ImagePrediction, f: Accept
   const { width, height, values } = doc;
   const b = f.regionBounds ?? { x0: 0, y0: 0, x1: width, y1: height };
   const region = f.region ?? null;
-  const unlabeledOnly = f.scope === 'unlabeled';
+  const keepLabeled = f.scope === 'unlabeled';
+  const { minConfidence, classValue } = f;
+  const filtered = minConfidence > 0 || classValue !== null || region !== null;
   const pred = p.values;
+  const conf = p.confidence;
   let written = 0;
   for (let ty = Math.floor(b.y0 / TILE) * TILE; ty < b.y1; ty += TILE) {
     for (let tx = Math.floor(b.x0 / TILE) * TILE; tx < b.x1; tx += TILE) {
       const rect = { x0: Math.max(tx, b.x0), y0: Math.max(ty, b.y0), x1: Math.min(tx + TILE, b.x1), y1: Math.min(ty + TILE, b.y1) };
       let prepared = false;
       for (let y = rect.y0; y < rect.y1; y++) {
-        for (let i = y * width + rect.x0, end = y * width + rect.x1; i < end; i++) {
+        const end = y * width + rect.x1;
+        for (let i = y * width + rect.x0; i < end; i++) {
           const v = pred[i];
           const current = values[i];
-          if (v === current || (unlabeledOnly && current !== UNLABELED)) continue;
-          if (region && !region[i]) continue;
-          if (!offered(p, f, i)) continue;
+          if (v === current || (keepLabeled && current !== UNLABELED)) continue;
+          // The common case (no threshold, class or region) stays a two-comparison loop.
+          if (filtered && ((region !== null && region[i] === 0) || conf[i] < minConfidence || (classValue !== null && v !== classValue))) continue;
           if (!prepared) {
             doc.prepare(rect);
             prepared = true;
