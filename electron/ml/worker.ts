@@ -5,7 +5,7 @@
 import type { MlEventMessage, MlMessage, MlReplyMessage, MlRequestMessage, MlRequests, MlRequestType } from '../../shared/contract/mlContract';
 import { selectBackend } from './engine';
 import { exportModel } from './export';
-import { runPrediction } from './predictJob';
+import { releasePredictor, runPrediction } from './predictJob';
 import { runTraining } from './trainJob';
 import { inspectKerasBackboneWeights } from './engine/weights/kerasApplications';
 import { AppError } from '../../shared/contract/errors';
@@ -46,7 +46,12 @@ async function asJob<T>(jobId: string, run: (signal: AbortSignal) => Promise<T>)
 
 const handlers: Handlers = {
   ping: () => ({ pid: process.pid, uptimeS: (performance.now() - startedAt) / 1000, node: process.version }),
-  train: (req) => asJob(req.jobId, (signal) => runTraining(req, emit, signal)),
+  train: (req) =>
+    asJob(req.jobId, async (signal) => {
+      // The model kept loaded for prediction would share the memory training needs.
+      await releasePredictor();
+      return runTraining(req, emit, signal);
+    }),
   predict: (req) => asJob(req.jobId, (signal) => runPrediction(req, emit, signal)),
   exportModel: async ({ checkpoint, outDir, classes }) => {
     // Reading and writing weights needs no accelerator; the cpu backend is always there.
