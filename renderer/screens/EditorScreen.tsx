@@ -310,6 +310,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
                 snapshot={snapshot}
                 classes={classes}
                 imageId={imageId}
+                labelVersion={save?.version ?? null}
                 onPredicted={(runId) => void session?.loadPrediction(runId).catch((e) => setError(errorMessage(e)))}
               />
               <ToolOptions editor={editor} snapshot={snapshot} />

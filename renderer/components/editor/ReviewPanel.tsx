@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { labelAgreement } from '../../../shared/review/labelAgreement';
 import type { LabelClass } from '../../../shared/domain/classes';
 import type { Editor, EditorSnapshot } from '../../editor/editor';
 import type { PredictionView } from '../../editor/predictionReview';
@@ -11,6 +12,8 @@ interface Props {
   snapshot: EditorSnapshot;
   classes: readonly LabelClass[];
   imageId: number;
+  /** The mask version the editor holds: agreement is measured again whenever it moves. */
+  labelVersion: number | null;
   /** A new prediction of this image was stored: show it. */
   onPredicted(runId: number): void;
 }
@@ -22,11 +25,18 @@ function percent(v: number | null): string {
 }
 
 /** The model's prediction of this image: how sure it is, how it agrees with the label, and accepting it into the label. */
-export function ReviewPanel({ editor, snapshot, classes, imageId, onPredicted }: Props) {
+export function ReviewPanel({ editor, snapshot, classes, imageId, labelVersion, onPredicted }: Props) {
   const client = useClient();
   const [job, setJob] = useState<{ jobId: string; runId: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const p = snapshot.prediction;
+  // The stored agreement is for the label as it was when predicted or listed; the editor's label
+  // moves on with every save, so it is measured here against the pixels the editor holds.
+  const prediction = editor.prediction;
+  const agreement = useMemo(
+    () => (prediction && labelVersion !== null ? labelAgreement(prediction.values, editor.doc.values) : null),
+    [prediction, labelVersion, editor],
+  );
 
   useBackendEvent('predictions:saved', ({ summary }) => {
     if (summary.imageId === imageId) onPredicted(summary.runId);
@@ -83,9 +93,9 @@ export function ReviewPanel({ editor, snapshot, classes, imageId, onPredicted }:
             <dt title="Mean gap between the two likeliest classes: lower = less sure">Margin</dt>
             <dd>{p.summary.meanMargin === null ? '—' : p.summary.meanMargin.toFixed(3)}</dd>
             <dt title="Against this image's saved label (labeled pixels only)">IoU with label</dt>
-            <dd data-testid="review-iou">{percent(p.summary.iou)}</dd>
+            <dd data-testid="review-iou">{percent(agreement?.iou ?? null)}</dd>
             <dt>Agreement</dt>
-            <dd>{percent(p.summary.agreement)}</dd>
+            <dd>{percent(agreement?.agreement ?? null)}</dd>
           </dl>
           <label className="option-row">
             <input type="checkbox" className="layer-check" checked={p.visible} onChange={(e) => editor.setPredictionVisible(e.target.checked)} aria-label="Show the prediction (T)" data-testid="prediction-visible" />
