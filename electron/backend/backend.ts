@@ -286,7 +286,7 @@ function toWireError(err: unknown): WireError {
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
   if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
   if (e?.code?.startsWith('SQLITE_BUSY') || e?.code?.startsWith('SQLITE_LOCKED')) {
-    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved yet; retrying' };
+    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved; try again (the editor retries its saves by itself)' };
   }
   if (e?.code?.startsWith('SQLITE_READONLY')) return { code: 'IO_ERROR', message: 'the project database is read-only: nothing was saved' };
   return { code: 'INTERNAL', message: e?.message ?? String(err) };
