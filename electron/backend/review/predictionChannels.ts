@@ -33,10 +33,10 @@ export function predictionChannels(ctx: PredictionChannelContext): Handlers {
   return {
     'predictions:start': ({ runId: requested, target }) => {
       const project = ctx.project();
-      const ml = ctx.ml();
       const runId = requested === undefined ? defaultPredictionRun(project) : resolveRun(project, String(requested));
-      // The target and the checkpoint are checked now, so a wrong request is an answer, not a failed job.
+      // The run and the target are checked now, so a wrong request is an answer, not a failed job.
       const items = predictionItems(project, target);
+      const ml = ctx.ml();
       let jobId = '';
       jobId = ctx.jobs.start(
         (signal) =>
