@@ -52,7 +52,7 @@ export function ClassLegend({ editor, snapshot, classes }: Props) {
               >
                 <span className="legend-swatch" style={{ background: c.color }} />
                 <span className="legend-name">{c.name}</span>
-                <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels labeled`}>
+                <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels`}>
                   {count > 0 ? formatPixels(count) : ''}
                 </span>
                 {snapshot.prediction && (
