@@ -35,6 +35,7 @@ export type EditorAction =
   | 'prediction.acceptAll'
   | 'prediction.lasso'
   | 'nav.labelNext'
+  | 'nav.checkNext'
   | `class.${number}`;
 
 export interface KeyBinding {
@@ -89,6 +90,7 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'nav.prev', keys: ['ArrowLeft', 'P'], description: 'Previous image', group: 'Images' },
   { action: 'nav.nextUnlabeled', keys: ['Shift+N'], description: 'Next unlabeled image', group: 'Images' },
   { action: 'nav.labelNext', keys: ['J'], description: 'Label next: the most uncertain image', group: 'Images' },
+  { action: 'nav.checkNext', keys: ['Shift+J'], description: 'Check next: the labeled image whose prediction agrees least with its label', group: 'Images' },
   { action: 'image.done', keys: ['D'], description: 'Mark done / not done', group: 'Images' },
   { action: 'help.toggle', keys: ['?'], description: 'Show these shortcuts', group: 'Images' },
 ];

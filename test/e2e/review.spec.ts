@@ -115,6 +115,12 @@ test('predicts from the grid, orders label-next by entropy, accepts where unlabe
   await expect(page.getByTestId('review-entropy')).toHaveText(/^\d+\.\d{3}$/);
   await expect(page.getByTestId('review-iou')).toHaveText('—');
   await page.screenshot({ path: join(SHOTS, 'editor-prediction.png') });
+  await page.keyboard.press('c');
+  await expect(canvas).toHaveAttribute('data-prediction', 'confidence');
+  await page.screenshot({ path: join(SHOTS, 'editor-confidence.png') });
+  await page.keyboard.press('c');
+  await page.keyboard.press('c');
+  await expect(canvas).toHaveAttribute('data-prediction', 'prediction');
 
   // U: accept where unlabeled, one step; undo and redo, each saved as a version.
   const predicted = storedPrediction(project, first);
@@ -143,6 +149,9 @@ test('predicts from the grid, orders label-next by entropy, accepts where unlabe
   expect(expectedNext.fileName).toBe(`${UNLABELED[1]}.png`);
   await page.keyboard.press('j');
   await expect(page.getByTestId('editor-file-name')).toHaveText(expectedNext.fileName);
+  // Check next (Shift+J's button) names the labeled image of lowest IoU with its label.
+  const [lowest] = query<{ imageId: number }>(project, 'SELECT image_id AS imageId FROM predictions WHERE iou IS NOT NULL ORDER BY iou ASC, image_id LIMIT 1');
+  await expect(page.getByTestId('nav-check-next')).toHaveAttribute('data-next-image-id', String(lowest.imageId));
 
   // Lasso accept: only inside the polygon.
   const second = imageIdOf(project, UNLABELED[1]);
