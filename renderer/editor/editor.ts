@@ -89,7 +89,7 @@ export class Editor {
   readonly history: History;
   readonly view: Viewport;
   readonly labelView: LabelView;
-  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, acceptLasso: false };
+  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, acceptRegion: false };
   labelsVisible = true;
   opacity = 0.55;
   private readonly tools: Record<ToolId, Tool>;
@@ -114,6 +114,8 @@ export class Editor {
   /** What the prediction layer draws (see fillPredictionView); `predictionView` renders it like the labels. */
   private predictionBuffer = new Uint8Array(1);
   predictionView: LabelView | null = null;
+  /** Prediction pixels written by the edit in progress (a brush accepting by region). */
+  private acceptedPixels = 0;
 
   constructor(private readonly o: EditorOptions) {
     this.doc = new LabelMaskDocument(o.width, o.height, o.values);
@@ -514,8 +516,10 @@ export class Editor {
       case 'prediction.acceptUnlabeled': return void this.acceptPrediction('unlabeled');
       case 'prediction.acceptAll': return void this.acceptPrediction('all');
       case 'prediction.lasso':
+        // On: the lasso accepts (and so does the brush, once picked); again on the lasso: off.
+        if (this.activeTool === 'polygon' && s.acceptRegion) return this.updateSettings({ acceptRegion: false });
         this.setTool('polygon');
-        return this.updateSettings({ acceptLasso: !s.acceptLasso });
+        return this.updateSettings({ acceptRegion: true });
       case 'history.undo': return void this.undo();
       case 'history.redo': return void this.redo();
       case 'gesture.complete': return this.tools[this.activeTool].complete?.();
@@ -565,10 +569,13 @@ export class Editor {
       },
       setBrushSize: (size) => editor.updateSettings({ brushSize: size }),
       commitEdit: (label) => {
+        const accepted = editor.acceptedPixels;
+        editor.acceptedPixels = 0;
         const diff = editor.doc.commit(label);
         if (!diff) return;
         editor.history.push(diff);
         editor.edited();
+        if (accepted) editor.o.onAccept?.(accepted);
       },
       panBy: (dx, dy) => editor.panBy(dx, dy),
       imagePixels: () => editor.rgba,
@@ -581,6 +588,17 @@ export class Editor {
         editor.changed();
       },
       overlayChanged: () => editor.overlayChanged(),
+      acceptInRegion: (region, bounds, unlabeledOnly) => {
+        const p = editor.predictionData;
+        if (!p) {
+          editor.message = 'No prediction for this image yet: predict it first, then brush over what to accept.';
+          editor.changed();
+          return false;
+        }
+        const { threshold, classValue } = editor.predictionState;
+        editor.acceptedPixels += acceptInto(editor.doc, p, { scope: unlabeledOnly ? 'unlabeled' : 'all', minConfidence: Math.ceil(threshold * 255), classValue, region, regionBounds: bounds });
+        return true;
+      },
       acceptInPolygon: (points) => {
         if (!editor.predictionData) {
           editor.message = 'No prediction for this image yet: predict it first, then lasso what to accept.';

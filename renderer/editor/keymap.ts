@@ -80,7 +80,7 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'prediction.opacityUp', keys: ['>'], description: 'Prediction more opaque', group: 'Prediction' },
   { action: 'prediction.acceptUnlabeled', keys: ['U'], description: 'Accept the prediction where unlabeled', group: 'Prediction' },
   { action: 'prediction.acceptAll', keys: ['Shift+U'], description: 'Accept the prediction everywhere (overwrites labels)', group: 'Prediction' },
-  { action: 'prediction.lasso', keys: ['Shift+L'], description: 'Polygon / lasso accepts the prediction inside it', group: 'Prediction' },
+  { action: 'prediction.lasso', keys: ['Shift+L'], description: 'Accept by region: the polygon / lasso (and the brush, B) accept the prediction where they pass; again: off', group: 'Prediction' },
   { action: 'history.undo', keys: ['Mod+Z'], description: 'Undo', group: 'History' },
   { action: 'history.redo', keys: ['Mod+Shift+Z', 'Ctrl+Y'], description: 'Redo', group: 'History' },
   { action: 'gesture.complete', keys: ['Enter'], description: 'Close the polygon', group: 'History' },

@@ -135,8 +135,8 @@ export function ReviewPanel({ editor, snapshot, classes, imageId, labelVersion, 
             <button className="btn" onClick={() => editor.perform('prediction.acceptAll')} data-testid="accept-all" title="Accept everywhere, over existing labels (Shift+U)">
               Accept all
             </button>
-            <button className={`btn${snapshot.settings.acceptLasso ? ' btn-active' : ''}`} onClick={() => editor.perform('prediction.lasso')} data-testid="accept-lasso" title="Polygon / lasso accepts the prediction inside it (Shift+L)">
-              Lasso accept
+            <button className={`btn${snapshot.settings.acceptRegion ? ' btn-active' : ''}`} onClick={() => editor.perform('prediction.lasso')} data-testid="accept-lasso" title="The brush or the polygon / lasso accepts the prediction where it passes (Shift+L)">
+              Brush / lasso accept
             </button>
           </div>
           <p className="option-help muted">Each accept is one step: undo with Ctrl+Z. An accepted image needs review until you mark it done.</p>

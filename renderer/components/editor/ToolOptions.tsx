@@ -48,9 +48,10 @@ export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: Ed
           )}
         </>
       )}
+      {snapshot.tool === 'brush' && s.acceptRegion && <p className="option-help muted">The brush accepts the prediction where it passes (Shift or K: only where unlabeled).</p>}
       {snapshot.tool === 'polygon' && (
         <p className="option-help muted">
-          Click to add points, click the first point, double-click or press Enter to {s.acceptLasso ? 'accept the prediction inside it' : 'fill'}. Drag to draw a lasso.
+          Click to add points, click the first point, double-click or press Enter to {s.acceptRegion ? 'accept the prediction inside it' : 'fill'}. Drag to draw a lasso.
         </p>
       )}
       {snapshot.tool === 'superpixel' && snapshot.superpixels === 'computing' && <p className="option-help muted">Computing superpixels for this image…</p>}

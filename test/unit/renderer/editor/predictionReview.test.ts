@@ -65,7 +65,7 @@ describe('accepting a prediction', () => {
   it('inside a lasso only, as one step', () => {
     const editor = labeledEditor();
     editor.perform('prediction.lasso');
-    expect(editor.getSnapshot()).toMatchObject({ tool: 'polygon', settings: { acceptLasso: true } });
+    expect(editor.getSnapshot()).toMatchObject({ tool: 'polygon', settings: { acceptRegion: true } });
     // A closed polygon from (40,40) to (60,60) by clicks, finished with Enter.
     for (const [x, y] of [[40, 40], [60, 40], [60, 60], [40, 60]] as const) click(editor, x, y);
     editor.perform('gesture.complete');
@@ -78,6 +78,28 @@ describe('accepting a prediction', () => {
     drag(editor, [[70, 10], [90, 10], [90, 30], [70, 30], [70, 11]]);
     expect(valueAt(editor, 80, 20)).toBe(7);
     expect(editor.history.size).toBe(2);
+  });
+
+  it('by brush: the stroke says where, the prediction what; one step, and the image then needs review', () => {
+    const onAccept = vi.fn();
+    const editor = labeledEditor({ onAccept });
+    editor.perform('prediction.lasso');
+    editor.perform('tool.brush');
+    expect(editor.getSnapshot()).toMatchObject({ tool: 'brush', settings: { acceptRegion: true } });
+    editor.updateSettings({ brushSize: 5, brushShape: 'square' });
+    // Across the labeled square and on into unlabeled pixels, along row 10.
+    drag(editor, [[10, 10], [40, 10], [70, 10]]);
+    expect(editor.history.size).toBe(1);
+    expect(valueAt(editor, 10, 10)).toBe(1);
+    expect(valueAt(editor, 40, 10)).toBe(1);
+    expect(valueAt(editor, 70, 10)).toBe(7);
+    expect(valueAt(editor, 40, 20)).toBe(255);
+    expect(onAccept).toHaveBeenCalledTimes(1);
+    // Shift (protect): only where unlabeled, the labeled square keeps its class.
+    editor.undo();
+    drag(editor, [[10, 10], [40, 10]], { shift: true });
+    expect(valueAt(editor, 10, 10)).toBe(0);
+    expect(valueAt(editor, 40, 10)).toBe(1);
   });
 
   it('nothing to take is no history entry, and says so', () => {
