@@ -153,9 +153,16 @@ test('predicts from the grid, orders label-next by entropy, accepts where unlabe
   const [lowest] = query<{ imageId: number }>(project, 'SELECT image_id AS imageId FROM predictions WHERE iou IS NOT NULL ORDER BY iou ASC, image_id LIMIT 1');
   await expect(page.getByTestId('nav-check-next')).toHaveAttribute('data-next-image-id', String(lowest.imageId));
 
-  // Lasso accept: only inside the polygon.
+  // "Predict again" from the editor: a new prediction is stored and shown (the panel waits for its job).
   const second = imageIdOf(project, UNLABELED[1]);
+  const stamp = () => query<{ at: string }>(project, 'SELECT created_at AS at FROM predictions WHERE image_id = ?', second)[0].at;
+  const before = stamp();
+  await page.getByTestId('predict-image').click();
+  await expect(page.getByTestId('predict-cancel')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(stamp).not.toBe(before);
   await expect(canvas).toHaveAttribute('data-prediction', /prediction|confidence|errors/);
+
+  // Lasso accept: only inside the polygon.
   await page.getByTestId('accept-lasso').click();
   for (const [x, y] of [[6, 6], [30, 6], [30, 30], [6, 30]]) {
     const p = await pagePoint(canvas, x, y);

@@ -1,11 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { labelAgreement } from '../../../shared/review/labelAgreement';
 import type { LabelClass } from '../../../shared/domain/classes';
 import type { Editor, EditorSnapshot } from '../../editor/editor';
 import type { PredictionView } from '../../editor/predictionReview';
 import { useBackendEvent } from '../../hooks/useBackendEvent';
-import { useClient } from '../../hooks/ClientContext';
-import { errorMessage } from '../../state/errorMessage';
+import { usePredictionJob } from '../../hooks/usePredictionJob';
 
 interface Props {
   editor: Editor;
@@ -26,9 +25,7 @@ function percent(v: number | null): string {
 
 /** The model's prediction of this image: how sure it is, how it agrees with the label, and accepting it into the label. */
 export function ReviewPanel({ editor, snapshot, classes, imageId, labelVersion, onPredicted }: Props) {
-  const client = useClient();
-  const [job, setJob] = useState<{ jobId: string; runId: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { job, error, start, cancel } = usePredictionJob(useCallback(() => {}, []));
   const p = snapshot.prediction;
   // The stored agreement is for the label as it was when predicted or listed; the editor's label
   // moves on with every save, so it is measured here against the pixels the editor holds.
@@ -41,22 +38,7 @@ export function ReviewPanel({ editor, snapshot, classes, imageId, labelVersion, 
   useBackendEvent('predictions:saved', ({ summary }) => {
     if (summary.imageId === imageId) onPredicted(summary.runId);
   });
-  useBackendEvent('predictions:done', (e) => {
-    if (e.jobId !== job?.jobId) return;
-    setJob(null);
-    if (e.error) setError(e.error.message);
-  });
-
-  const predict = async () => {
-    setError(null);
-    try {
-      const started = await client.invoke('predictions:start', { target: { kind: 'images', ids: [imageId] } });
-      setJob({ jobId: started.jobId, runId: started.runId });
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  const cancel = () => job && void client.invoke('predictions:cancel', { jobId: job.jobId });
+  const predict = () => start({ kind: 'images', ids: [imageId] });
 
   return (
     <section className="panel editor-review" data-testid="review-panel">
