@@ -137,3 +137,24 @@ describe('the prediction layer', () => {
     expect(editor.getSnapshot().prediction?.visible).toBe(false);
   });
 });
+
+describe('acceptInto, four pixels at a time', () => {
+  it('matches the pixel-by-pixel rule on random masks (254 beside 255 included), for both scopes, and undoes exactly', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const scope of ['unlabeled', 'all'] as const) {
+      const w = 136;
+      const h = 70;
+      const values = Uint8Array.from({ length: w * h }, () => [255, 255, 254, 0, 1, 7][Math.floor(random() * 6)]);
+      const predicted = Uint8Array.from({ length: w * h }, () => [0, 1, 7, 254][Math.floor(random() * 4)]);
+      const expected = values.map((v, i) => (scope === 'all' || v === 255 ? predicted[i] : v));
+      const changed = values.reduce((n, v, i) => n + (v !== expected[i] ? 1 : 0), 0);
+      const editor = testEditor(w, h, { values: values.slice() });
+      editor.setPrediction({ summary: prediction().summary, values: predicted, confidence: new Uint8Array(w * h).fill(255) });
+      expect(editor.acceptPrediction(scope)).toBe(changed);
+      expect(editor.doc.values).toEqual(expected);
+      editor.undo();
+      expect(editor.doc.values).toEqual(values);
+    }
+  });
+});
