@@ -23,7 +23,9 @@ import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
 import { autoSplit } from './splitService';
+import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation } from './training/runHistoryService';
 import { runSummaries } from './training/runSummaries';
+import { exportRunModel } from './interop/modelExportService';
 import { train } from './training/trainingService';
 
 export interface BackendOptions {
@@ -92,6 +94,11 @@ export class Backend {
   private requireProject(): Project {
     if (!this.project) throw new AppError('NO_PROJECT', 'no project is open: create or open one first');
     return this.project;
+  }
+
+  private requireMl(): MlSupervisor {
+    if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+    return this.options.ml;
   }
 
   private async verifyInBackground(project: Project): Promise<void> {
@@ -230,6 +237,23 @@ export class Backend {
     },
     'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'runs:list': () => runSummaries(this.requireProject(), this.trainingJobs),
+    // Run history (the "runs" block): handlers are thin, the work is in runHistoryService.
+    'runs:evaluate': async ({ runId, split }) => {
+      const evaluation = await evaluateAndStore(this.requireProject(), this.requireMl(), runId, split);
+      this.events.emit('runs:changed', { runId, reason: 'evaluated' });
+      return evaluation;
+    },
+    'runs:evaluation': ({ runId, split }) => storedEvaluation(this.requireProject(), runId, split),
+    'runs:deleteImpact': ({ runId }) => runDeleteImpact(this.requireProject(), runId),
+    'runs:delete': ({ runId }) => {
+      const impact = deleteRun(this.requireProject(), runId);
+      this.events.emit('runs:changed', { runId, reason: 'deleted' });
+      return impact;
+    },
+    'runs:exportModel': async ({ runId, outDir, force }) => {
+      const { outDir: written, epoch, files } = await exportRunModel(this.requireProject(), this.requireMl(), String(runId), resolve(outDir), force);
+      return { outDir: written, epoch, files };
+    },
 
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {

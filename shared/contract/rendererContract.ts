@@ -31,6 +31,7 @@ const byte = z.number().int().min(0).max(255);
 const rgb = z.tuple([byte, byte, byte]);
 const imageIds = z.array(z.number().int().positive()).min(1).max(100_000);
 const projectPath = z.string().trim().min(1, 'choose a project folder');
+const runIdSchema = z.number().int().positive();
 
 export interface AppInfo {
   version: string;
@@ -71,7 +72,64 @@ export interface RunSummary {
   settings: Record<string, unknown>;
   /** The Keras weights the run started from; null: freshly initialised. */
   initialWeights: InitialWeightsSummary | null;
-  epochs: Array<{ epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null; seconds: number }>;
+  epochs: RunEpochSummary[];
+  finishedAt: string | null;
+  /** Labeled images the run trained and validated on, as counted when it started (null: runs stored before). */
+  trainImages: number | null;
+  valImages: number | null;
+  /** The epoch whose weights are the run's best checkpoint (what eval, predict and export use); null before one. */
+  bestEpoch: BestEpochSummary | null;
+}
+
+export interface RunEpochSummary {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  meanIoU: number | null;
+  pixelAccuracy: number | null;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+/** The best checkpoint's validation, as measured during training (at the training scale). */
+export interface BestEpochSummary {
+  epoch: number;
+  meanIoU: number | null;
+  pixelAccuracy: number | null;
+  perClassIoU: Array<number | null> | null;
+  /** Rows = true class, columns = predicted, in class-value order. */
+  confusion: number[][] | null;
+}
+
+/** A run's best checkpoint scored at full resolution: exactly what `fcn-studio eval --json` prints. */
+export interface RunEvaluation {
+  runId: number;
+  split: EvaluationSplit;
+  images: number;
+  /** Class names in class-value order: the rows and columns of `confusion`. */
+  classes: string[];
+  pixelAccuracy: number;
+  meanAccuracy: number;
+  meanIoU: number;
+  fwIoU: number;
+  perClassIoU: Array<number | null>;
+  confusion: number[][];
+  /** The epoch of the checkpoint that was scored. */
+  checkpointEpoch: number;
+  evaluatedAt: string;
+  /** The split's labels or the run's best checkpoint changed since: the numbers no longer describe them. */
+  stale: boolean;
+}
+
+export const EVALUATION_SPLITS = ['val', 'test', 'train'] as const;
+export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
+
+/** What deleting a run removes, shown before the user confirms. */
+export interface RunDeleteImpact {
+  runId: number;
+  checkpointBytes: number;
+  epochs: number;
+  predictions: number;
 }
 
 export interface InitialWeightsSummary {
@@ -200,6 +258,18 @@ export const rendererContract = {
   ),
   'runs:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'runs:list': channel<RunSummary[]>()(empty),
+  // Run history: evaluate, export, delete (the "runs" block).
+  /** Scores the run's best checkpoint on a split at full resolution (as `fcn-studio eval`) and stores the result. */
+  'runs:evaluate': channel<RunEvaluation>()(z.object({ runId: runIdSchema, split: z.enum(EVALUATION_SPLITS).default('val') })),
+  /** The stored evaluation, or null when the run was never evaluated on that split. */
+  'runs:evaluation': channel<RunEvaluation | null>()(z.object({ runId: runIdSchema, split: z.enum(EVALUATION_SPLITS).default('val') })),
+  'runs:deleteImpact': channel<RunDeleteImpact>()(z.object({ runId: runIdSchema })),
+  /** Deletes a run that is not training, its epochs, predictions and checkpoint files. */
+  'runs:delete': channel<RunDeleteImpact>()(z.object({ runId: runIdSchema })),
+  /** The run's best checkpoint as TF.js and ONNX models (as `fcn-studio export --format model`). */
+  'runs:exportModel': channel<{ outDir: string; epoch: number; files: string[] }>()(
+    z.object({ runId: runIdSchema, outDir: z.string().trim().min(1, 'choose an output folder'), force: z.boolean().default(false) }),
+  ),
 
   'ml:status': channel<MlStatus>()(empty),
   'ml:ping': channel<{ roundTripMs: number; pid: number }>()(empty),
@@ -225,6 +295,8 @@ export interface RendererEvents {
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };
   'runs:done': { jobId: string; runId: number | null; stoppedBy: string | null; error: WireError | null };
+  /** A run was deleted or evaluated (in any window): its summary or evaluation changed. */
+  'runs:changed': { runId: number; reason: 'deleted' | 'evaluated' };
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;
@@ -241,5 +313,6 @@ export const EVENT_NAMES: EventName[] = [
   'runs:epoch',
   'runs:download',
   'runs:done',
+  'runs:changed',
   'ml:status',
 ];
