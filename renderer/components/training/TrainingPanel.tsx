@@ -1,7 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { RunDeleteImpact } from '../../../shared/contract/rendererContract';
+import { useClasses } from '../../hooks/useClasses';
+import { useClient } from '../../hooks/ClientContext';
+import { useTrainingEvaluation } from '../../hooks/useTrainingEvaluation';
 import { useTrainingJob } from '../../hooks/useTrainingJob';
 import { useTrainingRuns } from '../../hooks/useTrainingRuns';
+import { errorMessage } from '../../state/errorMessage';
 import { InlineError } from '../InlineError';
+import { DeleteRunDialog } from './DeleteRunDialog';
+import { ExportModelDialog } from './ExportModelDialog';
+import { RunCompareChart } from './RunCompareChart';
+import { RunDetail } from './RunDetail';
 import { RunList } from './RunList';
 import { TrainingChart, type ChartEpoch } from './TrainingChart';
 import { readTrainingDraft, saveTrainingDraft } from '../../state/trainingDraft';
@@ -32,6 +41,41 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
   const liveRun = runs?.find((r) => r.id === liveRunId);
   const shownId = selectedId ?? liveRunId ?? runs?.[0]?.id ?? null;
   const shownRun = runs?.find((r) => r.id === shownId);
+  const client = useClient();
+  const { classes } = useClasses();
+  const evaluation = useTrainingEvaluation(shownId);
+  const [comparedIds, setComparedIds] = useState<number[]>([]);
+  const comparedRuns = comparedIds.map((id) => runs?.find((r) => r.id === id)).filter((r) => r !== undefined);
+  const [exportingId, setExportingId] = useState<number | null>(null);
+  const [deletion, setDeletion] = useState<{ impact: RunDeleteImpact; busy: boolean; error: string | null } | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const toggleCompare = (id: number) => setComparedIds((ids) => (ids.includes(id) ? ids.filter((i) => i !== id) : [...ids, id]));
+  const askDelete = async (runId: number) => {
+    setActionError(null);
+    try {
+      setDeletion({ impact: await client.invoke('runs:deleteImpact', { runId }), busy: false, error: null });
+    } catch (err) {
+      setActionError(errorMessage(err));
+    }
+  };
+  const confirmDelete = async () => {
+    if (!deletion) return;
+    const { runId } = deletion.impact;
+    setDeletion({ ...deletion, busy: true, error: null });
+    try {
+      await client.invoke('runs:delete', { runId });
+      setDeletion(null);
+      setComparedIds((ids) => ids.filter((i) => i !== runId));
+      if (selectedId === runId) setSelectedId(null);
+    } catch (err) {
+      setDeletion({ ...deletion, busy: false, error: errorMessage(err) });
+    }
+  };
+  const evaluateRun = (runId: number) => {
+    setSelectedId(runId);
+    void evaluation.evaluate(runId);
+  };
 
   const chartEpochs = useMemo<ChartEpoch[]>(() => {
     const stored: ChartEpoch[] = shownRun?.epochs ?? [];
@@ -53,10 +97,12 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
 
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    // Escape in a dialog closes the dialog, not the drawer under it.
+    const dialogOpen = deletion !== null || exportingId !== null;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !dialogOpen && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [open, onClose]);
+  }, [open, onClose, deletion, exportingId]);
 
   const start: typeof job.start = (request) => {
     setSelectedId(null);
@@ -114,22 +160,61 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
             Curves{shownId !== null && <span className="muted"> · run #{shownId}</span>}
           </h3>
           <TrainingChart epochs={chartEpochs} />
+          {shownRun && classes && (
+            <RunDetail
+              run={shownRun}
+              classes={classes}
+              evaluation={evaluation.evaluation}
+              evaluating={evaluation.evaluatingId === shownRun.id}
+              error={evaluation.error}
+              canEvaluate={evaluation.evaluatingId === null}
+              onEvaluate={() => evaluateRun(shownRun.id)}
+            />
+          )}
+        </section>
+
+        <section className="training-section" data-testid="compare-section">
+          <h3>
+            Compare<span className="muted"> · val mean IU</span>
+          </h3>
+          {comparedRuns.length >= 2 ? (
+            <RunCompareChart runs={comparedRuns} />
+          ) : (
+            <p className="muted field-hint" data-testid="compare-hint">
+              Tick two or more runs below to compare their validation mean IU on one chart.
+            </p>
+          )}
         </section>
 
         <section className="training-section">
           <h3>Runs</h3>
-          <InlineError message={listError} />
+          <InlineError message={listError ?? actionError} />
           {runs && (
             <RunList
               runs={runs}
               selectedId={shownId}
+              comparedIds={comparedIds}
               canResume={!active}
               onSelect={setSelectedId}
+              onToggleCompare={toggleCompare}
               onResume={(id) => void start({ resume: String(id) })}
+              onEvaluate={evaluateRun}
+              onExport={setExportingId}
+              onDelete={(id) => void askDelete(id)}
             />
           )}
         </section>
       </div>
+      {deletion && (
+        <DeleteRunDialog
+          impact={deletion.impact}
+          busy={deletion.busy}
+          error={deletion.error}
+          onConfirm={() => void confirmDelete()}
+          onCancel={() => setDeletion(null)}
+        />
+      )}
+      {exportingId !== null && <ExportModelDialog runId={exportingId} onClose={() => setExportingId(null)} />}
     </aside>
   );
 }
