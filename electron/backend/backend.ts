@@ -215,7 +215,7 @@ export class Backend {
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {
-              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, valLoss: event.val?.meanLoss ?? null, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null });
+              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, valLoss: event.val?.meanLoss ?? null, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null, seconds: event.seconds });
             }
           }, signal),
         {

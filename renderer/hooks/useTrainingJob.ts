@@ -23,6 +23,8 @@ export type TrainingState =
       progress: TrainingProgress | null;
       epochs: EpochPoint[];
       cancelling: boolean;
+      /** When this window started the job (Date.now()); null for a run it follows, whose start it did not see. */
+      startedAt: number | null;
     };
 
 export interface TrainingJob {
@@ -69,7 +71,7 @@ export function useTrainingJob(): TrainingJob {
           const id = await begin(() => client.invoke('runs:start', request));
           if (!id) return;
           const resumed = request.resume !== undefined && /^\d+$/.test(request.resume) ? Number(request.resume) : null;
-          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false });
+          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false, startedAt: Date.now() });
         } catch (err) {
           setState({ phase: 'idle', error: errorMessage(err), finished: null });
         }
@@ -79,8 +81,8 @@ export function useTrainingJob(): TrainingJob {
     follow: useCallback(
       (run) => {
         if (run.jobId === null || !follow(run.jobId)) return;
-        const epochs = run.epochs.map(({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy }) => ({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy }));
-        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false });
+        const epochs = run.epochs.map(({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }) => ({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }));
+        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false, startedAt: null });
       },
       [follow],
     ),

@@ -291,7 +291,7 @@ export interface RendererEvents {
   'classes:changed': Record<string, never>;
   /** The ML process's progress event, with the run it belongs to. */
   'runs:progress': Omit<ProgressEvent, 'type' | 'numTensors'> & { runId: number | null };
-  'runs:epoch': { jobId: string; epoch: number; trainLoss: number; valLoss: number | null; meanIoU: number | null; pixelAccuracy: number | null };
+  'runs:epoch': { jobId: string; epoch: number; trainLoss: number; valLoss: number | null; meanIoU: number | null; pixelAccuracy: number | null; seconds: number };
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };
   'runs:done': { jobId: string; runId: number | null; stoppedBy: string | null; error: WireError | null };

@@ -16,7 +16,8 @@ import { TrainingChart, type ChartEpoch } from './TrainingChart';
 import { readTrainingDraft, saveTrainingDraft } from '../../state/trainingDraft';
 import { TrainingForm, type TrainingDraft } from './TrainingForm';
 import { TrainingProgressCard } from './TrainingProgressCard';
-import { plannedEpochs, STOPPED_BY_NAMES } from './trainingNames';
+import { wholeRunProgress } from './runProgress';
+import { plannedEpochs, plannedMinutes, STOPPED_BY_NAMES } from './trainingNames';
 
 interface Props {
   open: boolean;
@@ -77,14 +78,14 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
     void evaluation.evaluate(runId);
   };
 
-  const chartEpochs = useMemo<ChartEpoch[]>(() => {
-    const stored: ChartEpoch[] = shownRun?.epochs ?? [];
-    if (state.phase !== 'running' || shownId !== state.runId) return stored;
-    // Live epochs arrive before the list reloads; the stored ones cover a resumed run's earlier epochs.
-    const byEpoch = new Map(stored.map((e) => [e.epoch, e]));
+  // Live epochs arrive before the list reloads; the stored ones cover a resumed run's earlier epochs.
+  const liveEpochs = useMemo<ChartEpoch[]>(() => {
+    if (state.phase !== 'running') return [];
+    const byEpoch = new Map<number, ChartEpoch>((liveRun?.epochs ?? []).map((e) => [e.epoch, e]));
     for (const e of state.epochs) byEpoch.set(e.epoch, e);
-    return [...byEpoch.values()];
-  }, [shownRun, shownId, state]);
+    return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+  }, [liveRun, state]);
+  const chartEpochs = state.phase === 'running' && shownId === state.runId ? liveEpochs : (shownRun?.epochs ?? []);
 
   // A run this window is not tracking (started before a reload, or in another window) is followed
   // as if started here: live progress, Cancel, its end.
@@ -135,8 +136,18 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
             <TrainingProgressCard
               runId={state.runId}
               progress={state.progress}
+              run={
+                state.progress &&
+                wholeRunProgress(
+                  state.progress,
+                  { epochs: plannedEpochs(liveRun), maxMinutes: plannedMinutes(liveRun) },
+                  liveEpochs.map((e) => e.seconds),
+                  state.startedAt === null ? null : (Date.now() - state.startedAt) / 1000,
+                )
+              }
               download={state.download}
               plannedEpochs={plannedEpochs(liveRun)}
+              maxMinutes={plannedMinutes(liveRun)}
               cancelling={state.cancelling}
               onCancel={() => void job.cancel()}
             />

@@ -59,3 +59,7 @@ export function plannedEpochs(run: RunSummary | undefined): number | null {
 export function runSeconds(run: RunSummary): number {
   return run.epochs.reduce((sum, e) => sum + e.seconds, 0);
 }
+
+export function plannedMinutes(run: RunSummary | undefined): number | null {
+  return typeof run?.settings.maxMinutes === 'number' ? run.settings.maxMinutes : null;
+}
