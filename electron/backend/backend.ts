@@ -23,7 +23,7 @@ import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
 import { autoSplit } from './splitService';
-import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation } from './training/runHistoryService';
+import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation, trainingData } from './training/runHistoryService';
 import { runSummaries } from './training/runSummaries';
 import { exportRunModel } from './interop/modelExportService';
 import { train } from './training/trainingService';
@@ -250,6 +250,7 @@ export class Backend {
       this.events.emit('runs:changed', { runId, reason: 'deleted' });
       return impact;
     },
+    'runs:trainingData': () => trainingData(this.requireProject()),
     'runs:exportModel': async ({ runId, outDir, force }) => {
       const { outDir: written, epoch, files } = await exportRunModel(this.requireProject(), this.requireMl(), String(runId), resolve(outDir), force);
       return { outDir: written, epoch, files };

@@ -25,6 +25,8 @@ export type TrainingState =
       cancelling: boolean;
       /** When this window started the job (Date.now()); null for a run it follows, whose start it did not see. */
       startedAt: number | null;
+      /** Seconds from the start to the latest progress event; null where the start is unknown. */
+      secondsAtProgress: number | null;
     };
 
 export interface TrainingJob {
@@ -53,7 +55,12 @@ export function useTrainingJob(): TrainingJob {
   const { begin, follow, cancel } = useJobStart('runs:done', finish);
 
   useBackendEvent('runs:progress', ({ jobId: id, runId, ...progress }) => {
-    setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, runId: runId ?? s.runId, progress } : s));
+    const now = Date.now();
+    setState((s) =>
+      s.phase === 'running' && s.jobId === id
+        ? { ...s, runId: runId ?? s.runId, progress, secondsAtProgress: s.startedAt === null ? null : (now - s.startedAt) / 1000 }
+        : s,
+    );
   });
   useBackendEvent('runs:download', ({ jobId: id, ...download }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, download: download.total !== null && download.bytes >= download.total ? null : download } : s));
@@ -71,7 +78,7 @@ export function useTrainingJob(): TrainingJob {
           const id = await begin(() => client.invoke('runs:start', request));
           if (!id) return;
           const resumed = request.resume !== undefined && /^\d+$/.test(request.resume) ? Number(request.resume) : null;
-          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false, startedAt: Date.now() });
+          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false, startedAt: Date.now(), secondsAtProgress: null });
         } catch (err) {
           setState({ phase: 'idle', error: errorMessage(err), finished: null });
         }
@@ -82,7 +89,7 @@ export function useTrainingJob(): TrainingJob {
       (run) => {
         if (run.jobId === null || !follow(run.jobId)) return;
         const epochs = run.epochs.map(({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }) => ({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }));
-        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false, startedAt: null });
+        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false, startedAt: null, secondsAtProgress: null });
       },
       [follow],
     ),

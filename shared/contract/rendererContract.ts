@@ -124,6 +124,19 @@ export interface RunEvaluation {
 export const EVALUATION_SPLITS = ['val', 'test', 'train'] as const;
 export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
 
+/** Images of a split a run would use (labeled, file present) and those it would leave out. */
+export interface SplitTrainingData {
+  labeled: number;
+  /** In the split but unlabeled, or with a missing or changed file. */
+  leftOut: number;
+}
+
+/** What a new run will train and validate on. */
+export interface TrainingData {
+  train: SplitTrainingData;
+  val: SplitTrainingData;
+}
+
 /** What deleting a run removes, shown before the user confirms. */
 export interface RunDeleteImpact {
   runId: number;
@@ -266,6 +279,8 @@ export const rendererContract = {
   'runs:deleteImpact': channel<RunDeleteImpact>()(z.object({ runId: runIdSchema })),
   /** Deletes a run that is not training, its epochs, predictions and checkpoint files. */
   'runs:delete': channel<RunDeleteImpact>()(z.object({ runId: runIdSchema })),
+  /** What a new run would train and validate on, counted now. */
+  'runs:trainingData': channel<TrainingData>()(empty),
   /** The run's best checkpoint as TF.js and ONNX models (as `fcn-studio export --format model`). */
   'runs:exportModel': channel<{ outDir: string; epoch: number; files: string[] }>()(
     z.object({ runId: runIdSchema, outDir: z.string().trim().min(1, 'choose an output folder'), force: z.boolean().default(false) }),

@@ -28,7 +28,15 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   await panel.getByTestId('training-size').fill('32');
   await panel.getByTestId('training-lr').fill('0.003');
 
+  // The form says what the run will train on before it starts.
+  await expect(panel.getByTestId('training-data')).toHaveText('Trains on 8 labeled train images, validates on 4 labeled val images.');
+  await expect(panel.getByTestId('training-estimate')).toHaveText('No finished epoch of an FCN-8s · Small run yet to time this one by.');
   const first = await trainTinyRun(panel, 3, 1);
+  // …and, after a run, what minutes buy at its speed.
+  await panel.getByTestId('training-max-minutes').fill('0.05');
+  await expect(panel.getByTestId('training-estimate')).toHaveText(/^About 3 s, ~\d+ epochs? at run #1's speed\.$|^About .* for 3 epochs at run #1's speed\.$/);
+  await screenshot(page, 'form-estimate');
+  await panel.getByTestId('training-max-minutes').fill('');
   const second = await trainTinyRun(panel, 6, 2);
   await expect(second.getByTestId('run-data')).toHaveText('8 train · 4 val images');
   await expect(second.getByTestId('run-epochs')).toHaveText('6 / 6 epochs');
@@ -88,4 +96,17 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   expect(existsSync(join(project, 'checkpoints', 'run-1'))).toBe(false);
   expect(existsSync(join(project, 'checkpoints', 'run-2'))).toBe(true);
   await expect(panel.getByTestId('compare-hint')).toBeVisible();
+
+  // A long run: the bar and the ETA are for the whole run, not the epoch.
+  await panel.getByTestId('training-epochs').fill('300');
+  await panel.getByTestId('training-start').click();
+  await expect(panel.getByTestId('training-epoch')).toHaveText(/^Epoch ([3-9]|1\d) of 300$/, { timeout: 30_000 });
+  const fraction = Number(await panel.getByTestId('training-run-bar').getAttribute('data-fraction'));
+  expect(fraction).toBeGreaterThan(0);
+  expect(fraction).toBeLessThan(20 / 300);
+  await expect(panel.getByTestId('training-eta')).toHaveText(/^\d+ (s|min \d\d s)$/);
+  await panel.getByTestId('training-progress').scrollIntoViewIfNeeded();
+  await screenshot(page, 'progress');
+  await panel.getByTestId('training-cancel').click();
+  await expect(panel.locator('[data-testid="run-row"][data-run-id="3"]').getByTestId('run-status')).toHaveText('Cancelled');
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import type { EvaluationSplit, RunDeleteImpact, RunEvaluation } from '../../../shared/contract/rendererContract';
+import type { EvaluationSplit, RunDeleteImpact, RunEvaluation, SplitTrainingData, TrainingData } from '../../../shared/contract/rendererContract';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { evaluateRun } from './predictionService';
@@ -111,4 +111,14 @@ export function storedEvaluation(project: Project, runId: number, split: Evaluat
   if (!stored) return null;
   const { fingerprint, ...evaluation } = stored;
   return { ...evaluation, stale: fingerprint !== evaluationFingerprint(project, runId, split).fingerprint };
+}
+
+/** What a new run would use: the labeled images of train and val whose files are in place (as `train` takes them). */
+export function trainingData(project: Project): TrainingData {
+  const count = (split: 'train' | 'val'): SplitTrainingData => {
+    const inSplit = project.images.all().filter((i) => i.split === split);
+    const labeled = inSplit.filter((i) => i.labelVersion > 0 && i.fileState === 'ok').length;
+    return { labeled, leftOut: inSplit.length - labeled };
+  };
+  return { train: count('train'), val: count('val') };
 }

@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
 import { defaultLearningRate } from '../../../shared/domain/training';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
@@ -47,6 +47,8 @@ interface Props {
   onChange(draft: TrainingDraft): void;
   busy: boolean;
   onStart(request: TrainingRequest): void;
+  /** What the run will train on and how long it will take, shown above Start. */
+  children?: ReactNode;
 }
 
 function optionalNumber(text: string): number | undefined {
@@ -54,8 +56,13 @@ function optionalNumber(text: string): number | undefined {
   return text.trim() === '' || !Number.isFinite(value) ? undefined : value;
 }
 
+/** A number field of the draft; null when blank (the backend chooses). */
+export function draftNumber(text: string): number | null {
+  return optionalNumber(text) ?? null;
+}
+
 /** New-run settings. The draft lives with the panel so it survives the run it starts. */
-export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
+export function TrainingForm({ draft, onChange, busy, onStart, children }: Props) {
   const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, colorJitter, weights, weightsFile } = draft;
   // The small backbone is ours: no ImageNet weights exist for it.
   const imagenetAvailable = backbone !== 'small';
@@ -231,6 +238,7 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
           </div>
         </details>
       </fieldset>
+      {children}
       <div className="training-actions">
         <button
           type="submit"

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RunDeleteImpact } from '../../../shared/contract/rendererContract';
 import { useClasses } from '../../hooks/useClasses';
 import { useClient } from '../../hooks/ClientContext';
+import { useTrainingData } from '../../hooks/useTrainingData';
 import { useTrainingEvaluation } from '../../hooks/useTrainingEvaluation';
 import { useTrainingJob } from '../../hooks/useTrainingJob';
 import { useTrainingRuns } from '../../hooks/useTrainingRuns';
@@ -14,7 +15,8 @@ import { RunDetail } from './RunDetail';
 import { RunList } from './RunList';
 import { TrainingChart, type ChartEpoch } from './TrainingChart';
 import { readTrainingDraft, saveTrainingDraft } from '../../state/trainingDraft';
-import { TrainingForm, type TrainingDraft } from './TrainingForm';
+import { draftNumber, TrainingForm, type TrainingDraft } from './TrainingForm';
+import { describeTrainingData, estimateRun } from './trainingEstimate';
 import { TrainingProgressCard } from './TrainingProgressCard';
 import { wholeRunProgress } from './runProgress';
 import { plannedEpochs, plannedMinutes, STOPPED_BY_NAMES } from './trainingNames';
@@ -43,6 +45,11 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
   const shownId = selectedId ?? liveRunId ?? runs?.[0]?.id ?? null;
   const shownRun = runs?.find((r) => r.id === shownId);
   const client = useClient();
+  const trainingData = useTrainingData();
+  const estimate =
+    trainingData &&
+    runs &&
+    estimateRun({ head: draft.head, backbone: draft.backbone, epochs: draftNumber(draft.epochs), maxMinutes: draftNumber(draft.maxMinutes) }, trainingData, runs);
   const { classes } = useClasses();
   const evaluation = useTrainingEvaluation(shownId);
   const [comparedIds, setComparedIds] = useState<number[]>([]);
@@ -142,7 +149,7 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
                   state.progress,
                   { epochs: plannedEpochs(liveRun), maxMinutes: plannedMinutes(liveRun) },
                   liveEpochs.map((e) => e.seconds),
-                  state.startedAt === null ? null : (Date.now() - state.startedAt) / 1000,
+                  state.secondsAtProgress,
                 )
               }
               download={state.download}
@@ -153,7 +160,20 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
             />
           ) : (
             <>
-              <TrainingForm draft={draft} onChange={setDraft} busy={state.phase === 'starting'} onStart={(request) => void start(request)} />
+              <TrainingForm draft={draft} onChange={setDraft} busy={state.phase === 'starting'} onStart={(request) => void start(request)}>
+                {trainingData && (
+                  <div className="training-plan" data-testid="training-plan">
+                    <p className={trainingData.train.labeled === 0 ? 'warn-text' : undefined} data-testid="training-data">
+                      {describeTrainingData(trainingData)}
+                    </p>
+                    {estimate && (
+                      <p className="muted" data-testid="training-estimate">
+                        {estimate}
+                      </p>
+                    )}
+                  </div>
+                )}
+              </TrainingForm>
               {state.phase === 'idle' && state.finished && !state.error && (
                 <p className={state.finished.stoppedBy === 'epochs' ? 'training-notice' : 'training-notice notice-warn'} data-testid="training-finished">
                   {state.finished.runId === null
