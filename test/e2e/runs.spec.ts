@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { cli, expect, test } from './studioFixtures';
+import { cli, createProject, expect, openStudio, test } from './studioFixtures';
 import { openTraining, rectangleProject } from './trainingProject';
 
 const SCREENS = '/work/screens/runs';
@@ -109,4 +109,11 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   await screenshot(page, 'progress');
   await panel.getByTestId('training-cancel').click();
   await expect(panel.locator('[data-testid="run-row"][data-run-id="3"]').getByTestId('run-status')).toHaveText('Cancelled');
+});
+
+test("the import bar's unlabeled value starts as the class set's ignore index", async ({ page, studio }) => {
+  await openStudio(page, studio);
+  await createProject(page, join(studio.dir, 'camvid-project'), 'camvid');
+  await page.getByTestId('import-format').selectOption('png-gray');
+  await expect(page.getByTestId('import-unlabeled-value')).toHaveValue('11');
 });
