@@ -166,8 +166,8 @@ export class Backend {
     },
     'images:setSplit': ({ ids, split }) => this.changedImages({ updated: this.requireProject().images.setSplit(ids, split) }),
     'images:setDone': ({ ids, done }) => this.changedImages({ updated: this.requireProject().images.setDone(ids, done) }),
-    'images:autoSplit': ({ seed, onlyUnassigned, ...fractions }) =>
-      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned)),
+    'images:autoSplit': ({ seed, onlyUnassigned, labeledOnly, ...fractions }) =>
+      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned, labeledOnly)),
     'images:verifyFiles': async () => this.changedImages(await verifyImageFiles(this.requireProject())),
 
     'images:pixels': ({ id }) => imagePixels(this.requireProject(), id),

@@ -221,6 +221,8 @@ export const rendererContract = {
         val: z.number().min(0).max(1),
         test: z.number().min(0).max(1),
         onlyUnassigned: z.boolean().default(true),
+        /** Only images with labels move, stratified by the classes they hold; unlabeled ones stay. */
+        labeledOnly: z.boolean().default(false),
       })
       .refine((f) => Math.abs(f.train + f.val + f.test - 1) < 1e-6, 'train + val + test must add up to 1'),
   ),
