@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Result, type WireError } from '../../shared/contract/errors';
 import {
@@ -16,7 +15,7 @@ import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass }
 import { verifyImageFiles } from './fileCheckService';
 import { compactPending, compactProjectSoon } from './labelCompaction';
 import { BackgroundJobs } from './backgroundJobs';
-import { importImages, type ImportOptions } from './importService';
+import { importImages, writeUploads, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
 import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
@@ -147,15 +146,8 @@ export class Backend {
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
       // Dropped files have no path on this machine: keep their bytes in the project, then import those.
-      const dir = join(project.dir, 'images', 'uploads', new Date().toISOString().replace(/[:.]/g, '-'));
-      await mkdir(dir, { recursive: true });
-      const paths = [];
-      for (const [i, f] of files.entries()) {
-        const safeName = `${String(i).padStart(4, '0')}-${basename(f.name).replace(/[^\w.\- ]/g, '_')}`;
-        await writeFile(join(dir, safeName), f.bytes);
-        paths.push(join(dir, safeName));
-      }
-      return { jobId: this.startImport(project, { paths, split }) };
+      const { paths, skipped } = await writeUploads(join(project.dir, 'images', 'uploads'), files);
+      return { jobId: this.startImport(project, { paths, split, skipped, discardNotAdded: true }) };
     },
     'images:cancelImport': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'images:list': (filter) => this.requireProject().images.list(filter),
@@ -211,7 +203,9 @@ export class Backend {
               started();
             }
             if (event.type === 'progress') {
-              this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, memoryBytes: event.memoryBytes });
+              // The ML process's own job id and its tensor count stay behind; the rest is the shared TrainProgress.
+              const { type: _type, jobId: _mlJob, numTensors: _tensors, ...progress } = event;
+              this.events.emit('runs:progress', { ...progress, jobId, runId });
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {

@@ -23,10 +23,6 @@ export type TrainingState =
       progress: TrainingProgress | null;
       epochs: EpochPoint[];
       cancelling: boolean;
-      /** When this window started the job (Date.now()); null for a run it follows, whose start it did not see. */
-      startedAt: number | null;
-      /** Seconds from the start to the latest progress event; null where the start is unknown. */
-      secondsAtProgress: number | null;
     };
 
 export interface TrainingJob {
@@ -55,12 +51,7 @@ export function useTrainingJob(): TrainingJob {
   const { begin, follow, cancel } = useJobStart('runs:done', finish);
 
   useBackendEvent('runs:progress', ({ jobId: id, runId, ...progress }) => {
-    const now = Date.now();
-    setState((s) =>
-      s.phase === 'running' && s.jobId === id
-        ? { ...s, runId: runId ?? s.runId, progress, secondsAtProgress: s.startedAt === null ? null : (now - s.startedAt) / 1000 }
-        : s,
-    );
+    setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, runId: runId ?? s.runId, progress } : s));
   });
   useBackendEvent('runs:download', ({ jobId: id, ...download }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, download: download.total !== null && download.bytes >= download.total ? null : download } : s));
@@ -78,7 +69,7 @@ export function useTrainingJob(): TrainingJob {
           const id = await begin(() => client.invoke('runs:start', request));
           if (!id) return;
           const resumed = request.resume !== undefined && /^\d+$/.test(request.resume) ? Number(request.resume) : null;
-          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false, startedAt: Date.now(), secondsAtProgress: null });
+          setState({ phase: 'running', jobId: id, runId: resumed, download: null, progress: null, epochs: [], cancelling: false });
         } catch (err) {
           setState({ phase: 'idle', error: errorMessage(err), finished: null });
         }
@@ -89,7 +80,7 @@ export function useTrainingJob(): TrainingJob {
       (run) => {
         if (run.jobId === null || !follow(run.jobId)) return;
         const epochs = run.epochs.map(({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }) => ({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }));
-        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false, startedAt: null, secondsAtProgress: null });
+        setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false });
       },
       [follow],
     ),

@@ -130,7 +130,7 @@ function safeName(stem: string): { name: string; reason: string | null } {
  * so `x` + id 1 can never land on an image really named `x-1`. Names that differ from the
  * image's stem other than by that suffix are reported, with why.
  */
-export function fileStems(images: StoredImage[]): { names: Map<number, string>; renamed: NonNullable<ExportReport['renamed']> } {
+export function fileStems(images: Array<Pick<StoredImage, 'id' | 'stem' | 'path'>>): { names: Map<number, string>; renamed: NonNullable<ExportReport['renamed']> } {
   const safe = (stem: string) => safeName(stem).name;
   const key = (name: string) => name.toLowerCase();
   const counts = new Map<string, number>();

@@ -1,6 +1,6 @@
 import type { FormEvent, ReactNode } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
-import { defaultLearningRate } from '../../../shared/domain/training';
+import { defaultLearningRate, FULL_RESOLUTION_LIMIT, TRAIN_DEFAULTS } from '../../../shared/domain/training';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
 
 const HEADS = Object.keys(HEAD_NAMES) as HeadName[];
@@ -29,12 +29,13 @@ const WEIGHTS_NAMES: Record<WeightsChoice, string> = { none: 'None', imagenet: '
 
 /** The backend's own defaults, shown so that one click trains a sensible model. */
 export const DEFAULT_DRAFT: TrainingDraft = {
-  head: 'fcn8s',
-  backbone: 'small',
-  backend: 'auto',
-  epochs: '50',
+  head: TRAIN_DEFAULTS.head,
+  backbone: TRAIN_DEFAULTS.backbone,
+  backend: TRAIN_DEFAULTS.backend,
+  // Blank: the default epochs, or none when minutes are given (the minutes are then the budget).
+  epochs: '',
   maxMinutes: '',
-  batch: '8',
+  batch: String(TRAIN_DEFAULTS.batch),
   longSide: '',
   learningRate: '',
   colorJitter: '',
@@ -59,6 +60,11 @@ function optionalNumber(text: string): number | undefined {
 /** A number field of the draft; null when blank (the backend chooses). */
 export function draftNumber(text: string): number | null {
   return optionalNumber(text) ?? null;
+}
+
+/** The epochs the draft will train: as typed, else the default, or none when minutes alone are the budget. */
+export function draftEpochs(draft: TrainingDraft): number | null {
+  return draftNumber(draft.epochs) ?? (draftNumber(draft.maxMinutes) === null ? TRAIN_DEFAULTS.epochs : null);
 }
 
 /** New-run settings. The draft lives with the panel so it survives the run it starts. */
@@ -169,7 +175,16 @@ export function TrainingForm({ draft, onChange, busy, onStart, children }: Props
           </label>
           <label className="field">
             <span>Epochs</span>
-            <input className="input" type="number" min={1} step={1} value={epochs} onChange={(e) => setEpochs(e.target.value)} data-testid="training-epochs" />
+            <input
+              className="input"
+              type="number"
+              min={1}
+              step={1}
+              placeholder={maxMinutes.trim() ? 'Until the minutes are spent' : String(TRAIN_DEFAULTS.epochs)}
+              value={epochs}
+              onChange={(e) => setEpochs(e.target.value)}
+              data-testid="training-epochs"
+            />
           </label>
           <label className="field">
             <span>Max minutes</span>
@@ -201,7 +216,7 @@ export function TrainingForm({ draft, onChange, busy, onStart, children }: Props
                 min={32}
                 max={4096}
                 step={1}
-                placeholder="Auto (≤ 320)"
+                placeholder={`Auto (full size up to ${FULL_RESOLUTION_LIMIT})`}
                 value={longSide}
                 onChange={(e) => setLongSide(e.target.value)}
                 data-testid="training-size"

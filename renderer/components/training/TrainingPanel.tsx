@@ -15,10 +15,9 @@ import { RunDetail } from './RunDetail';
 import { RunList } from './RunList';
 import { TrainingChart, type ChartEpoch } from './TrainingChart';
 import { readTrainingDraft, saveTrainingDraft } from '../../state/trainingDraft';
-import { draftNumber, TrainingForm, type TrainingDraft } from './TrainingForm';
+import { draftEpochs, draftNumber, TrainingForm, type TrainingDraft } from './TrainingForm';
 import { describeTrainingData, estimateRun } from './trainingEstimate';
 import { TrainingProgressCard } from './TrainingProgressCard';
-import { wholeRunProgress } from './runProgress';
 import { plannedEpochs, plannedMinutes, STOPPED_BY_NAMES } from './trainingNames';
 
 interface Props {
@@ -49,7 +48,7 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
   const estimate =
     trainingData &&
     runs &&
-    estimateRun({ head: draft.head, backbone: draft.backbone, epochs: draftNumber(draft.epochs), maxMinutes: draftNumber(draft.maxMinutes) }, trainingData, runs);
+    estimateRun({ head: draft.head, backbone: draft.backbone, epochs: draftEpochs(draft), maxMinutes: draftNumber(draft.maxMinutes) }, trainingData, runs);
   const { classes } = useClasses();
   const evaluation = useTrainingEvaluation(shownId);
   const [comparedIds, setComparedIds] = useState<number[]>([]);
@@ -143,15 +142,6 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
             <TrainingProgressCard
               runId={state.runId}
               progress={state.progress}
-              run={
-                state.progress &&
-                wholeRunProgress(
-                  state.progress,
-                  { epochs: plannedEpochs(liveRun), maxMinutes: plannedMinutes(liveRun) },
-                  liveEpochs.map((e) => e.seconds),
-                  state.secondsAtProgress,
-                )
-              }
               download={state.download}
               plannedEpochs={plannedEpochs(liveRun)}
               maxMinutes={plannedMinutes(liveRun)}

@@ -1,13 +1,10 @@
 import type { TrainingProgress, WeightsDownload } from '../../hooks/useTrainingJob';
 import { formatBytes, formatCount } from '../../state/displayNames';
-import type { WholeRunProgress } from './runProgress';
 import { formatDuration, formatMetric } from './trainingNames';
 
 interface Props {
   runId: number | null;
   progress: TrainingProgress | null;
-  /** Where the whole run stands (the bar and the ETA are for it, not for the current epoch). */
-  run: WholeRunProgress | null;
   download: WeightsDownload | null;
   plannedEpochs: number | null;
   maxMinutes: number | null;
@@ -16,10 +13,10 @@ interface Props {
 }
 
 /** The running run: its whole-run bar and time left, loss, with the epoch's step and the process's numbers behind a disclosure. */
-export function TrainingProgressCard({ runId, progress, run, download, plannedEpochs, maxMinutes, cancelling, onCancel }: Props) {
+export function TrainingProgressCard({ runId, progress, download, plannedEpochs, maxMinutes, cancelling, onCancel }: Props) {
   const steps = progress?.stepsPerEpoch ?? null;
   const downloading = !progress && download !== null;
-  const fraction = downloading ? (download.total ? Math.min(1, download.bytes / download.total) : 0) : (run?.fraction ?? 0);
+  const fraction = downloading ? (download.total ? Math.min(1, download.bytes / download.total) : 0) : (progress?.runFraction ?? 0);
   const heading = cancelling
     ? 'Cancelling…'
     : progress
@@ -53,11 +50,11 @@ export function TrainingProgressCard({ runId, progress, run, download, plannedEp
       <dl className="training-stats">
         <div>
           <dt>Run done</dt>
-          <dd data-testid="training-run-percent">{run?.fraction != null ? `${Math.floor(run.fraction * 100)} %` : '—'}</dd>
+          <dd data-testid="training-run-percent">{progress ? `${Math.floor(progress.runFraction * 100)} %` : '—'}</dd>
         </div>
         <div>
           <dt title={plan ? `Until the run ends: ${plan}` : undefined}>Run ends in</dt>
-          <dd data-testid="training-eta">{run?.etaSeconds != null ? formatDuration(run.etaSeconds) : '—'}</dd>
+          <dd data-testid="training-eta">{progress?.runEtaSeconds != null ? formatDuration(progress.runEtaSeconds) : '—'}</dd>
         </div>
         <div>
           <dt>Loss</dt>

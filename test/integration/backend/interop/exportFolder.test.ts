@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presetClassFile } from '../../../../shared/domain/presets';
@@ -94,6 +94,21 @@ describe('--force replaces only what the earlier export wrote', () => {
     expect(third.skipped).toEqual([{ image: join(root, 'imgs', 'b.jpg'), message: expect.stringMatching(/b\.png is in the way.*not overwritten/) }]);
     expect(readFileSync(join(out, 'b.png'), 'utf8')).toBe('a file the user put there');
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('still mine');
+  });
+
+  it.skipIf(process.platform === 'win32')('never deletes through a folder the user replaced with a link (JPEGImages → their photos)', async () => {
+    await labeledImages(['a.jpg', 'b.jpg']);
+    const out = join(root, 'out');
+    await exportMasks(project, { format: 'voc', outDir: out });
+    // The user points JPEGImages at their originals, which carry the same names as the export's copies.
+    const photos = join(root, 'photos');
+    mkdirSync(photos);
+    writeFileSync(join(photos, 'a.jpg'), 'the original photo');
+    rmSync(join(out, 'JPEGImages'), { recursive: true });
+    symlinkSync(photos, join(out, 'JPEGImages'));
+
+    await exportMasks(project, { format: 'png-gray', outDir: out, force: true });
+    expect(readFileSync(join(photos, 'a.jpg'), 'utf8')).toBe('the original photo');
   });
 
   it('refuses an earlier export whose marker does not list its files', async () => {
