@@ -28,6 +28,8 @@ const line = (label: string, scale: string, stroke: string, digits: number, dash
   stroke,
   width: 2,
   dash,
+  // Validation runs every few seconds, not necessarily every epoch: join the epochs that have it.
+  spanGaps: true,
   points: { show: true, size: 5, fill: stroke },
   value: formatSeriesValue(digits),
 });

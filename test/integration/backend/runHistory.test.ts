@@ -9,7 +9,8 @@ import { useTrainingBackend } from '../../fixtures/trainingProject';
 const env = useTrainingBackend({ count: 12, size: 32, train: 8 });
 
 // Images are 32 px: the run trains and validates at full resolution.
-const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3 };
+// Validated after every epoch (the default waits 25 s between validations).
+const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3, validateEverySeconds: 0 };
 
 async function openBackend(): Promise<Backend> {
   const { Backend } = await import('../../../electron/backend/backend');
