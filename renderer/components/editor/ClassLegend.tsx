@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { LabelClass } from '../../../shared/domain/classes';
 import type { Editor, EditorSnapshot } from '../../editor/editor';
+import { classKey } from '../../editor/keymap';
 
 interface Props {
   editor: Editor;
@@ -55,7 +56,7 @@ export function ClassLegend({ editor, snapshot, classes }: Props) {
                 <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels`}>
                   {count > 0 ? formatPixels(count) : ''}
                 </span>
-                {index < 10 && <kbd className="legend-key">{(index + 1) % 10}</kbd>}
+                {classKey(index) && <kbd className="legend-key">{classKey(index)}</kbd>}
               </button>
             </li>
           );
