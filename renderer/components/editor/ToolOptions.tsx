@@ -55,8 +55,8 @@ export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: Ed
       {snapshot.tool === 'polygon' && <p className="option-help muted">Click to add points, click the first point, double-click or press Enter to fill. Drag to draw a lasso.</p>}
       {snapshot.tool === 'superpixel' && (
         <div className="option-row" title="Superpixel size (levels are stretched first, so they follow edges in dark images too)">
-          <span>Superpixels</span>
-          <div className="segmented">
+          <span>Grain</span>
+          <div className="segmented segmented-compact">
             {SUPERPIXEL_SIZE_CHOICES.map((size) => (
               <button key={size} className={s.superpixelSize === size ? 'active' : ''} onClick={() => editor.updateSettings({ superpixelSize: size })} data-testid={`superpixel-size-${size}`}>
                 {SUPERPIXEL_SIZE_NAMES[size]}
