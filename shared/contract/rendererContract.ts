@@ -101,10 +101,9 @@ export interface BestEpochSummary {
   confusion: number[][] | null;
 }
 
-/** A run's best checkpoint scored at full resolution: exactly what `fcn-studio eval --json` prints. */
-export interface RunEvaluation {
+/** A checkpoint's scores on a split, with the paper's metrics from one confusion matrix (what `eval` computes). */
+export interface EvaluationScores {
   runId: number;
-  split: EvaluationSplit;
   images: number;
   /** Class names in class-value order: the rows and columns of `confusion`. */
   classes: string[];
@@ -114,6 +113,11 @@ export interface RunEvaluation {
   fwIoU: number;
   perClassIoU: Array<number | null>;
   confusion: number[][];
+}
+
+/** A run's best checkpoint scored at full resolution: exactly what `fcn-studio eval --json` prints. */
+export interface RunEvaluation extends EvaluationScores {
+  split: EvaluationSplit;
   /** The epoch of the checkpoint that was scored. */
   checkpointEpoch: number;
   evaluatedAt: string;

@@ -85,21 +85,8 @@ export async function evaluateAndStore(project: Project, ml: MlSupervisor, runId
   requireRun(project, runId);
   const before = evaluationFingerprint(project, runId, split);
   const report = await evaluateRun(project, ml, String(runId), split);
-  const stored: StoredEvaluation = {
-    runId,
-    split,
-    images: report.images,
-    classes: report.classes,
-    pixelAccuracy: report.pixelAccuracy,
-    meanAccuracy: report.meanAccuracy,
-    meanIoU: report.meanIoU,
-    fwIoU: report.fwIoU,
-    perClassIoU: report.perClassIoU,
-    confusion: report.confusion,
-    checkpointEpoch: before.checkpointEpoch,
-    evaluatedAt: new Date().toISOString(),
-    fingerprint: before.fingerprint,
-  };
+  const { initialWeights: _weights, predictedWith: _with, ...scores } = report;
+  const stored: StoredEvaluation = { ...scores, split, checkpointEpoch: before.checkpointEpoch, evaluatedAt: new Date().toISOString(), fingerprint: before.fingerprint };
   project.runs.saveEvaluation(runId, split, stored);
   return storedEvaluation(project, runId, split)!;
 }
