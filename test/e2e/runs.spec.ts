@@ -85,6 +85,18 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   await detail.scrollIntoViewIfNeeded();
   await screenshot(page, 'detail-confusion');
 
+  // Export run #2's model as the CLI's `export --format model` does.
+  const modelDir = join(studio.dir, 'model-export');
+  await second.getByTestId('run-export').click();
+  const exportDialog = page.getByTestId('export-model-dialog');
+  await exportDialog.getByTestId('export-model-dir').fill(modelDir);
+  await exportDialog.getByTestId('export-model-start').click();
+  await expect(exportDialog.getByTestId('export-model-done')).toContainText(`model to ${modelDir}`, { timeout: 60_000 });
+  expect(existsSync(join(modelDir, 'onnx', 'model.onnx'))).toBe(true);
+  expect(existsSync(join(modelDir, 'tfjs', 'model.json'))).toBe(true);
+  await exportDialog.getByRole('button', { name: 'Close' }).click();
+  await expect(exportDialog).toHaveCount(0);
+
   // Delete run #1: the dialog says how much it frees first.
   await first.getByTestId('run-delete').click();
   const dialog = page.getByTestId('confirm-dialog');
