@@ -2,7 +2,7 @@
  * The Electron shell: one window on the built renderer, the backend in this process, the ML
  * process as a child. Only this file and preload.ts import `electron`.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EVENT_NAMES } from '../shared/contract/rendererContract';
@@ -11,6 +11,8 @@ import { isTrustedSender, mayNavigate, windowOpenDecision } from './shell/window
 import { Backend, MlSupervisor } from './shellBackend';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
+// The window's icon where the desktop file does not give one (Linux without an installed .desktop, `npm start`).
+const ICON = join(__dirname, '..', '..', 'resources', 'icon.png');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -43,6 +45,7 @@ function createWindow(): BrowserWindow {
     width: 1400,
     height: 900,
     title: 'FCN Studio',
+    icon: ICON,
     webPreferences: {
       preload: join(__dirname, 'preload.cjs'),
       contextIsolation: true,
@@ -67,13 +70,15 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-// The studio needs no web permission (camera, notifications, …) and embeds no <webview>.
+// The studio embeds no <webview>.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 });
 
 app.whenReady().then(() => {
+  // The studio needs no web permission (camera, notifications, …): every request and check is refused.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer();
   ml.start();
   const project = projectArgument();

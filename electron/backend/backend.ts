@@ -21,6 +21,7 @@ import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
+import { predictionChannels } from './review/predictionChannels';
 import { autoSplit } from './splitService';
 import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation, trainingData } from './training/runHistoryService';
 import { runSummaries } from './training/runSummaries';
@@ -250,6 +251,14 @@ export class Backend {
       return { outDir: written, epoch, files };
     },
 
+    ...predictionChannels({
+      project: () => this.requireProject(),
+      ml: () => this.requireMl(),
+      jobs: this.jobs,
+      emit: (event, payload) => this.events.emit(event as keyof RendererEvents, payload as never),
+      toWireError,
+    }),
+
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {
       if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
@@ -297,7 +306,7 @@ function toWireError(err: unknown): WireError {
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
   if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
   if (e?.code?.startsWith('SQLITE_BUSY') || e?.code?.startsWith('SQLITE_LOCKED')) {
-    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved yet; retrying' };
+    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved; try again (the editor retries its saves by itself)' };
   }
   if (e?.code?.startsWith('SQLITE_READONLY')) return { code: 'IO_ERROR', message: 'the project database is read-only: nothing was saved' };
   return { code: 'INTERNAL', message: e?.message ?? String(err) };

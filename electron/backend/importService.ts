@@ -101,6 +101,7 @@ export async function writeUploads(uploadsDir: string, files: Array<{ name: stri
 }
 
 async function discardNotAdded(project: Project, paths: string[]): Promise<void> {
+  if (!project.db.open) return; // closed meanwhile: which were added cannot be told, so all stay
   const folders = new Set<string>();
   for (const path of paths) {
     if (project.images.byPath(path)) continue;
@@ -228,6 +229,12 @@ async function importOne(
       thumbnail,
     });
   } catch (err) {
+    const code = (err as { code?: string }).code;
+    // Another process (a second server, a CLI import) added the same file or content after our check.
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (copiedTo) await rm(copiedTo, { force: true });
+      return skip('duplicate', 'already in the project (another FCN Studio process imported it at the same time)');
+    }
     if (!isDiskFull(err)) throw err;
     if (copiedTo) await rm(copiedTo, { force: true });
     return skip('disk_full', 'the disk is full: the image was not added (its row and thumbnail were rolled back together)');

@@ -4,7 +4,7 @@ import type { MlSupervisor } from '../backend/mlSupervisor';
 import { fileStems } from '../backend/interop/exportService';
 import { encodeIndexedPng } from '../backend/interop/pngEncoder';
 import type { Project } from '../backend/project';
-import { predictImages } from '../backend/training/predictionService';
+import { predictImages, storePrediction } from '../backend/training/predictionService';
 import { resolveRun } from '../backend/training/trainingService';
 
 /**
@@ -29,7 +29,7 @@ export async function writePredictions(
     const png = encodeIndexedPng(p.mask, p.width, p.height);
     writes.push(writeFile(join(out, `${stemById.get(p.imageId)}.png`), png));
     // Project images keep their prediction too, for review and `export --source predictions:RUN`.
-    if (p.imageId > 0) project.runs.savePrediction(runId, p.imageId, png, encodeIndexedPng(p.confidence, p.width, p.height), p.meanEntropy);
+    if (p.imageId > 0) storePrediction(project, runId, p);
   });
   await Promise.all(writes);
   return predicted;

@@ -78,7 +78,7 @@ function dependencyClosure(names: string[]): string[] {
 
 describe('the packaged app (electron-builder, stand-in Electron)', () => {
   it('holds the entry, every bundle, the built renderer and the icon', () => {
-    const manifest = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string; name: string };
+    const manifest = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string; name: string; productName?: string };
     expect(entries.has(manifest.main)).toBe(true);
     for (const bundle of BUNDLES) expect(entries.has(`dist/electron/${bundle}`), bundle).toBe(true);
     expect(entries.has('dist/renderer/index.html')).toBe(true);
@@ -88,6 +88,9 @@ describe('the packaged app (electron-builder, stand-in Electron)', () => {
     expect([...entries].filter((p) => p.startsWith('dist/') && p.endsWith('.map'))).toEqual([]);
     expect([...entries].some((p) => p.startsWith('electron/') || p.startsWith('renderer/'))).toBe(false);
     expect(existsSync(join(resources, '..', 'fcn-studio')), 'the executable is named fcn-studio').toBe(true);
+    // main.cjs gives the window resources/icon.png, two folders up from itself.
+    expect(extractFile(asar, 'resources/icon.png').subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(manifest).toMatchObject({ name: 'fcn-studio', productName: 'FCN Studio' });
   });
 
   it('holds every module the main process, the preload, the backend and the ML worker require, with their dependencies', () => {
@@ -116,10 +119,10 @@ describe('the packaged app (electron-builder, stand-in Electron)', () => {
       expect(statFile(asar, file), file).toMatchObject({ unpacked: true });
       expect(existsSync(join(resources, 'app.asar.unpacked', file)), file).toBe(true);
     }
-    // The Linux x64 binaries (the others are for other machines).
-    const here = natives.filter((p) => p.endsWith('.node') && !/(arm64|win32|darwin)/.test(p));
-    expect(here.length).toBeGreaterThan(0);
-    for (const file of here) {
+    // A Linux x64 package carries no other machine's binaries (ONNX Runtime's and Dawn's alone are 350 MB).
+    expect(natives.filter((p) => /arm64|win32|darwin/.test(p))).toEqual([]);
+    expect(natives).toEqual(expect.arrayContaining([expect.stringMatching(/onnxruntime_binding\.node$/), expect.stringMatching(/linux-x64\/dawn\.node$/)]));
+    for (const file of natives.filter((p) => p.endsWith('.node'))) {
       const ldd = execFileSync('ldd', [join(resources, 'app.asar.unpacked', file)], { encoding: 'utf8' });
       expect(ldd.split('\n').filter((l) => l.includes('not found')), file).toEqual([]);
     }

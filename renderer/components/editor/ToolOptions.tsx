@@ -52,7 +52,11 @@ export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: Ed
           )}
         </>
       )}
-      {snapshot.tool === 'polygon' && <p className="option-help muted">Click to add points, click the first point, double-click or press Enter to fill. Drag to draw a lasso.</p>}
+      {snapshot.tool === 'polygon' && (
+        <p className="option-help muted">
+          Click to add points, click the first point, double-click or press Enter to {s.acceptLasso ? 'accept the prediction inside it' : 'fill'}. Drag to draw a lasso.
+        </p>
+      )}
       {snapshot.tool === 'superpixel' && (
         <div className="option-row" title="Superpixel size (levels are stretched first, so they follow edges in dark images too)">
           <span>Grain</span>

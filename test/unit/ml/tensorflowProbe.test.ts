@@ -36,8 +36,11 @@ describe('the native TensorFlow backend when it cannot load', () => {
   });
 
   it('says libtensorflow is missing when the package is there without its native part', () => {
-    // What tfjs-node throws when its install script could not download libtensorflow.
-    const error = new Error("Cannot find module '/app/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'");
+    // What tfjs-node 4.22's index.js throws when its install script could not download libtensorflow.
+    const error = new Error(
+      'The Node.js native addon module (tfjs_binding.node) can not be found at path: /app/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node. \n' +
+        "Please run command 'npm rebuild @tensorflow/tfjs-node build-addon-from-source' to rebuild the native addon module.",
+    );
     expect(explainTensorflowFailure('@tensorflow/tfjs-node', error)).toMatch(/^@tensorflow\/tfjs-node is installed without a loadable libtensorflow/);
   });
 
