@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { writeRectangleSet } from '../fixtures/segmentationSet';
 import { cli, createProject, expect, openStudio, test } from './studioFixtures';
 import { openTraining, rectangleProject } from './trainingProject';
 
@@ -22,6 +23,9 @@ async function trainTinyRun(panel: Locator, epochs: number, runId: number) {
 
 test('two runs compared on one chart; the best checkpoint shows exactly what eval computes; a run is deleted with its checkpoints', async ({ page, studio }) => {
   const project = await rectangleProject(studio.dir, true);
+  // Two images nobody labeled yet, for the run's Predict unlabeled.
+  const unlabeled = await writeRectangleSet(join(studio.dir, 'unlabeled'), 2, 32, 5);
+  cli('import', '--project', project, '--images', unlabeled.images, '--json');
   const panel = await openTraining(page, studio, project);
   await panel.getByTestId('training-backend').selectOption('wasm');
   await panel.getByTestId('training-advanced').getByText('Advanced').click();
@@ -30,6 +34,7 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
 
   // The form says what the run will train on before it starts.
   await expect(panel.getByTestId('training-data')).toHaveText('Trains on 8 labeled train images, validates on 4 labeled val images.');
+  // (The two unlabeled images are in no split: nothing of train or val is left out.)
   await expect(panel.getByTestId('training-estimate')).toHaveText('No finished epoch of an FCN-8s · Small run yet to time this one by.');
   const first = await trainTinyRun(panel, 3, 1);
   // …and, after a run, what minutes buy at its speed.
@@ -84,6 +89,10 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   expect(bars).toEqual(evaluated.perClassIoU.map((v) => (v === null ? '' : String(v))));
   await detail.scrollIntoViewIfNeeded();
   await screenshot(page, 'detail-confusion');
+
+  // Predict the unlabeled images with run #2 (review's prediction job, started from the run row).
+  await second.getByTestId('run-predict').click();
+  await expect(second.getByTestId('run-predicted')).toHaveText('2 images predicted', { timeout: 60_000 });
 
   // Export run #2's model as the CLI's `export --format model` does.
   const modelDir = join(studio.dir, 'model-export');

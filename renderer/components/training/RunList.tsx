@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../../shared/contract/rendererContract';
+import type { RunPrediction } from '../../hooks/useTrainingPredictions';
 import { runColor } from './RunCompareChart';
 import { bestMeanIoU, describeSettings, formatDuration, formatMetric, plannedEpochs, runSeconds, RUN_STATUS_NAMES } from './trainingNames';
 
@@ -15,6 +16,10 @@ interface Props {
   onEvaluate(id: number): void;
   onExport(id: number): void;
   onDelete(id: number): void;
+  /** Prediction jobs started from a row, by run. */
+  predictions: ReadonlyMap<number, RunPrediction>;
+  onPredictUnlabeled(id: number): void;
+  onCancelPrediction(jobId: string): void;
 }
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
@@ -28,7 +33,7 @@ function formatCreated(createdAt: string): string {
  * Every run of the project, newest first: what it trained on and with, how long, its best val
  * numbers, and what to do next with it. A row selects the run the curves and detail show.
  */
-export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, onToggleCompare, onResume, onEvaluate, onExport, onDelete }: Props) {
+export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, onToggleCompare, onResume, onEvaluate, onExport, onDelete, predictions, onPredictUnlabeled, onCancelPrediction }: Props) {
   if (runs.length === 0) return <p className="runs-empty muted">No runs yet. Start one above; finished runs are listed here.</p>;
   return (
     <ul className="run-list" data-testid="run-list">
@@ -38,6 +43,7 @@ export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, on
         const resumable = run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted';
         const compareIndex = comparedIds.indexOf(run.id);
         const hasCheckpoint = run.bestEpoch !== null;
+        const prediction = predictions.get(run.id);
         const action = (label: string, testId: string, onClick: () => void, disabled = false) => (
           <button
             className="btn btn-small"
@@ -103,10 +109,23 @@ export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, on
             )}
             <div className="run-line run-actions">
               {resumable && action('Resume', 'run-resume', () => onResume(run.id), !canResume)}
+              {prediction?.jobId ? (
+                <span className="run-predicting" data-testid="run-predicting">
+                  Predicting {prediction.done} / {prediction.total}
+                  {action('Cancel', 'run-predict-cancel', () => onCancelPrediction(prediction.jobId!))}
+                </span>
+              ) : (
+                action('Predict unlabeled', 'run-predict', () => onPredictUnlabeled(run.id), !hasCheckpoint)
+              )}
               {action('Evaluate', 'run-row-evaluate', () => onEvaluate(run.id), !hasCheckpoint)}
               {action('Export model…', 'run-export', () => onExport(run.id), !hasCheckpoint)}
               {action('Delete…', 'run-delete', () => onDelete(run.id), run.status === 'running')}
             </div>
+            {prediction?.message && (
+              <div className="run-line muted run-predicted" data-testid="run-predicted">
+                {prediction.message}
+              </div>
+            )}
             {run.backendReason && (
               <details className="run-diagnostics" onClick={(e) => e.stopPropagation()} data-testid="run-backend">
                 <summary className="muted">Backend diagnostics</summary>

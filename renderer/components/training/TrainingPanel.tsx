@@ -5,6 +5,7 @@ import { useClient } from '../../hooks/ClientContext';
 import { useTrainingData } from '../../hooks/useTrainingData';
 import { useTrainingEvaluation } from '../../hooks/useTrainingEvaluation';
 import { useTrainingJob } from '../../hooks/useTrainingJob';
+import { useTrainingPredictions } from '../../hooks/useTrainingPredictions';
 import { useTrainingRuns } from '../../hooks/useTrainingRuns';
 import { errorMessage } from '../../state/errorMessage';
 import { InlineError } from '../InlineError';
@@ -51,6 +52,7 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
     estimateRun({ head: draft.head, backbone: draft.backbone, epochs: draftEpochs(draft), maxMinutes: draftNumber(draft.maxMinutes) }, trainingData, runs);
   const { classes } = useClasses();
   const evaluation = useTrainingEvaluation(shownId);
+  const prediction = useTrainingPredictions();
   const [comparedIds, setComparedIds] = useState<number[]>([]);
   const comparedRuns = comparedIds.map((id) => runs?.find((r) => r.id === id)).filter((r) => r !== undefined);
   const [exportingId, setExportingId] = useState<number | null>(null);
@@ -222,6 +224,9 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
               onEvaluate={evaluateRun}
               onExport={setExportingId}
               onDelete={(id) => void askDelete(id)}
+              predictions={prediction.byRun}
+              onPredictUnlabeled={(id) => void prediction.start(id, { kind: 'unlabeled' })}
+              onCancelPrediction={prediction.cancel}
             />
           )}
         </section>
