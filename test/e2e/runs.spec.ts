@@ -31,6 +31,9 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   await panel.getByTestId('training-advanced').getByText('Advanced').click();
   await panel.getByTestId('training-size').fill('32');
   await panel.getByTestId('training-lr').fill('0.003');
+  await panel.getByTestId('training-batch').fill('2');
+  // Every epoch validated, so the curves and the comparison have a point per epoch.
+  await panel.getByTestId('training-validate-every').fill('0');
 
   // The form says what the run will train on before it starts.
   await expect(panel.getByTestId('training-data')).toHaveText('Trains on 8 labeled train images, validates on 4 labeled val images.');

@@ -19,6 +19,8 @@ export interface TrainingDraft {
   learningRate: string;
   /** Colour jitter strength, blank = off. */
   colorJitter: string;
+  /** Seconds between validations, blank = the default. */
+  validateEvery: string;
   weights: WeightsChoice;
   /** A Keras .h5 file on the machine the backend runs on. */
   weightsFile: string;
@@ -39,6 +41,7 @@ export const DEFAULT_DRAFT: TrainingDraft = {
   longSide: '',
   learningRate: '',
   colorJitter: '',
+  validateEvery: '',
   weights: 'none',
   weightsFile: '',
 };
@@ -69,14 +72,14 @@ export function draftEpochs(draft: TrainingDraft): number | null {
 
 /** New-run settings. The draft lives with the panel so it survives the run it starts. */
 export function TrainingForm({ draft, onChange, busy, onStart, children }: Props) {
-  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, colorJitter, weights, weightsFile } = draft;
+  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, colorJitter, validateEvery, weights, weightsFile } = draft;
   // The small backbone is ours: no ImageNet weights exist for it.
   const imagenetAvailable = backbone !== 'small';
   const weightsChoice: WeightsChoice = weights === 'imagenet' && !imagenetAvailable ? 'none' : weights;
   const set = <K extends keyof TrainingDraft>(key: K) => (value: TrainingDraft[K]) => onChange({ ...draft, [key]: value });
   const [setHead, setBackbone, setBackend] = [set('head'), set('backbone'), set('backend')];
   const [setEpochs, setMaxMinutes, setBatch, setLongSide, setLearningRate] = [set('epochs'), set('maxMinutes'), set('batch'), set('longSide'), set('learningRate')];
-  const [setWeights, setWeightsFile, setColorJitter] = [set('weights'), set('weightsFile'), set('colorJitter')];
+  const [setWeights, setWeightsFile, setColorJitter, setValidateEvery] = [set('weights'), set('weightsFile'), set('colorJitter'), set('validateEvery')];
 
   // "File" without a path would quietly train from scratch: Start waits for the path.
   const missingWeightsFile = weightsChoice === 'file' && weightsFile.trim() === '';
@@ -93,6 +96,7 @@ export function TrainingForm({ draft, onChange, busy, onStart, children }: Props
       longSide: optionalNumber(longSide),
       learningRate: optionalNumber(learningRate),
       colorJitter: optionalNumber(colorJitter),
+      validateEverySeconds: optionalNumber(validateEvery),
       weights: weightsChoice === 'file' ? weightsFile.trim() || undefined : weightsChoice,
     });
   };
@@ -248,6 +252,19 @@ export function TrainingForm({ draft, onChange, busy, onStart, children }: Props
                 value={colorJitter}
                 onChange={(e) => setColorJitter(e.target.value)}
                 data-testid="training-color-jitter"
+              />
+            </label>
+            <label className="field">
+              <span title="Validation (and the best checkpoint) at most this often, and always after the last epoch; 0 = after every epoch">Validate every (s)</span>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                step={1}
+                placeholder={String(TRAIN_DEFAULTS.validateEverySeconds)}
+                value={validateEvery}
+                onChange={(e) => setValidateEvery(e.target.value)}
+                data-testid="training-validate-every"
               />
             </label>
           </div>
