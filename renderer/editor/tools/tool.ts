@@ -2,6 +2,7 @@ import type { BrushShape } from '../../../shared/mask/brushStroke';
 import type { FloodMode } from '../../../shared/mask/floodFill';
 import type { Superpixels } from '../../../shared/mask/slic';
 import type { LabelMaskDocument } from '../maskDocument';
+import type { SuperpixelSize } from '../../../shared/mask/slic';
 
 export type ToolId = 'brush' | 'eraser' | 'fill' | 'polygon' | 'superpixel' | 'pan';
 
@@ -25,6 +26,8 @@ export interface ToolSettings {
   protect: boolean;
   fillMode: FloodMode;
   fillTolerance: number;
+  /** How large the superpixel brush's superpixels are. */
+  superpixelSize: SuperpixelSize;
   /** The polygon / lasso accepts the model's prediction inside it instead of filling a class. */
   acceptLasso: boolean;
 }
