@@ -149,7 +149,7 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     if (!child) return;
     // A training step runs synchronously in the worker for seconds (minutes for big nets on a CPU):
     // while a job is in flight, a slow ping means busy, not hung; only a dead process is restarted then.
-    const busy = [...this.pending.values()].some((p) => p.type === 'train' || p.type === 'predict');
+    const busy = [...this.pending.values()].some((p) => p.type === 'train' || p.type === 'predict' || p.type === 'live');
     try {
       await this.request('ping', {}, busy ? 30 * 60_000 : (this.options.healthTimeoutMs ?? 5_000));
       this.backoffMs = 250;

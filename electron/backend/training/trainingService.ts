@@ -163,7 +163,7 @@ export async function train(
       saving = event.active;
       return;
     }
-    if (event.type !== 'prediction') onEvent(event);
+    if (event.type !== 'prediction' && event.type !== 'live-round' && event.type !== 'live-prediction') onEvent(event);
   };
   ml.on('event', listener);
   // A step is synchronous in the ML process (seconds for a big net on a CPU) and the cancel
