@@ -4,6 +4,7 @@ import { CLASS_PRESETS } from '../domain/presets';
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportProgress, type ExportReport } from '../domain/interop';
 import type { WireError } from './errors';
 import { BACKBONES, type ProgressEvent } from './mlContract';
+import type { LivePrediction, LiveStatus } from '../domain/live';
 import {
   splitSchema,
   IMAGE_STATUSES,
@@ -201,6 +202,15 @@ export const rendererContract = {
   'runs:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'runs:list': channel<RunSummary[]>()(empty),
 
+  // --- live training (issue 12) ---
+  /** Turns Live on for the open project (remembered); `imageId`: the open image, predicted after every round. */
+  'live:start': channel<LiveStatus>()(z.object({ imageId: z.number().int().positive().nullable().optional() })),
+  /** Turns Live off (remembered); replies once the job has stopped. */
+  'live:stop': channel<LiveStatus>()(empty),
+  'live:status': channel<LiveStatus>()(empty),
+  /** The image open in the editor (null: none): Live predicts it after every round. */
+  'live:focus': channel<null>()(z.object({ imageId: z.number().int().positive().nullable() })),
+
   'ml:status': channel<MlStatus>()(empty),
   'ml:ping': channel<{ roundTripMs: number; pid: number }>()(empty),
 } as const;
@@ -228,6 +238,9 @@ export interface RendererEvents {
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;
+  'live:status': LiveStatus;
+  /** The open image predicted by the live model after a round. */
+  'live:prediction': LivePrediction;
 }
 export type EventName = keyof RendererEvents;
 export const EVENT_NAMES: EventName[] = [
@@ -242,4 +255,6 @@ export const EVENT_NAMES: EventName[] = [
   'runs:download',
   'runs:done',
   'ml:status',
+  'live:status',
+  'live:prediction',
 ];

@@ -169,8 +169,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         lastCheckpoint = performance.now();
       }
     }
-    // Turning Live off keeps what it learned since the last checkpoint.
-    if (stepsSinceCheckpoint > 0) await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, null);
+    // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must be quick).
+    if (stepsSinceCheckpoint > 0) await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
   } finally {
     sessions.delete(req.jobId);
     model?.dispose();
@@ -243,7 +243,8 @@ class LiveCheckpoints {
     return this.versions.get(imageId) ?? null;
   }
 
-  async save(model: FcnModel, optimizer: tfTypes.Optimizer, store: LiveSampleStore, round: number, trainLoss: number, signal: AbortSignal | null): Promise<void> {
+  /** Validates (unless `signal` has aborted), then writes `best/` when val mean IU improved and `last/`. */
+  async save(model: FcnModel, optimizer: tfTypes.Optimizer, store: LiveSampleStore, round: number, trainLoss: number, signal: AbortSignal): Promise<void> {
     const started = performance.now();
     const val = store.list('val').filter((s) => s.labeledPixels > 0);
     const source: BatchSource = {
@@ -252,7 +253,7 @@ class LiveCheckpoints {
         for (const s of val) yield { images: Float32Array.from(s.rgb), masks: s.labels, n: 1, height: s.height, width: s.width };
       },
     };
-    const evaluation = val.length && !signal?.aborted ? await evaluate(model, source, { signal: signal ?? undefined }) : null;
+    const evaluation = val.length && !signal.aborted ? await evaluate(model, source, { signal }) : null;
     const { jobId } = this.req;
     this.emit({
       type: 'epoch',
@@ -265,7 +266,7 @@ class LiveCheckpoints {
     });
     const metadata = { classValues: this.req.classValues, scaling: this.req.scaling, live: true };
     this.emit({ type: 'saving', jobId, active: true });
-    const meanIoU = evaluation?.metrics.meanIoU;
+    const meanIoU = signal.aborted ? undefined : evaluation?.metrics.meanIoU;
     if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (this.best === null || meanIoU > this.best)) {
       this.best = meanIoU;
       const bestDir = join(this.req.checkpointDir, 'best');
