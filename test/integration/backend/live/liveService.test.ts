@@ -91,7 +91,7 @@ describe('Live through the backend and the ML process', () => {
 
     // An explicit run takes the ML process over; Live pauses, then continues the same run.
     const { jobId } = await call('runs:start', { backbone: 'small', backend: 'wasm', epochs: 1, longSide: SIZE, batch: 4 });
-    await waitForEvent('live:status', (s) => s.state === 'paused');
+    const paused = await waitForEvent('live:status', (s) => s.state === 'paused');
     const done = await new Promise<RendererEvents['runs:done']>((resolve) => {
       const listener = (e: RendererEvents['runs:done']) => {
         if (e.jobId !== jobId) return;
@@ -101,7 +101,7 @@ describe('Live through the backend and the ML process', () => {
       backend.events.on('runs:done', listener);
     });
     expect(done.error).toBeNull();
-    const pausedAt = statuses.findLastIndex((s) => s.state === 'paused');
+    const pausedAt = statuses.indexOf(paused);
     const resumed = await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) > pausedAt);
     expect(resumed.runId).toBe(runId);
 
