@@ -8,6 +8,9 @@ import { ToolOptions } from '../components/editor/ToolOptions';
 import { ToolRail } from '../components/editor/ToolRail';
 import '../components/editor/editor.css';
 import { InlineError } from '../components/InlineError';
+import { LiveOverlay } from '../components/live/LiveOverlay';
+import { LiveToggle } from '../components/live/LiveToggle';
+import { useLive } from '../hooks/useLive';
 import { useClasses } from '../hooks/useClasses';
 import { useClient } from '../hooks/ClientContext';
 import { ALL_IMAGES, useImages } from '../hooks/useImages';
@@ -155,6 +158,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
   }, [session]);
   const editor = session?.editor ?? null;
   const snapshot = useEditorSnapshot(editor);
+  const live = useLive(imageId);
 
   useEffect(() => {
     if (session && snapshot?.settings.fillMode !== 'label' && snapshot?.tool === 'fill') session.loadImagePixels();
@@ -233,6 +237,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
           </button>
         </div>
         <div className="header-actions">
+          <LiveToggle live={live} />
           {save && <SaveStatusBadge status={save} onRetry={() => session?.autosave.retryNow()} />}
           <button className="btn btn-icon" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-open">
             ?
@@ -262,6 +267,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
         {editor && snapshot ? <ToolRail editor={editor} snapshot={snapshot} /> : <nav className="tool-rail" />}
         <div className="editor-stage-wrap">
           {session ? <EditorCanvas key={session.imageId} session={session} /> : !loadError && <div className="editor-loading">Loading image…</div>}
+          {editor && classes && live.prediction && live.shown && <LiveOverlay editor={editor} prediction={live.prediction} classes={classes} opacity={0.45} />}
           {snapshot && (
             <div className="editor-hud" data-testid="editor-hud">
               <span data-testid="zoom-level">{zoom}%</span>

@@ -141,6 +141,9 @@ export class LiveService {
     if (upsert.length === 0 && remove.length === 0) return;
     for (const i of upsert) this.sent.set(i.imageId, { version: i.version, split: i.split });
     for (const id of remove) this.sent.delete(id);
+    const valImages = items.filter((i) => i.split === 'val').length;
+    if (this.state.state === 'waiting' && upsert.some((i) => i.split === 'train')) this.setStatus({ state: 'starting', valImages });
+    else if (valImages !== this.state.valImages) this.setStatus({ valImages });
     await this.ml.request('liveUpdate', { jobId: job.jobId, upsert, remove }, 5 * 60_000);
   }
 
@@ -181,7 +184,8 @@ export class LiveService {
       this.sent.clear();
       const items = this.items();
       for (const i of items) this.sent.set(i.imageId, { version: i.version, split: i.split });
-      this.setStatus({ ...LIVE_OFF, state: 'starting', runId, round: startRound, valImages: items.filter((i) => i.split === 'val').length });
+      const state = items.some((i) => i.split === 'train') ? 'starting' : 'waiting';
+      this.setStatus({ ...LIVE_OFF, state, runId, round: startRound, valImages: items.filter((i) => i.split === 'val').length });
 
       let saving = false;
       let stopping = false;
