@@ -249,7 +249,9 @@ export class Backend {
               started();
             }
             if (event.type === 'progress') {
-              this.events.emit('runs:progress', { jobId, runId, epoch: event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, loss: event.loss, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, memoryBytes: event.memoryBytes });
+              // The ML process's own job id and its tensor count stay behind; the rest is the shared TrainProgress.
+              const { type: _type, jobId: _mlJob, numTensors: _tensors, ...progress } = event;
+              this.events.emit('runs:progress', { ...progress, jobId, runId });
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {

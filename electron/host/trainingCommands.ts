@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { basename, extname, resolve } from 'node:path';
-import { BACKBONES, type BackboneName, type BackendPreference, type HeadName } from '../../shared/contract/mlContract';
+import { BACKBONES, BACKEND_PREFERENCES, FULL_RESOLUTION_LIMIT, HEADS, TRAIN_DEFAULTS, type TrainSettingsInput } from '../../shared/domain/training';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { collectImageFiles } from '../backend/importService';
 import { evaluateRun } from '../backend/training/predictionService';
@@ -15,18 +15,20 @@ export function registerTrainingCommands(program: Command): void {
     .command('train')
     .description('train an FCN on the labeled train split (validating on val each epoch), or resume a run')
     .requiredOption('--project <dir>', 'project folder')
-    .addOption(new Option('--model <head>', 'FCN head').choices(['fcn32s', 'fcn16s', 'fcn8s']))
+    .addOption(new Option('--model <head>', 'FCN head').choices(HEADS))
     .addOption(
       new Option('--backbone <name>', 'backbone (small: fast on CPUs; mobilenetv2: light, ImageNet weights; vgg16: the paper, for GPUs)').choices(BACKBONES),
     )
     .option('--weights <file|imagenet|none>', 'backbone weights for a new run: a Keras .h5 file, imagenet (keras-applications, downloaded once) or none', 'none')
-    .option('--epochs <n>', 'epochs at most', parsePositiveInt)
-    .option('--max-minutes <m>', 'stop at the epoch boundary that would pass this many minutes', parsePositive)
+    .option('--epochs <n>', `epochs at most (default: ${TRAIN_DEFAULTS.epochs}, or no limit when --max-minutes is given)`, parsePositiveInt)
+    .option('--max-minutes <m>', 'train until this many minutes are spent (the learning-rate schedule spans them); with --epochs, whichever ends first', parsePositive)
     .option('--batch <n>', 'images per step', parsePositiveInt)
-    .option('--size <WxH|N>', 'longer image side to train at (default: half of large frames, at most 320)', parseSize)
+    .option('--size <WxH|N>', `longer image side to train and predict at (default: full resolution up to ${FULL_RESOLUTION_LIMIT} px, larger images scaled to ${FULL_RESOLUTION_LIMIT})`, parseSize)
+    .option('--crop <n>', 'side of the square random training crops (default: three quarters of the training side, at most 176)', parsePositiveInt)
     .option('--lr <x>', 'learning rate', parsePositive)
     .option('--color-jitter <x>', 'colour jitter strength, 0–0.9 (brightness, contrast, saturation × [1 − x, 1 + x]; default 0)', (v) => parseFraction(v, 0.9))
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']))
+    .option('--validate-every <s>', `validate and checkpoint at most every this many seconds, and after the last epoch; 0 = every epoch (default ${TRAIN_DEFAULTS.validateEverySeconds})`, (v) => parseFraction(v, 24 * 3600))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_PREFERENCES))
     .option('--resume [run]', 'continue a run (default: the latest) from its last checkpoint')
     .option('--json', 'one JSON line per epoch, then one for the run')
     .action(async (opts: TrainCliOptions) => {
@@ -47,6 +49,8 @@ export function registerTrainingCommands(program: Command): void {
             maxMinutes: opts.maxMinutes,
             batch: opts.batch,
             longSide: opts.size,
+            crop: opts.crop,
+            validateEverySeconds: opts.validateEvery,
             learningRate: opts.lr,
             colorJitter: opts.colorJitter,
             backend: opts.backend,
@@ -140,18 +144,14 @@ export function describeInitialWeights({ source, path, report }: RunInitialWeigh
     (report.ignored.length ? `; not used: ${report.ignored.join(', ')}` : '');
 }
 
-interface TrainCliOptions {
+/** Flags as commander hands them over; the settings among them keep the shared vocabulary's types. */
+interface TrainCliOptions extends Pick<TrainSettingsInput, 'backbone' | 'epochs' | 'maxMinutes' | 'batch' | 'crop' | 'colorJitter' | 'backend'> {
   project: string;
-  model?: HeadName;
-  backbone?: BackboneName;
+  model?: TrainSettingsInput['head'];
   weights: string;
-  epochs?: number;
-  maxMinutes?: number;
-  batch?: number;
   size?: number;
   lr?: number;
-  colorJitter?: number;
-  backend?: BackendPreference;
+  validateEvery?: number;
   resume?: string | boolean;
   json?: boolean;
 }

@@ -41,13 +41,52 @@ export function resizeNearest(src: Uint8Array, sw: number, sh: number, dw: numbe
   return out;
 }
 
+/**
+ * Shrinks a label raster so that sparse labels survive: each output pixel takes the most frequent
+ * label among the labeled source pixels of its block, and is `ignore` only where its block has
+ * none. A 1-px brush stroke therefore stays a connected stroke at half scale, where nearest
+ * neighbour would keep every other pixel of it at best. Not shrinking: nearest neighbour.
+ */
+export function downscaleLabels(src: Uint8Array, sw: number, sh: number, dw: number, dh: number, ignore = IGNORE): Uint8Array {
+  if (dw >= sw && dh >= sh) return resizeNearest(src, sw, sh, dw, dh);
+  const out = new Uint8Array(dw * dh);
+  const counts = new Uint32Array(256);
+  const seen: number[] = [];
+  for (let y = 0; y < dh; y++) {
+    const y0 = Math.floor((y * sh) / dh);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * sh) / dh));
+    for (let x = 0; x < dw; x++) {
+      const x0 = Math.floor((x * sw) / dw);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * sw) / dw));
+      let best = ignore;
+      let bestCount = 0;
+      for (let sy = y0; sy < y1; sy++) {
+        for (let sx = sy * sw + x0, end = sy * sw + x1; sx < end; sx++) {
+          const v = src[sx];
+          if (v === ignore) continue;
+          if (counts[v]++ === 0) seen.push(v);
+          // A tie goes to the label that reached the count first: deterministic.
+          if (counts[v] > bestCount) {
+            bestCount = counts[v];
+            best = v;
+          }
+        }
+      }
+      out[y * dw + x] = best;
+      for (const v of seen) counts[v] = 0;
+      seen.length = 0;
+    }
+  }
+  return out;
+}
+
 export async function loadSample(item: DatasetItem, scaling: InputScaling, lut: Uint8Array): Promise<Sample> {
   const image = await decodeScaled(item.path, scaling);
   const mask = decodeMaskPng(item.maskPng);
   if (mask.width !== image.fullWidth || mask.height !== image.fullHeight) {
     throw new Error(`${item.path}: mask is ${mask.width}×${mask.height}, image ${image.fullWidth}×${image.fullHeight}`);
   }
-  const scaled = resizeNearest(mask.values, mask.width, mask.height, image.width, image.height);
+  const scaled = downscaleLabels(mask.values, mask.width, mask.height, image.width, image.height);
   const labels = new Uint8Array(scaled.length);
   for (let i = 0; i < scaled.length; i++) labels[i] = lut[scaled[i]];
   return { imageId: item.imageId, width: image.width, height: image.height, rgb: image.rgb, labels };

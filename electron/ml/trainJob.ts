@@ -14,21 +14,29 @@ type Emit = (event: MlEventMessage) => void;
 
 /**
  * One training run in the ML process: pick the backend, load the data at training scale, then
- * epoch by epoch train, validate, report, and checkpoint (`last/` every epoch, `best/` when val
- * mean IU improves). The epoch is reported before its checkpoint is written, so after a crash the
- * checkpoint on disk is never ahead of the database (resume drops epochs past the checkpoint).
+ * epoch by epoch train and report; validate and checkpoint (`last/`, and `best/` when val mean IU
+ * improves) after the last epoch and otherwise at most every `validateEverySeconds`, so the short
+ * epochs of a small project go to training. The run ends after its epochs or when its minutes are
+ * spent (mid-epoch if need be, keeping time for the final validation), whichever comes first; the
+ * learning rate decays over that planned length. An epoch is reported before its checkpoint is
+ * written, so after a crash the checkpoint on disk is never ahead of the database (resume drops
+ * epochs past the checkpoint). A resumed run with minutes gets its minutes again.
  */
 export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSignal): Promise<TrainResult> {
   const started = performance.now();
-  const choice = await selectBackend(req.backend);
+  const s = req.settings;
+  if (s.epochs === null && s.maxMinutes === null) throw new Error('a run needs an epoch count, a time budget, or both');
+  const scaling = { longSide: s.longSide };
+  const optimizerConfig = { name: s.optimizer, learningRate: s.learningRate, momentum: 0.9 };
+  const choice = await selectBackend(s.backend);
   emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
 
   const lut = valueToIndexTable(req.classValues);
   emit({ type: 'log', level: 'info', jobId: req.jobId, message: `loading ${req.train.length} training and ${req.val.length} validation images` });
   // Training images get three quarters of the memory budget: they are read every epoch in random order.
   const budget = req.sampleMemoryBytes ?? defaultSampleBudget(totalmem());
-  const train = new SampleStore(req.train, req.scaling, lut, Math.floor(budget * 0.75));
-  const val = new SampleStore(req.val, req.scaling, lut, Math.floor(budget * 0.25));
+  const train = new SampleStore(req.train, scaling, lut, Math.floor(budget * 0.75));
+  const val = new SampleStore(req.val, scaling, lut, Math.floor(budget * 0.25));
   await Promise.all([train.warm(), val.warm()]);
   for (const [store, name] of [
     [train, 'training'],
@@ -43,7 +51,7 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
       });
     }
   }
-  const source = trainSource(train, { batch: req.batch, crop: req.crop, seed: req.seed, colorJitter: req.colorJitter ?? 0 });
+  const source = trainSource(train, { batch: s.batch, crop: s.crop, seed: s.seed, colorJitter: s.colorJitter });
   const valSource = evalSource(val);
 
   const lastDir = join(req.checkpointDir, 'last');
@@ -58,12 +66,12 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
   if (req.resume && existsSync(join(lastDir, 'model.json'))) {
     const loaded = await loadCheckpoint(lastDir);
     model = loaded.model;
-    optimizer = loaded.optimizer ?? createOptimizer(req.optimizer);
+    optimizer = loaded.optimizer ?? createOptimizer(optimizerConfig);
     startEpoch = loaded.manifest.epoch + 1;
   } else {
-    const config = { head: req.head, backbone: req.backbone, numClasses: req.classValues.length, dropout: 0.5, seed: req.seed };
+    const config = { head: s.head, backbone: s.backbone, numClasses: req.classValues.length, dropout: 0.5, seed: s.seed };
     if (req.initialWeights) {
-      const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, req.backbone);
+      const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, s.backbone);
       try {
         model = buildFcn(config, tensors);
       } finally {
@@ -79,43 +87,71 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
     } else {
       model = buildFcn(config);
     }
-    optimizer = createOptimizer(req.optimizer);
+    optimizer = createOptimizer(optimizerConfig);
   }
 
-  const metadata = { classValues: req.classValues, scaling: req.scaling };
-  let lastEpochSeconds = 0;
+  const metadata = { classValues: req.classValues, scaling };
+  const clock = new RunClock(s.epochs, s.maxMinutes, started, startEpoch, source.batchesPerEpoch ?? 1);
+  let lastValidated = performance.now();
+  // Epochs between validations have no checkpoint yet; a cancel writes `last/` for them, so a
+  // resume continues after them (the cancel's deadline waits for a save in progress).
+  let savedEpoch = startEpoch - 1;
+  const saveUnsaved = async (epoch: number) => {
+    if (epoch <= savedEpoch) return;
+    emit({ type: 'saving', jobId: req.jobId, active: true });
+    await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig, epoch, metadata });
+    emit({ type: 'checkpoint', jobId: req.jobId, kind: 'last', epoch, path: lastDir });
+    emit({ type: 'saving', jobId: req.jobId, active: false });
+    savedEpoch = epoch;
+  };
   let stoppedBy: TrainResult['stoppedBy'] = 'epochs';
   let epochsDone = 0;
   let lastProgress = 0;
   try {
-    for (let epoch = startEpoch; epoch <= req.epochs; epoch++) {
-      const elapsed = (performance.now() - started) / 1000;
-      if (req.maxMinutes !== null && epoch > startEpoch && elapsed + lastEpochSeconds > req.maxMinutes * 60) {
-        stoppedBy = 'time';
-        break;
-      }
-      // Poly decay over the planned length (epochs, or the time budget when that ends first), as
-      // the FCN and DeepLab recipes do: big steps early, settling at the end of a time-boxed run.
-      const planned = Math.max((epoch - 1) / req.epochs, req.maxMinutes === null ? 0 : elapsed / (req.maxMinutes * 60));
-      setLearningRate(optimizer, req.optimizer.learningRate * Math.max(0.01, (1 - Math.min(planned, 1)) ** 0.9));
-      const epochStart = performance.now();
+    for (let epoch = startEpoch; s.epochs === null || epoch <= s.epochs; epoch++) {
+      let step = 0;
       const result = await trainEpoch(model, optimizer, source, {
         epoch,
         signal,
+        // Poly decay over the planned length (epochs, or the minutes when they end first), as the
+        // FCN and DeepLab recipes do: big steps early, settling at the end of a time-boxed run.
+        beforeStep: () => setLearningRate(optimizer, optimizerConfig.learningRate * Math.max(0.01, (1 - clock.fraction(epoch, step)) ** 0.9)),
+        stopAfterStep: () => clock.timeUp(),
         onProgress: (p) => {
+          step = p.step;
           // A few events a second are plenty for a progress bar.
           if (performance.now() - lastProgress < 250 && p.step !== p.stepsPerEpoch) return;
           lastProgress = performance.now();
-          emit({ type: 'progress', jobId: req.jobId, epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch, loss: p.loss, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds, numTensors: p.numTensors, memoryBytes: process.memoryUsage.rss() });
+          emit({
+            type: 'progress',
+            jobId: req.jobId,
+            epoch,
+            step: p.step,
+            stepsPerEpoch: p.stepsPerEpoch,
+            loss: p.loss,
+            imagesPerSecond: p.imagesPerSecond,
+            etaSeconds: p.etaSeconds,
+            runFraction: clock.fraction(epoch, p.step),
+            runEtaSeconds: clock.secondsLeft(epoch, p.step),
+            numTensors: p.numTensors,
+            memoryBytes: process.memoryUsage.rss(),
+          });
         },
       });
       if (result.cancelled) {
         stoppedBy = 'cancel';
+        await saveUnsaved(epoch - 1);
         break;
       }
-      const evaluation = val.size ? await evaluate(model, valSource, { signal }) : null;
+      const outOfTime = clock.timeUp();
+      const last = outOfTime || (s.epochs !== null && epoch >= s.epochs);
+      if (outOfTime) stoppedBy = 'time';
+      const validate = last || (performance.now() - lastValidated) / 1000 >= s.validateEverySeconds;
+      const validationStart = performance.now();
+      const evaluation = validate && val.size ? await evaluate(model, valSource, { signal }) : null;
       if (signal.aborted) {
         stoppedBy = 'cancel';
+        await saveUnsaved(epoch - 1);
         break;
       }
       emit({
@@ -127,25 +163,92 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
         imagesPerSecond: result.images / result.seconds,
         val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
       });
-      // Saves are never interrupted (a cancel waits for them: `saving`). `best/` goes first and
-      // records its score, so that after a crash between the two saves the best checkpoint is
-      // still a model that reached the score it is listed with.
-      emit({ type: 'saving', jobId: req.jobId, active: true });
-      const meanIoU = evaluation?.metrics.meanIoU;
-      if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (best === null || meanIoU > best)) {
-        best = meanIoU;
-        await saveCheckpoint(bestDir, model, { optimizer: null, epoch, metadata: { ...metadata, meanIoU } });
-        emit({ type: 'checkpoint', jobId: req.jobId, kind: 'best', epoch, path: bestDir });
-      }
-      await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: req.optimizer, epoch, metadata });
-      emit({ type: 'checkpoint', jobId: req.jobId, kind: 'last', epoch, path: lastDir });
-      emit({ type: 'saving', jobId: req.jobId, active: false });
       epochsDone++;
-      lastEpochSeconds = (performance.now() - epochStart) / 1000;
+      if (validate) {
+        // Saves are never interrupted (a cancel waits for them: `saving`). `best/` goes first and
+        // records its score, so that after a crash between the two saves the best checkpoint is
+        // still a model that reached the score it is listed with.
+        emit({ type: 'saving', jobId: req.jobId, active: true });
+        const meanIoU = evaluation?.metrics.meanIoU;
+        if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (best === null || meanIoU > best)) {
+          best = meanIoU;
+          await saveCheckpoint(bestDir, model, { optimizer: null, epoch, metadata: { ...metadata, meanIoU } });
+          emit({ type: 'checkpoint', jobId: req.jobId, kind: 'best', epoch, path: bestDir });
+        }
+        await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig, epoch, metadata });
+        emit({ type: 'checkpoint', jobId: req.jobId, kind: 'last', epoch, path: lastDir });
+        emit({ type: 'saving', jobId: req.jobId, active: false });
+        savedEpoch = epoch;
+        lastValidated = performance.now();
+        clock.reserve((lastValidated - validationStart) / 1000);
+      }
+      if (last) break;
     }
   } finally {
     model.dispose();
     optimizer.dispose();
   }
   return { epochs: epochsDone, cancelled: stoppedBy === 'cancel', stoppedBy };
+}
+
+/**
+ * Where a run stands against its plan: the share of its epochs or of its minutes done (whichever
+ * is further), whether the minutes are spent, and the seconds left. The minutes count from the
+ * job's start (start-up and loading included, as the user's clock does) and keep back the time the
+ * last validation and checkpoint took, so the final one still fits in the budget.
+ */
+export class RunClock {
+  private readonly trainStart = performance.now();
+  private reserveSeconds = 0;
+
+  constructor(
+    private readonly epochs: number | null,
+    private readonly maxMinutes: number | null,
+    private readonly jobStart: number,
+    private readonly startEpoch: number,
+    private readonly stepsPerEpoch: number,
+  ) {}
+
+  /** Seconds a validation and checkpoint take: kept free at the end of the budget. */
+  reserve(seconds: number): void {
+    this.reserveSeconds = seconds;
+  }
+
+  timeUp(): boolean {
+    return this.maxMinutes !== null && this.sinceJobStart() + this.reserveSeconds >= this.maxMinutes * 60;
+  }
+
+  /** 0..1 of the run done after `step` steps of `epoch`. */
+  fraction(epoch: number, step: number): number {
+    const byEpochs = this.epochs === null ? 0 : (epoch - 1 + step / this.stepsPerEpoch) / this.epochs;
+    return Math.min(1, Math.max(byEpochs, this.timeFraction()));
+  }
+
+  /** Seconds left at the current speed (null until a step of this job has run). */
+  secondsLeft(epoch: number, step: number): number | null {
+    const byTime = this.maxMinutes === null ? Infinity : Math.max(0, this.maxMinutes * 60 - this.sinceJobStart());
+    let byEpochs = Infinity;
+    if (this.epochs !== null) {
+      const stepsDone = (epoch - this.startEpoch) * this.stepsPerEpoch + step;
+      const stepsLeft = (this.epochs - epoch + 1) * this.stepsPerEpoch - step;
+      if (stepsDone === 0) return byTime === Infinity ? null : byTime;
+      byEpochs = (stepsLeft * this.sinceTrainStart()) / stepsDone;
+    }
+    return Math.min(byTime, byEpochs);
+  }
+
+  private timeFraction(): number {
+    if (this.maxMinutes === null) return 0;
+    // Training's share of the budget: what start-up left, less the final validation.
+    const trainingSeconds = this.maxMinutes * 60 - (this.trainStart - this.jobStart) / 1000 - this.reserveSeconds;
+    return this.sinceTrainStart() / Math.max(1, trainingSeconds);
+  }
+
+  private sinceJobStart(): number {
+    return (performance.now() - this.jobStart) / 1000;
+  }
+
+  private sinceTrainStart(): number {
+    return (performance.now() - this.trainStart) / 1000;
+  }
 }

@@ -4,12 +4,9 @@
  * job they belong to. The ML process never writes the database: the backend stores what it sends.
  */
 import type { SegmentationMetrics } from '../metrics';
+import type { BackboneName, BackendPreference, StoppedBy, TrainProgress, TrainSettings, WeightsReport } from '../domain/training';
 
-export type BackendPreference = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-/** Backbones a user can train: `small` (ours, fast on CPUs), `mobilenetv2` (light, ImageNet weights), `vgg16` (the paper). */
-export const BACKBONES = ['small', 'mobilenetv2', 'vgg16'] as const;
-export type BackboneName = (typeof BACKBONES)[number];
-export type HeadName = 'fcn32s' | 'fcn16s' | 'fcn8s';
+export { BACKBONES, type BackboneName, type BackendPreference, type HeadName, type WeightsReport } from '../domain/training';
 
 /** One image for training or evaluation: its file, and its mask as stored (8-bit grey PNG of class values). */
 export interface DatasetItem {
@@ -30,43 +27,17 @@ export interface InitialWeights {
   path: string;
 }
 
-/** What a Keras weights file gives a backbone: checked before a run starts, stored with the run. */
-export interface WeightsReport {
-  /** The Keras-applications model the file's layer names tell ('VGG16', 'MobileNetV2', …; 'unknown'). */
-  kerasModel: string;
-  /** `weights`: keras-applications / save_weights layout; `model`: a full-model save (`model_weights` group). */
-  layout: 'weights' | 'model';
-  /** Our backbone layers taken from the file (`block1_conv1`, …, `fc6`, `fc7`). */
-  loaded: string[];
-  /** Backbone layers the file lacks, freshly initialised (fc6 and fc7 from a file without top). The FCN head always is. */
-  initialised: string[];
-  /** Layers of the file with weights that the backbone does not use (`predictions`). */
-  ignored: string[];
-}
-
 export interface TrainRequest {
   jobId: string;
-  head: HeadName;
-  backbone: BackboneName;
+  /** The run's settings: net, optimiser, epochs and/or minutes, scale, crop, augmentation. */
+  settings: TrainSettings;
   /** Project class values in index order: network class i is mask value classValues[i]. */
   classValues: number[];
-  backend: BackendPreference;
-  optimizer: { name: 'adam' | 'sgd'; learningRate: number; momentum?: number };
-  epochs: number;
-  /** Wall-clock budget; training stops at the epoch boundary that would pass it. */
-  maxMinutes: number | null;
-  batch: number;
-  scaling: InputScaling;
-  /** Square random crops of this size (after random scale and flip); padded with 255 where images are smaller. */
-  crop: number;
-  seed: number;
-  /** Colour jitter strength (brightness, contrast, saturation factors in [1 − j, 1 + j]); 0 or absent = off. */
-  colorJitter?: number;
   /** Bytes of decoded images the ML process keeps in memory (absent = a quarter of RAM, at most 2 GiB). */
   sampleMemoryBytes?: number;
   train: DatasetItem[];
   val: DatasetItem[];
-  /** checkpoints/<run>: `last/` after every epoch, `best/` when val mean IU improves. */
+  /** checkpoints/<run>: `last/` when validated, `best/` when val mean IU improves. */
   checkpointDir: string;
   /** Continue from `last/` of checkpointDir, whose manifest holds the finished epoch. */
   resume: { epoch: number; bestMeanIoU: number | null } | null;
@@ -77,7 +48,7 @@ export interface TrainRequest {
 export interface TrainResult {
   epochs: number;
   cancelled: boolean;
-  stoppedBy: 'epochs' | 'time' | 'cancel';
+  stoppedBy: StoppedBy;
 }
 
 export interface PredictRequest {
@@ -103,15 +74,9 @@ export interface LiveFocus {
 /** A live run: trains on every labeled pixel of the train split in short rounds, predicting the focus image after each. */
 export interface LiveRequest {
   jobId: string;
-  head: HeadName;
-  backbone: BackboneName;
+  /** Net, optimiser, scale, crop, batch and seed, resolved as for any run (epochs and minutes do not apply). */
+  settings: TrainSettings;
   classValues: number[];
-  backend: BackendPreference;
-  learningRate: number;
-  batch: number;
-  crop: number;
-  scaling: InputScaling;
-  seed: number;
   items: LiveItem[];
   focus: LiveFocus | null;
   /** checkpoints/<run>: `last/` and `best/` as explicit runs write them. */
@@ -193,18 +158,11 @@ export interface MlRequests {
 }
 export type MlRequestType = keyof MlRequests;
 
-export interface ProgressEvent {
+export interface ProgressEvent extends TrainProgress {
   type: 'progress';
   jobId: string;
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number | null;
-  loss: number;
-  imagesPerSecond: number;
-  etaSeconds: number | null;
+  /** Tensors alive in TF.js (a leak watch for tests; not shown). */
   numTensors: number;
-  /** Resident memory of the ML process (the compute backend's heap included), bytes. */
-  memoryBytes: number;
 }
 
 export interface EpochEvent {

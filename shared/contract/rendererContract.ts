@@ -3,7 +3,7 @@ import { hexColor, className, type LabelClass } from '../domain/classes';
 import { CLASS_PRESETS } from '../domain/presets';
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportProgress, type ExportReport } from '../domain/interop';
 import type { WireError } from './errors';
-import { BACKBONES, type ProgressEvent } from './mlContract';
+import { trainSettingsInputSchema, type StoppedBy, type TrainProgress } from '../domain/training';
 import type { LivePrediction, LiveStatus } from '../domain/live';
 import {
   splitSchema,
@@ -183,17 +183,7 @@ export const rendererContract = {
 
   /** Starts training (or resumes a run) in the ML process; progress and epochs arrive as events. */
   'runs:start': channel<{ jobId: string }>()(
-    z.object({
-      head: z.enum(['fcn32s', 'fcn16s', 'fcn8s']).optional(),
-      backbone: z.enum(BACKBONES).optional(),
-      backend: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
-      epochs: z.number().int().positive().optional(),
-      maxMinutes: z.number().positive().optional(),
-      batch: z.number().int().positive().max(256).optional(),
-      longSide: z.number().int().min(32).max(4096).optional(),
-      learningRate: z.number().positive().max(1).optional(),
-      /** Colour jitter strength (0 = off, at most 0.9): brightness, contrast and saturation × [1 − j, 1 + j]. */
-      colorJitter: z.number().min(0).max(0.9).optional(),
+    trainSettingsInputSchema.extend({
       /** `none`, `imagenet` (downloaded once by the backend) or the path of a Keras .h5 file. */
       weights: z.string().trim().min(1).optional(),
       resume: z.string().optional(),
@@ -230,11 +220,11 @@ export interface RendererEvents {
   'images:changed': { reason: string; ids?: number[] };
   'classes:changed': Record<string, never>;
   /** The ML process's progress event, with the run it belongs to. */
-  'runs:progress': Omit<ProgressEvent, 'type' | 'numTensors'> & { runId: number | null };
+  'runs:progress': TrainProgress & { jobId: string; runId: number | null };
   'runs:epoch': { jobId: string; epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null };
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };
-  'runs:done': { jobId: string; runId: number | null; stoppedBy: string | null; error: WireError | null };
+  'runs:done': { jobId: string; runId: number | null; stoppedBy: StoppedBy | null; error: WireError | null };
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;

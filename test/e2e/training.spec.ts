@@ -46,7 +46,8 @@ test('trains a tiny FCN from the drawer, shows its curves, and cancels and resum
   await expect(panel.getByTestId('training-head')).toHaveValue('fcn8s');
   await expect(panel.getByTestId('training-backbone-small').getByRole('radio')).toBeChecked();
   await expect(panel.getByTestId('training-backend')).toHaveValue('auto');
-  await expect(panel.getByTestId('training-epochs')).toHaveValue('50');
+  await expect(panel.getByTestId('training-epochs')).toHaveValue('');
+  await expect(panel.getByTestId('training-epochs')).toHaveAttribute('placeholder', '50');
   await expect(panel.getByText('No runs yet')).toBeVisible();
 
   await panel.getByTestId('training-epochs').fill('2');

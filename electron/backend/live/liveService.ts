@@ -7,7 +7,7 @@ import { readableCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { lockRun } from '../training/runLock';
-import { resolveTrainSettings } from '../training/trainingDefaults';
+import { resolveTrainSettings, type TrainSettings } from '../../../shared/domain/training';
 import { CANCEL_DEADLINE_MS, classValues } from '../training/trainingService';
 import { recordEpochEvent } from './liveRunRecord';
 
@@ -176,8 +176,8 @@ export class LiveService {
       const values = classValues(project);
       if (values.length < 2) throw new AppError('BAD_REQUEST', 'Live needs at least two classes');
       const sides = project.images.all().map((i) => Math.max(i.width, i.height));
-      const defaults = resolveTrainSettings({ backend: this.options.backend }, sides.length ? Math.max(...sides) : 480);
-      const settings = { ...defaults, batch: this.options.batch, live: true };
+      // A live run has no epoch count or time budget: it trains until turned off.
+      const settings: TrainSettings = { ...resolveTrainSettings({ backend: this.options.backend, batch: this.options.batch }, sides.length ? Math.max(...sides) : 480), epochs: null, maxMinutes: null };
       const { runId, startRound, unlock } = this.liveRun(settings, values);
       const jobId = `live-${runId}-${Date.now()}`;
       const checkpointDir = join(project.dir, 'checkpoints', `run-${runId}`);
@@ -220,15 +220,8 @@ export class LiveService {
           'live',
           {
             jobId,
-            head: settings.head,
-            backbone: settings.backbone,
+            settings,
             classValues: values,
-            backend: settings.backend,
-            learningRate: settings.learningRate,
-            batch: settings.batch,
-            crop: settings.crop,
-            scaling: { longSide: settings.longSide },
-            seed: settings.seed,
             items,
             focus: this.focusOf(this.focusImageId),
             checkpointDir,
@@ -275,7 +268,7 @@ export class LiveService {
   }
 
   /** The project's live run, continued where its last checkpoint is, or a new one. */
-  private liveRun(settings: Record<string, unknown>, values: number[]): { runId: number; startRound: number; unlock: () => void } {
+  private liveRun(settings: TrainSettings, values: number[]): { runId: number; startRound: number; unlock: () => void } {
     const project = this.project;
     const previous = Number(project.meta.get(RUN_KEY));
     const run = previous ? project.runs.byId(previous) : undefined;
@@ -286,7 +279,7 @@ export class LiveService {
       return { runId: run.id, startRound: round, unlock };
     }
     const [runId, unlock] = project.db.transaction(() => {
-      const id = project.runs.create({ settings, classValues: values, live: true });
+      const id = project.runs.create({ settings, classValues: values, trainImages: 0, valImages: 0, initialWeights: null, live: true });
       return [id, lockRun(project, id)] as const;
     })();
     project.meta.set(RUN_KEY, String(runId));

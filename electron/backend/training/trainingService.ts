@@ -1,22 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import type { DatasetItem, InitialWeights, MlEventMessage, TrainResult, WeightsReport } from '../../../shared/contract/mlContract';
+import type { DatasetItem, MlEventMessage, TrainResult } from '../../../shared/contract/mlContract';
 import type { Split } from '../../../shared/domain/images';
 import { recoverCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { resolveInitialWeights } from './pretrainedWeights';
 import { lockRun } from './runLock';
+import { z } from 'zod';
+import { runConfigSchema, trainSettingsInputSchema, type RunConfig } from '../../../shared/domain/training';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
 
 /** How long a cancelled run may take to stop before its ML process is killed. */
 export const CANCEL_DEADLINE_MS = 1_000;
 
 /** The weights a run started from, as stored in its config (`initialWeights`). */
-export interface RunInitialWeights extends InitialWeights {
-  report: WeightsReport;
-}
+export type RunInitialWeights = NonNullable<RunConfig['initialWeights']>;
 
 export type TrainEvent =
   | Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }>
@@ -71,6 +71,9 @@ export async function train(
   onEvent: (event: TrainEvent) => void = () => {},
   signal?: AbortSignal,
 ): Promise<TrainOutcome> {
+  // The renderer's request was checked at the edge; the CLI's flags are checked here, by the same schema.
+  const checked = trainSettingsInputSchema.safeParse(input);
+  if (!checked.success) throw new AppError('BAD_REQUEST', z.prettifyError(checked.error));
   const trainItems = datasetItems(project, 'train');
   const valItems = datasetItems(project, 'val');
   if (trainItems.length === 0) {
@@ -91,7 +94,8 @@ export async function train(
     // Before its checkpoint folder is touched: another process may be training this run now.
     unlock = lockRun(project, runId);
     try {
-      settings = run.config.settings as TrainSettings;
+      const config = runConfigSchema.parse(run.config);
+      settings = config.settings;
       const epoch = checkpointEpoch(project, runId) ?? 0;
       const kept = project.runs.epochs(runId).filter((e) => e.epoch <= epoch && e.meanIoU !== null);
       // The score `best/` was saved with (older checkpoints: the best stored epoch up to `last/`).
@@ -99,14 +103,14 @@ export async function train(
       const bestScore = bestManifest?.userDefinedMetadata?.meanIoU;
       resume = { epoch, bestMeanIoU: typeof bestScore === 'number' ? bestScore : kept.length ? Math.max(...kept.map((e) => e.meanIoU!)) : null };
       project.runs.reopen(runId, epoch);
-      initialWeights = (run.config.initialWeights as RunInitialWeights | undefined) ?? null;
+      initialWeights = config.initialWeights;
     } catch (err) {
       unlock();
       throw err;
     }
   } else {
     const largest = Math.max(...project.images.all().filter((i) => i.split === 'train').map((i) => Math.max(i.width, i.height)));
-    settings = resolveTrainSettings(input, largest, (input.weights ?? 'none') !== 'none');
+    settings = resolveTrainSettings(checked.data, largest, (input.weights ?? 'none') !== 'none');
     // The file is found (or downloaded) and checked against the backbone before a run exists, so
     // a wrong file is an answer, not a failed run.
     let lastReport = 0;
@@ -127,7 +131,8 @@ export async function train(
     if (signal?.aborted) throw new AppError('CANCELLED', 'cancelled before the run started');
     // Created and locked at once: no other process ever sees it running without a trainer.
     [runId, unlock] = project.db.transaction(() => {
-      const id = project.runs.create({ settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights });
+      const config: RunConfig = { settings, classValues: values, trainImages: trainItems.length, valImages: valItems.length, initialWeights };
+      const id = project.runs.create(config);
       return [id, lockRun(project, id)] as const;
     })();
   }
@@ -191,19 +196,8 @@ export async function train(
       'train',
       {
         jobId,
-        head: settings.head,
-        backbone: settings.backbone,
+        settings,
         classValues: values,
-        backend: settings.backend,
-        optimizer: { name: settings.optimizer, learningRate: settings.learningRate, momentum: 0.9 },
-        epochs: settings.epochs,
-        maxMinutes: settings.maxMinutes,
-        batch: settings.batch,
-        scaling: { longSide: settings.longSide },
-        crop: settings.crop,
-        seed: settings.seed,
-        // Runs stored before colour jitter existed have none.
-        colorJitter: settings.colorJitter ?? 0,
         train: trainItems,
         val: valItems,
         checkpointDir: join(project.dir, 'checkpoints', `run-${runId}`),

@@ -104,9 +104,16 @@ export interface TrainEpochOptions extends StepOptions {
   epoch: number;
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
+  /** Called before each step (a learning-rate schedule that follows steps or time). */
+  beforeStep?: () => void;
+  /** Asked after each step: true ends the epoch there (a spent time budget), not as a cancel. */
+  stopAfterStep?: () => boolean;
 }
 
-/** One pass over the source's batches for `epoch`; stops between steps when `signal` aborts. */
+/**
+ * One pass over the source's batches for `epoch`; stops between steps when `signal` aborts
+ * (cancelled) or `stopAfterStep` says so (ended early: `steps` tells how far it got).
+ */
 export async function trainEpoch(
   model: FcnModel,
   optimizer: tf.Optimizer,
@@ -130,6 +137,7 @@ export async function trainEpoch(
         break;
       }
       const batch = item.value;
+      options.beforeStep?.();
       // trainStep queues the whole step before its first await; asking for the next batch here
       // lets the data pipeline prepare it while a GPU backend computes this one.
       const stepDone = trainStep(model, optimizer, batch, options);
@@ -158,6 +166,7 @@ export async function trainEpoch(
           numBytes: mem.numBytes,
         });
       }
+      if (options.stopAfterStep?.()) break;
     }
   } finally {
     // A prefetched batch that is not used (cancel, error) is dropped, and the source closed.

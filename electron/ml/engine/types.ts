@@ -1,6 +1,8 @@
+import type { BackboneName as UserBackbone, BackendPreference, HeadName, OptimizerName } from '../../../shared/domain/training';
+
+export type { BackendPreference, HeadName, OptimizerName };
 /** Compute backends the engine can run on. */
-export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendPreference = BackendName | 'auto';
+export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 export interface BackendChoice {
   backend: BackendName;
@@ -10,8 +12,8 @@ export interface BackendChoice {
   adapter?: { name: string; vendor: string; architecture: string; software: boolean };
 }
 
-export type BackboneName = 'vgg16' | 'small' | 'tiny' | 'mobilenetv2';
-export type HeadName = 'fcn32s' | 'fcn16s' | 'fcn8s';
+/** The backbones a user can train, and `tiny` for tests. */
+export type BackboneName = UserBackbone | 'tiny';
 
 export interface FcnConfig {
   head: HeadName;
@@ -24,8 +26,6 @@ export interface FcnConfig {
 }
 
 export const defaultFcnConfig: FcnConfig = { head: 'fcn8s', backbone: 'vgg16', numClasses: 21, dropout: 0.5, seed: 1 };
-
-export type OptimizerName = 'adam' | 'sgd';
 
 export interface OptimizerConfig {
   name: OptimizerName;

@@ -7,7 +7,7 @@ import type { LiveFocus, LiveRequest, LiveResult, LiveUpdate, MlEventMessage } f
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import { confusionRows } from '../../../shared/metrics';
 import { decodeScaled, resizeNearest } from '../dataset';
-import { type BatchSource, type FcnModel, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, trainStep } from '../engine';
+import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, trainStep } from '../engine';
 import { recoverCheckpointDir } from '../engine/checkpointDir';
 import { kerasInitialTensors } from '../engine/weights/kerasApplications';
 import { LiveSampleStore } from './liveSampleStore';
@@ -89,7 +89,7 @@ export class LiveSession {
     const held = this.store.get(focus.imageId);
     if (held) return held;
     if (this.focusImage?.imageId !== focus.imageId || this.focusImage.path !== focus.path) {
-      this.focusImage = { imageId: focus.imageId, path: focus.path, ...(await decodeScaled(focus.path, this.request.scaling)) };
+      this.focusImage = { imageId: focus.imageId, path: focus.path, ...(await decodeScaled(focus.path, { longSide: this.request.settings.longSide })) };
     }
     return this.focusImage;
   }
@@ -102,10 +102,11 @@ export class LiveSession {
  */
 export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal): Promise<LiveResult> {
   if (sessions.has(req.jobId)) throw new AppError('CONFLICT', `live job ${req.jobId} is already running`);
-  const choice = await selectBackend(req.backend);
+  const { settings } = req;
+  const choice = await selectBackend(settings.backend);
   emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
-  const store = new LiveSampleStore({ scaling: req.scaling, lut: valueToIndexTable(req.classValues), numClasses: req.classValues.length });
-  const sampler = new LiveSampler(store, { batch: req.batch, crop: req.crop, seed: req.seed });
+  const store = new LiveSampleStore({ scaling: { longSide: settings.longSide }, lut: valueToIndexTable(req.classValues), numClasses: req.classValues.length });
+  const sampler = new LiveSampler(store, { batch: settings.batch, crop: settings.crop, seed: settings.seed });
   const session = new LiveSession(store, sampler, req);
   sessions.set(req.jobId, session);
   let model: FcnModel | null = null;
@@ -115,7 +116,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   try {
     await session.update({ jobId: req.jobId, upsert: req.items, remove: [] }, emit);
     model = await initialModel(req, emit);
-    optimizer = createOptimizer({ name: 'adam', learningRate: req.learningRate });
+    optimizer = createOptimizer(optimizerConfig(req));
     const checkpoints = new LiveCheckpoints(req, emit);
     let lossSinceCheckpoint = 0;
     let stepsSinceCheckpoint = 0;
@@ -179,15 +180,20 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   return { rounds: round - req.startRound, steps };
 }
 
+function optimizerConfig(req: LiveRequest): OptimizerConfig {
+  return { name: req.settings.optimizer, learningRate: req.settings.learningRate, momentum: 0.9 };
+}
+
 async function initialModel(req: LiveRequest, emit: Emit): Promise<FcnModel> {
   if (req.startFrom && existsSync(join(req.startFrom, 'model.json'))) {
     const { model, optimizer } = await loadCheckpoint(req.startFrom);
     optimizer?.dispose();
     return model;
   }
-  const config = { head: req.head, backbone: req.backbone, numClasses: req.classValues.length, dropout: 0.5, seed: req.seed };
+  const { head, backbone, seed } = req.settings;
+  const config = { head, backbone, numClasses: req.classValues.length, dropout: 0.5, seed };
   if (!req.initialWeights) return buildFcn(config);
-  const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, req.backbone);
+  const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, backbone);
   try {
     emit({ type: 'log', level: 'info', jobId: req.jobId, message: `live: initial weights: ${report.loaded.length} layers of ${report.kerasModel}` });
     return buildFcn(config, tensors);
@@ -264,7 +270,7 @@ class LiveCheckpoints {
       imagesPerSecond: 0,
       val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
     });
-    const metadata = { classValues: this.req.classValues, scaling: this.req.scaling, live: true };
+    const metadata = { classValues: this.req.classValues, scaling: { longSide: this.req.settings.longSide }, live: true };
     this.emit({ type: 'saving', jobId, active: true });
     const meanIoU = signal.aborted ? undefined : evaluation?.metrics.meanIoU;
     if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (this.best === null || meanIoU > this.best)) {
@@ -274,7 +280,7 @@ class LiveCheckpoints {
       this.emit({ type: 'checkpoint', jobId, kind: 'best', epoch: round, path: bestDir });
     }
     const lastDir = join(this.req.checkpointDir, 'last');
-    await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: { name: 'adam', learningRate: this.req.learningRate }, epoch: round, metadata });
+    await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: optimizerConfig(this.req), epoch: round, metadata });
     this.emit({ type: 'checkpoint', jobId, kind: 'last', epoch: round, path: lastDir });
     this.emit({ type: 'saving', jobId, active: false });
   }

@@ -1,6 +1,6 @@
 import type { InputScaling, LiveItem } from '../../../shared/contract/mlContract';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
-import { decodeScaled, resizeNearest } from '../dataset';
+import { decodeScaled, downscaleLabels } from '../dataset';
 
 const IGNORE = 255;
 
@@ -107,7 +107,8 @@ export class LiveSampleStore {
     if (mask.width !== fullWidth || mask.height !== fullHeight) {
       throw new Error(`${item.path}: mask is ${mask.width}×${mask.height}, image ${fullWidth}×${fullHeight}`);
     }
-    const scaled = resizeNearest(mask.values, mask.width, mask.height, width, height);
+    // Scribbles survive the scaling (block majority over labeled pixels), as in explicit runs.
+    const scaled = downscaleLabels(mask.values, mask.width, mask.height, width, height);
     const labels = new Uint8Array(scaled.length);
     for (let i = 0; i < scaled.length; i++) labels[i] = this.options.lut[scaled[i]];
     return labels;

@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
-import { defaultLearningRate } from '../../../shared/domain/training';
+import { defaultLearningRate, FULL_RESOLUTION_LIMIT, TRAIN_DEFAULTS } from '../../../shared/domain/training';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
 
 const HEADS = Object.keys(HEAD_NAMES) as HeadName[];
@@ -29,12 +29,13 @@ const WEIGHTS_NAMES: Record<WeightsChoice, string> = { none: 'None', imagenet: '
 
 /** The backend's own defaults, shown so that one click trains a sensible model. */
 export const DEFAULT_DRAFT: TrainingDraft = {
-  head: 'fcn8s',
-  backbone: 'small',
-  backend: 'auto',
-  epochs: '50',
+  head: TRAIN_DEFAULTS.head,
+  backbone: TRAIN_DEFAULTS.backbone,
+  backend: TRAIN_DEFAULTS.backend,
+  // Blank: the default epochs, or none when minutes are given (the minutes are then the budget).
+  epochs: '',
   maxMinutes: '',
-  batch: '8',
+  batch: String(TRAIN_DEFAULTS.batch),
   longSide: '',
   learningRate: '',
   colorJitter: '',
@@ -162,7 +163,16 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
           </label>
           <label className="field">
             <span>Epochs</span>
-            <input className="input" type="number" min={1} step={1} value={epochs} onChange={(e) => setEpochs(e.target.value)} data-testid="training-epochs" />
+            <input
+              className="input"
+              type="number"
+              min={1}
+              step={1}
+              placeholder={maxMinutes.trim() ? 'Until the minutes are spent' : String(TRAIN_DEFAULTS.epochs)}
+              value={epochs}
+              onChange={(e) => setEpochs(e.target.value)}
+              data-testid="training-epochs"
+            />
           </label>
           <label className="field">
             <span>Max minutes</span>
@@ -194,7 +204,7 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
                 min={32}
                 max={4096}
                 step={1}
-                placeholder="Auto (≤ 320)"
+                placeholder={`Auto (full size up to ${FULL_RESOLUTION_LIMIT})`}
                 value={longSide}
                 onChange={(e) => setLongSide(e.target.value)}
                 data-testid="training-size"

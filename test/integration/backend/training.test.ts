@@ -13,7 +13,8 @@ import { useTrainingBackend } from '../../fixtures/trainingProject';
 
 const env = useTrainingBackend({ count: 16, size: 32, train: 12 });
 
-const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3 };
+// Every epoch validated and checkpointed (the default waits 25 s between validations).
+const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3, validateEverySeconds: 0 };
 
 function waitForReady(previousPid: number | null): Promise<MlStatus> {
   return new Promise((resolve) => {
@@ -79,6 +80,24 @@ describe('training through the ML process', () => {
     expect((await exportRunModel(env.project, env.ml, 'latest', modelDir, true)).epoch).toBe(model.epoch);
     expect(readFileSync(join(modelDir, 'notes.txt'), 'utf8')).toBe('mine'); // --force replaced only what the export wrote
     expect(JSON.parse(readFileSync(join(modelDir, EXPORT_MARKER), 'utf8')).files).toEqual(expect.arrayContaining(['onnx/model.onnx', 'tfjs/model.json']));
+  });
+
+  it('given minutes and no epochs, trains until the minutes are spent and validates once, at the end', async () => {
+    await waitForReady(null);
+    // 6 s: far less than the 25 s between validations, so only the end is validated.
+    const outcome = await train(env.project, env.ml, { ...SETTINGS, validateEverySeconds: undefined, maxMinutes: 0.1 });
+    expect(outcome).toMatchObject({ stoppedBy: 'time', cancelled: false, settings: { epochs: null, maxMinutes: 0.1, validateEverySeconds: 25 } });
+    const epochs = env.project.runs.epochs(outcome.runId);
+    expect(epochs).toHaveLength(outcome.epochs);
+    expect(epochs.at(-1)!.meanIoU).not.toBeNull();
+    expect(epochs.slice(0, -1).every((e) => e.meanIoU === null)).toBe(true);
+    const last = epochs.at(-1)!.epoch;
+    expect(env.project.runs.checkpoints(outcome.runId).sort((a, b) => a.kind.localeCompare(b.kind))).toMatchObject([
+      { kind: 'best', epoch: last },
+      { kind: 'last', epoch: last },
+    ]);
+    // Epochs and minutes both given: whichever ends first (here the epochs), said in the outcome.
+    expect(await train(env.project, env.ml, { ...SETTINGS, epochs: 2, maxMinutes: 5 })).toMatchObject({ epochs: 2, stoppedBy: 'epochs' });
   });
 
   it('resumes a run whose ML process was killed, with no lost or duplicated epoch', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../../../shared/contract/mlContract';
 import { encodeMaskPng } from '../../../shared/mask/maskPng';
 import { mulberry32 } from '../../../shared/random';
-import { SampleStore, evalSource, jitterColours, trainSource, type Sample } from '../../../electron/ml/dataset';
+import { SampleStore, downscaleLabels, evalSource, jitterColours, resizeNearest, trainSource, type Sample } from '../../../electron/ml/dataset';
 import type { Batch, BatchSource } from '../../../electron/ml/engine';
 import { tempDir, writeImage } from '../../fixtures/images';
 import { rmSync } from 'node:fs';
@@ -123,5 +123,46 @@ describe('evalSource', () => {
     const batches = await collect(evalSource(store), 0);
     expect(batches.length).toBe(items.length);
     expect(batches.map((b) => b.width)).toEqual((await inMemory()).samples.map((s) => s.width));
+  });
+});
+
+describe('downscaleLabels', () => {
+  /** 64×64 unlabeled, with 1-px strokes: a horizontal line of 2 (row 30), a vertical line of 1 (column 10, rows 0–20), a diagonal of 3. */
+  function strokes(): Uint8Array {
+    const mask = new Uint8Array(64 * 64).fill(255);
+    for (let x = 0; x < 64; x++) mask[30 * 64 + x] = 2;
+    for (let y = 0; y <= 20; y++) mask[y * 64 + 10] = 1;
+    for (let i = 40; i < 64; i++) mask[i * 64 + i] = 3;
+    return mask;
+  }
+
+  it('keeps every 1-px stroke at half and quarter scale, where nearest neighbour loses them', () => {
+    const half = downscaleLabels(strokes(), 64, 64, 32, 32);
+    for (let x = 0; x < 32; x++) expect(half[15 * 32 + x]).toBe(2);
+    for (let y = 0; y <= 10; y++) expect(half[y * 32 + 5]).toBe(1);
+    for (let i = 20; i < 32; i++) expect(half[i * 32 + i]).toBe(3);
+    // Nothing labeled where no stroke passed.
+    expect(half[0]).toBe(255);
+    expect(half.filter((v) => v !== 255)).toHaveLength(32 + 11 + 12);
+
+    const quarter = downscaleLabels(strokes(), 64, 64, 16, 16);
+    for (let x = 0; x < 16; x++) expect(quarter[7 * 16 + x]).toBe(2);
+    for (let y = 0; y <= 5; y++) expect(quarter[y * 16 + 2]).toBe(1);
+    for (let i = 10; i < 16; i++) expect(quarter[i * 16 + i]).toBe(3);
+
+    // Nearest neighbour samples the odd rows and columns: both the horizontal and the vertical stroke vanish.
+    const nearest = resizeNearest(strokes(), 64, 64, 32, 32);
+    expect(nearest.filter((v) => v === 2 || v === 1)).toHaveLength(0);
+  });
+
+  it('takes the majority of the labeled pixels of a block, ignoring unlabeled ones', () => {
+    // 2×2 blocks: [1, 1, 2, 255] → 1; [255, 255, 255, 4] → 4; all 255 → 255.
+    const src = Uint8Array.from([1, 1, 255, 255, 255, 255, 2, 255, 255, 4, 255, 255]);
+    expect([...downscaleLabels(src, 6, 2, 3, 1)]).toEqual([1, 4, 255]);
+  });
+
+  it('leaves a raster that is not shrunk to nearest neighbour', () => {
+    const src = Uint8Array.from([0, 1, 2, 3]);
+    expect(downscaleLabels(src, 2, 2, 2, 2)).toBe(src);
   });
 });

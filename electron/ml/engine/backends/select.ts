@@ -11,6 +11,7 @@ import { prepareSimdKernels } from './simd/simdKernels';
 import { type WasmBackend, guardHeapAllocations } from './wasmHeap';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { createThreadedWasmBackend } from './wasmThreaded';
+import { DAWN_ATTEMPTS, describeAdapter, probeAdapterInChild } from './webgpuChildProbe';
 
 export interface GpuAdapterSummary {
   name: string;
@@ -25,8 +26,6 @@ let wasmFactoryReplaced = false;
 let webgpuAdapter: GpuAdapterSummary | null = null;
 let webgpuProbe: Promise<GpuAdapterSummary | null> | null = null;
 let tensorflowProbe: Promise<string | null> | null = null;
-
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|warp|software/i;
 
 /** Number of threads the wasm backend uses (XNNPACK pool), 0 before it started. */
 export function wasmThreadCount(): number {
@@ -69,12 +68,7 @@ export function probeWebGpu(): Promise<GpuAdapterSummary | null> {
       Object.assign(globalThis, dawn.globals);
       // Loaded before navigator.gpu exists, so the package does not register its own factory.
       await import('@tensorflow/tfjs-backend-webgpu');
-      // Native Vulkan/Metal/D3D12 first; Debian's old Mesa Vulkan fails, its GLES path works.
-      const attempts: [string[], GPURequestAdapterOptions][] = [
-        [[], { powerPreference: 'high-performance' }],
-        [['backend=opengles'], { featureLevel: 'compatibility' } as GPURequestAdapterOptions],
-      ];
-      for (const [flags, options] of attempts) {
+      for (const [flags, options] of DAWN_ATTEMPTS) {
         let gpu: GPU;
         try {
           gpu = dawn.create(flags);
@@ -83,14 +77,7 @@ export function probeWebGpu(): Promise<GpuAdapterSummary | null> {
         }
         const adapter = await gpu.requestAdapter(options).catch(() => null);
         if (!adapter) continue;
-        const info = adapter.info ?? ({} as GPUAdapterInfo);
-        const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ').trim() || 'unknown adapter';
-        const summary: GpuAdapterSummary = {
-          name,
-          vendor: info.vendor ?? '',
-          architecture: info.architecture ?? '',
-          software: SOFTWARE_ADAPTER.test(name),
-        };
+        const summary: GpuAdapterSummary = describeAdapter(adapter.info ?? {});
         registerWebGpuBackend(adapter);
         Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true });
         webgpuAdapter = summary;
@@ -206,7 +193,10 @@ export async function selectBackend(pref: BackendPreference = 'auto', options: S
     return { backend: 'tensorflow', reason: 'auto: @tensorflow/tfjs-node-gpu loaded (CUDA found)' };
   }
   reasons.push(pkg ? `${pkg} loaded (CPU build)` : 'no @tensorflow/tfjs-node(-gpu)');
-  const adapter = await probeWebGpu();
+  // Dawn is loaded here only where a child process found a hardware adapter: its warnings on
+  // machines without one stay out of the user's terminal, and a software adapter loses to wasm anyway.
+  const probed = await probeAdapterInChild();
+  const adapter = probed && !probed.software ? await probeWebGpu() : probed;
   if (adapter && !adapter.software && (await activate('webgpu'))) {
     return { backend: 'webgpu', reason: `auto: hardware WebGPU adapter ${adapter.name}; ${reasons.join('; ')}`, adapter };
   }

@@ -86,7 +86,8 @@ describe('Live through the backend and the ML process', () => {
     expect(measured).toMatchObject({ runId, trainImages: 4, valImages: 2, labeledPixels: 4 * SIZE * SIZE });
     const run = (await call('runs:list', {})).find((r: RunSummary) => r.id === runId)!;
     expect(run.status).toBe('running');
-    expect(run.settings).toMatchObject({ live: true });
+    // Its settings are a run's settings, with neither an epoch count nor a time budget: it trains until turned off.
+    expect(run.settings).toMatchObject({ batch: 2, epochs: null, maxMinutes: null, backend: 'wasm' });
     expect(run.epochs.at(-1)!.meanIoU).not.toBeNull();
 
     // An explicit run takes the ML process over; Live pauses, then continues the same run.
