@@ -7,5 +7,6 @@ export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { mlBench } = await import('./ml.bench');
   const { onnxBench } = await import('./onnx.bench');
   const { editorBench } = await import('./editor/editor.bench');
-  return [importBench, exportBench, editorBench, mlBench, onnxBench];
+  const { liveBench } = await import('./live.bench');
+  return [importBench, exportBench, editorBench, mlBench, onnxBench, liveBench];
 }

@@ -144,7 +144,12 @@ export class LiveService {
     const valImages = items.filter((i) => i.split === 'val').length;
     if (this.state.state === 'waiting' && upsert.some((i) => i.split === 'train')) this.setStatus({ state: 'starting', valImages });
     else if (valImages !== this.state.valImages) this.setStatus({ valImages });
-    await this.ml.request('liveUpdate', { jobId: job.jobId, upsert, remove }, 5 * 60_000);
+    try {
+      await this.ml.request('liveUpdate', { jobId: job.jobId, upsert, remove }, 5 * 60_000);
+    } catch {
+      // Not taken (the job is ending or its process died): a later sync, or the next start, sends them again.
+      for (const i of upsert) this.sent.delete(i.imageId);
+    }
   }
 
   /** Labeled train and val images whose files are where they were, with their current masks. */

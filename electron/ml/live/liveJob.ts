@@ -103,8 +103,7 @@ export class LiveSession {
 export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal): Promise<LiveResult> {
   if (sessions.has(req.jobId)) throw new AppError('CONFLICT', `live job ${req.jobId} is already running`);
   const { settings } = req;
-  const choice = await selectBackend(settings.backend);
-  emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
+  // The session exists before the first await: label updates sent while the backend starts are kept.
   const store = new LiveSampleStore({ scaling: { longSide: settings.longSide }, lut: valueToIndexTable(req.classValues), numClasses: req.classValues.length });
   const sampler = new LiveSampler(store, { batch: settings.batch, crop: settings.crop, seed: settings.seed });
   const session = new LiveSession(store, sampler, req);
@@ -114,7 +113,10 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   let round = req.startRound;
   let steps = 0;
   try {
-    await session.update({ jobId: req.jobId, upsert: req.items, remove: [] }, emit);
+    const loaded = session.update({ jobId: req.jobId, upsert: req.items, remove: [] }, emit);
+    const choice = await selectBackend(settings.backend);
+    emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
+    await loaded;
     model = await initialModel(req, emit);
     optimizer = createOptimizer(optimizerConfig(req));
     const checkpoints = new LiveCheckpoints(req, emit);

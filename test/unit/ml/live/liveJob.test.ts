@@ -109,6 +109,8 @@ describe('live job', () => {
       while (!ok()) await new Promise((r) => setTimeout(r, 20));
     };
     const done = runLive(req, (e) => events.push(e), controller.signal);
+    // Labels saved while the job is still starting (choosing its backend, building the model) are taken, not lost.
+    expect(() => liveSession('live-test')).not.toThrow();
     await waitFor(() => rounds().length >= 2);
     expect(rounds()[0].labeledPixels).toBe(3 * SIZE - 8);
     expect(predictions()[0]).toMatchObject({ imageId: 2, trainedVersion: null, width: SIZE, height: SIZE });
