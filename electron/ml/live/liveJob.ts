@@ -123,6 +123,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let lossSinceCheckpoint = 0;
     let stepsSinceCheckpoint = 0;
     let lastCheckpoint = performance.now();
+    let lastCheckpointMs = 0;
     while (!signal.aborted) {
       const started = performance.now();
       const generation = store.generation;
@@ -165,11 +166,14 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       });
       if (signal.aborted) break;
       await predictFocus(model, session, req, round, checkpoints, emit);
-      if (performance.now() - lastCheckpoint >= req.checkpointSeconds * 1000) {
+      // Validation gets at most a fifth of the time: with many val images it runs less often than checkpointSeconds.
+      if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, 4 * lastCheckpointMs)) {
+        const saveStarted = performance.now();
         await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
         lossSinceCheckpoint = 0;
         stepsSinceCheckpoint = 0;
         lastCheckpoint = performance.now();
+        lastCheckpointMs = lastCheckpoint - saveStarted;
       }
     }
     // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must be quick).
