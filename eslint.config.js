@@ -9,7 +9,7 @@ const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'c
 const electronOnly = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts import electron.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.device/**', '.gl/**', '.whl/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.device/**', '.gl/**', '.whl/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

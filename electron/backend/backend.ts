@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Result, type WireError } from '../../shared/contract/errors';
 import {
@@ -16,16 +15,18 @@ import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass }
 import { verifyImageFiles } from './fileCheckService';
 import { compactPending, compactProjectSoon } from './labelCompaction';
 import { BackgroundJobs } from './backgroundJobs';
-import { importImages, type ImportOptions } from './importService';
+import { importImages, writeUploads, type ImportOptions } from './importService';
 import { getLabels, imagePixels, saveLabels } from './labelService';
 import { checkExportTarget, exportMasks } from './interop/exportService';
 import { importPlan } from './interop/importPlan';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
+import { predictionChannels } from './review/predictionChannels';
 import { autoSplit } from './splitService';
 import { runSummaries } from './training/runSummaries';
 import { train } from './training/trainingService';
 import { LiveService, type LiveOptions } from './live/liveService';
+import { ExclusiveMlJobs } from './live/exclusiveMlJobs';
 import { LIVE_OFF } from '../../shared/domain/live';
 
 export interface BackendOptions {
@@ -50,6 +51,8 @@ export class Backend {
   private readonly trainingJobs = new Map<number, string>();
   /** Live training of the open project (issue 12); null without an ML process or a project. */
   private live: LiveService | null = null;
+  /** Jobs other than training that need the ML process to themselves (predictions): Live pauses for them. */
+  private readonly mlJobs = new ExclusiveMlJobs(() => this.live);
 
   constructor(private readonly options: BackendOptions) {
     options.ml?.on('status', (status) => this.events.emit('ml:status', status));
@@ -87,6 +90,7 @@ export class Backend {
     void this.live?.dispose();
     this.live = null;
     this.jobs.cancelAll();
+    this.mlJobs.cancelAll();
     // Run ids are per project: the cancelled jobs must not be listed against the next project's runs.
     this.trainingJobs.clear();
     if (this.project) compactPending(this.project); // the last burst of saves, before the file closes
@@ -127,6 +131,11 @@ export class Backend {
   private requireProject(): Project {
     if (!this.project) throw new AppError('NO_PROJECT', 'no project is open: create or open one first');
     return this.project;
+  }
+
+  private requireMl(): MlSupervisor {
+    if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+    return this.options.ml;
   }
 
   private async verifyInBackground(project: Project): Promise<void> {
@@ -181,15 +190,8 @@ export class Backend {
     'images:upload': async ({ files, split }) => {
       const project = this.requireProject();
       // Dropped files have no path on this machine: keep their bytes in the project, then import those.
-      const dir = join(project.dir, 'images', 'uploads', new Date().toISOString().replace(/[:.]/g, '-'));
-      await mkdir(dir, { recursive: true });
-      const paths = [];
-      for (const [i, f] of files.entries()) {
-        const safeName = `${String(i).padStart(4, '0')}-${basename(f.name).replace(/[^\w.\- ]/g, '_')}`;
-        await writeFile(join(dir, safeName), f.bytes);
-        paths.push(join(dir, safeName));
-      }
-      return { jobId: this.startImport(project, { paths, split }) };
+      const { paths, skipped } = await writeUploads(join(project.dir, 'images', 'uploads'), files);
+      return { jobId: this.startImport(project, { paths, split, skipped, discardNotAdded: true }) };
     },
     'images:cancelImport': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'images:list': (filter) => this.requireProject().images.list(filter),
@@ -286,6 +288,13 @@ export class Backend {
       this.requireLive().setFocus(imageId);
       return null;
     },
+    ...predictionChannels({
+      project: () => this.requireProject(),
+      ml: () => this.requireMl(),
+      jobs: this.mlJobs,
+      emit: (event, payload) => this.events.emit(event as keyof RendererEvents, payload as never),
+      toWireError,
+    }),
 
     'ml:status': () => this.options.ml?.status() ?? { state: 'stopped', pid: null, restarts: 0, lastError: 'no ML process in this mode' },
     'ml:ping': async () => {
@@ -335,7 +344,7 @@ function toWireError(err: unknown): WireError {
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') return { code: 'CONFLICT', message: e.message };
   if (e?.code === 'SQLITE_FULL') return { code: 'DISK_FULL', message: 'the disk is full: nothing was saved' };
   if (e?.code?.startsWith('SQLITE_BUSY') || e?.code?.startsWith('SQLITE_LOCKED')) {
-    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved yet; retrying' };
+    return { code: 'BUSY', message: 'another FCN Studio process kept the project busy: nothing was saved; try again (the editor retries its saves by itself)' };
   }
   if (e?.code?.startsWith('SQLITE_READONLY')) return { code: 'IO_ERROR', message: 'the project database is read-only: nothing was saved' };
   return { code: 'INTERNAL', message: e?.message ?? String(err) };

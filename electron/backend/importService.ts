@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdir, readdir, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { IMAGE_EXTENSIONS, IMPORTED_MASK_DONE_FRACTION, type ImportReport, type ImportSkip, type Split } from '../../shared/domain/images';
@@ -22,6 +22,13 @@ export interface ImportOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, current: string) => void;
+  /** Files reported before any is read: dropped files that could not be written (writeUploads). */
+  skipped?: ImportSkip[];
+  /**
+   * The paths are copies made for this import (dropped files): those it does not add (already in
+   * the project, unreadable) are deleted again, so dropping a folder twice keeps one copy.
+   */
+  discardNotAdded?: boolean;
 }
 
 const SUPPORTED = new Set<string>(IMAGE_EXTENSIONS);
@@ -34,7 +41,7 @@ const SUPPORTED = new Set<string>(IMAGE_EXTENSIONS);
 export async function importImages(project: Project, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const skipped: ImportSkip[] = [];
+  const skipped: ImportSkip[] = [...(options.skipped ?? [])];
   const { files, unsupported, unreadable } = await collectImageFiles(options.paths);
   for (const path of unsupported) skipped.push({ path, reason: 'unsupported', message: `${extname(path) || 'no extension'}: not an image type FCN Studio imports` });
   skipped.push(...unreadable);
@@ -56,8 +63,52 @@ export async function importImages(project: Project, options: ImportOptions): Pr
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  if (options.discardNotAdded) await discardNotAdded(project, options.paths);
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/**
+ * Writes dropped files (bytes with no path on this machine) into a new folder under `uploadsDir`
+ * for importImages. A file that cannot be written is removed again and reported; after a full disk
+ * nothing more is tried, and each file left is reported as not added, so the import's report
+ * accounts for every file.
+ */
+export async function writeUploads(uploadsDir: string, files: Array<{ name: string; bytes: Uint8Array }>): Promise<{ paths: string[]; skipped: ImportSkip[] }> {
+  await mkdir(uploadsDir, { recursive: true });
+  // A folder of its own (two drops in one millisecond must not write over each other's files).
+  const dir = await mkdtemp(join(uploadsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));
+  const paths: string[] = [];
+  const skipped: ImportSkip[] = [];
+  let full = false;
+  for (const [i, f] of files.entries()) {
+    if (full) {
+      skipped.push({ path: f.name, reason: 'disk_full', message: 'the disk is full: this dropped file was not written into the project' });
+      continue;
+    }
+    const path = join(dir, `${String(i).padStart(4, '0')}-${basename(f.name).replace(/[^\w.\- ]/g, '_')}`);
+    try {
+      await writeFile(path, f.bytes);
+      paths.push(path);
+    } catch (err) {
+      await rm(path, { force: true }); // a file cut short is no file of ours
+      full = isDiskFull(err);
+      const message = full ? 'the disk is full: this dropped file was not written into the project' : `cannot write it into the project: ${(err as Error).message}`;
+      skipped.push({ path: f.name, reason: full ? 'disk_full' : 'unreadable', message });
+    }
+  }
+  return { paths, skipped };
+}
+
+async function discardNotAdded(project: Project, paths: string[]): Promise<void> {
+  if (!project.db.open) return; // closed meanwhile: which were added cannot be told, so all stay
+  const folders = new Set<string>();
+  for (const path of paths) {
+    if (project.images.byPath(path)) continue;
+    await rm(path, { force: true });
+    folders.add(resolve(path, '..'));
+  }
+  for (const folder of folders) await rmdir(folder).catch(() => undefined); // only when nothing is left in it
 }
 
 /** A file's mask: where it comes from, or why none is attached although one matched. */
@@ -178,6 +229,12 @@ async function importOne(
       thumbnail,
     });
   } catch (err) {
+    const code = (err as { code?: string }).code;
+    // Another process (a second server, a CLI import) added the same file or content after our check.
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (copiedTo) await rm(copiedTo, { force: true });
+      return skip('duplicate', 'already in the project (another FCN Studio process imported it at the same time)');
+    }
     if (!isDiskFull(err)) throw err;
     if (copiedTo) await rm(copiedTo, { force: true });
     return skip('disk_full', 'the disk is full: the image was not added (its row and thumbnail were rolled back together)');

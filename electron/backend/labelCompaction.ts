@@ -1,13 +1,16 @@
 import type { Project } from './project';
 
-/** Quiet time after an image's last save before its old versions are compacted. */
+/**
+ * How long after the first uncompacted save its image's old versions are compacted. The timer is
+ * not pushed back by later saves, so painting without a pause is still compacted every few seconds.
+ */
 export const COMPACTION_DELAY_MS = 2000;
 
 const pending = new WeakMap<Project, { imageIds: Set<number>; timer: NodeJS.Timeout }>();
 
 /**
- * Schedules compaction of an image's old mask versions (labelMaskRepository.compact) for when
- * the saves pause: it stays off the save path, and one burst of strokes costs one compaction.
+ * Schedules compaction of an image's old mask versions (labelMaskRepository.compact) a little
+ * later: it stays off the save path, and the saves of those seconds cost one compaction.
  */
 export function compactSoon(project: Project, imageId: number): void {
   let entry = pending.get(project);

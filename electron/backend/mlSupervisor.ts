@@ -1,7 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../shared/contract/errors';
-import { isReply, type MlEventMessage, type MlMessage, type MlRequests, type MlRequestType } from '../../shared/contract/mlContract';
+import {
+  isReply,
+  type MlEventMessage,
+  type MlJobEvent,
+  type MlJobType,
+  type MlMessage,
+  type MlRequests,
+  type MlRequestType,
+} from '../../shared/contract/mlContract';
 import type { MlStatus } from '../../shared/contract/rendererContract';
 
 export interface MlSupervisorOptions {
@@ -13,6 +21,17 @@ export interface MlSupervisorOptions {
   healthIntervalMs?: number;
   healthTimeoutMs?: number;
   requestTimeoutMs?: number;
+}
+
+/** How long a cancelled job may take to stop before its ML process is killed. */
+export const CANCEL_DEADLINE_MS = 1_000;
+
+export interface JobOptions<T extends MlJobType> {
+  /** Each event of this job, in order (a `saving` event is the supervisor's, never passed on). */
+  onEvent?(event: MlJobEvent<T>): void;
+  /** Aborting it cancels the job: a cancel message, then the kill once the deadline has passed. */
+  signal?: AbortSignal;
+  cancelDeadlineMs?: number;
 }
 
 interface Pending {
@@ -30,6 +49,8 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
   private child: ChildProcess | null = null;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Jobs in flight: a slow health check means busy, not hung, while one runs. */
+  private readonly activeJobs = new Set<string>();
   private state: MlStatus = { state: 'stopped', pid: null, restarts: 0, lastError: null };
   private stopping = false;
   private healthTimer: NodeJS.Timeout | null = null;
@@ -64,6 +85,53 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
       this.pending.set(seq, { type, resolve: resolve as (v: unknown) => void, reject, timer });
       child.send({ seq, type, payload });
     });
+  }
+
+  /**
+   * Runs one job in the ML process, the same way for every job type: its events (matched by
+   * jobId) go to `onEvent`; aborting `signal` sends a cancel and, if the job has not ended within
+   * the deadline, kills the process (never while it reports checkpoints being written). Resolves
+   * with the job's one result; a job killed after its cancel rejects with CANCELLED.
+   */
+  async runJob<T extends MlJobType>(type: T, request: MlRequests[T]['request'], options: JobOptions<T> = {}): Promise<MlRequests[T]['reply']> {
+    const { jobId } = request as { jobId: string };
+    const { signal, onEvent } = options;
+    if (signal?.aborted) throw new AppError('CANCELLED', `${type} job ${jobId} was cancelled before it started`);
+    let saving = false;
+    let killed = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const listener = (event: MlEventMessage) => {
+      if (!('jobId' in event) || event.jobId !== jobId) return;
+      if (event.type === 'saving') saving = event.active;
+      else onEvent?.(event as MlJobEvent<T>);
+    };
+    const killUnlessSaving = () => {
+      if (saving) {
+        killTimer = setTimeout(killUnlessSaving, 100);
+        return;
+      }
+      killed = true;
+      this.restart(`${type} job ${jobId} did not stop within ${options.cancelDeadlineMs ?? CANCEL_DEADLINE_MS} ms of its cancel`);
+    };
+    const cancel = () => {
+      void this.request('cancel', { jobId }).catch(() => {});
+      killTimer = setTimeout(killUnlessSaving, options.cancelDeadlineMs ?? CANCEL_DEADLINE_MS);
+    };
+    this.on('event', listener);
+    signal?.addEventListener('abort', cancel);
+    this.activeJobs.add(jobId);
+    try {
+      // A job may take days; the ML process's death, not a timer, ends a stuck one.
+      return await this.request(type, request, 2 ** 31 - 1);
+    } catch (err) {
+      if (killed) throw new AppError('CANCELLED', `${type} job ${jobId} was cancelled (its ML process was restarted to stop it)`);
+      throw err;
+    } finally {
+      clearTimeout(killTimer);
+      this.activeJobs.delete(jobId);
+      this.off('event', listener);
+      signal?.removeEventListener('abort', cancel);
+    }
   }
 
   /**
@@ -149,7 +217,7 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     if (!child) return;
     // A training step runs synchronously in the worker for seconds (minutes for big nets on a CPU):
     // while a job is in flight, a slow ping means busy, not hung; only a dead process is restarted then.
-    const busy = [...this.pending.values()].some((p) => p.type === 'train' || p.type === 'predict' || p.type === 'live');
+    const busy = this.activeJobs.size > 0;
     try {
       await this.request('ping', {}, busy ? 30 * 60_000 : (this.options.healthTimeoutMs ?? 5_000));
       this.backoffMs = 250;

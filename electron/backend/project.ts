@@ -8,6 +8,7 @@ import { schemaVersion } from '../db/migrator';
 import { classRepository } from '../db/repositories/classRepository';
 import { imageRepository } from '../db/repositories/imageRepository';
 import { labelMaskRepository } from '../db/repositories/labelMaskRepository';
+import { predictionRepository } from '../db/repositories/predictionRepository';
 import { projectMetaRepository } from '../db/repositories/projectMetaRepository';
 import { runRepository } from '../db/repositories/runRepository';
 
@@ -22,6 +23,7 @@ export class Project {
   readonly masks;
   readonly meta;
   readonly runs;
+  readonly predictions;
 
   private constructor(
     readonly dir: string,
@@ -32,6 +34,7 @@ export class Project {
     this.masks = labelMaskRepository(db);
     this.meta = projectMetaRepository(db);
     this.runs = runRepository(db);
+    this.predictions = predictionRepository(db);
   }
 
   /** Creates a project in `dir` (made if missing; it must not hold a project already). */

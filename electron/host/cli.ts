@@ -7,7 +7,7 @@ import { describeSkip, importImages } from '../backend/importService';
 import { IMPORT_FORMATS, importPlan, type ImportFormat } from '../backend/interop/importPlan';
 import { Project } from '../backend/project';
 import { runBenchmarks } from './benchCommand';
-import { parseByte, parsePort, parseRgb, print, UsageError, waitForSignal } from './cliSupport';
+import { ignoreClosedPipe, parseByte, parsePort, parseRgb, print, UsageError, waitForSignal } from './cliSupport';
 import { registerExportCommand } from './exportCommand';
 import { packageVersion } from './paths';
 import { progressBar } from './progressBar';
@@ -19,6 +19,9 @@ import { registerTrainingCommands } from './trainingCommands';
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that went away (`train --json | head -1`) is no failure: what is still written is
+  // dropped, and commands with the ML process wind down as on Ctrl-C (withProjectAndMl).
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

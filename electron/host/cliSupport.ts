@@ -28,13 +28,24 @@ export async function withProjectAndMl(
     }
   };
   process.once('SIGINT', interrupted);
+  // Nobody reads the output any more: stop once, as the first Ctrl-C does.
+  const outputClosed = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' && !interrupt.signal.aborted) interrupted();
+  };
+  process.stdout.on('error', outputClosed);
   try {
     await run(project, ml, interrupt.signal);
   } finally {
     process.off('SIGINT', interrupted);
+    process.stdout.off('error', outputClosed);
     await ml.stop();
     project.close();
   }
+}
+
+/** stdout/stderr's 'error' listener: a closed pipe (EPIPE) is ignored, anything else still throws. */
+export function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
 }
 
 export function parsePositiveInt(value: string): number {

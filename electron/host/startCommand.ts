@@ -15,6 +15,39 @@ export function electronBinary(): string | null {
   }
 }
 
+/**
+ * How to open `url` in the user's default browser: `$BROWSER` where set (the convention xdg-utils
+ * and Python's webbrowser follow; `%s` marks where the URL goes), else the platform's own opener.
+ */
+export function browserOpener(url: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): { command: string; args: string[] } {
+  const chosen = env.BROWSER?.split(platform === 'win32' ? ';' : ':').find((entry) => entry.trim() !== '');
+  if (chosen) {
+    const [command, ...args] = chosen.trim().split(/\s+/);
+    return args.some((a) => a.includes('%s')) ? { command, args: args.map((a) => a.replaceAll('%s', url)) } : { command, args: [...args, url] };
+  }
+  // rundll32 takes the URL as one argument; `cmd /c start` would parse & and ^ in it.
+  if (platform === 'win32') return { command: 'rundll32', args: ['url.dll,FileProtocolHandler', url] };
+  if (platform === 'darwin') return { command: 'open', args: [url] };
+  return { command: 'xdg-open', args: [url] };
+}
+
+/** Starts the default browser on `url`, detached; false (after saying so) where there is none. */
+export function openInBrowser(url: string): Promise<boolean> {
+  const { command, args } = browserOpener(url);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+    child.once('error', (error) => {
+      process.stdout.write(`Could not open a browser (${command}: ${(error as NodeJS.ErrnoException).code ?? error.message}); open the address above yourself.\n`);
+      resolve(false);
+    });
+    child.once('spawn', () => {
+      process.stdout.write(`Opening it in your default browser (${command}).\n`);
+      child.unref();
+      resolve(true);
+    });
+  });
+}
+
 /** `npm start`: the desktop app where Electron is installed, browser mode otherwise. */
 export async function startApp(project: string | undefined): Promise<void> {
   const electron = electronBinary();
@@ -30,6 +63,8 @@ export async function startApp(project: string | undefined): Promise<void> {
   process.stdout.write('Electron is not installed here (run `npm run electron:install` to get it); starting browser mode instead.\n');
   const { server, stop } = await startBrowserMode({ project, buildRenderer: true });
   process.stdout.write(`FCN Studio is at ${server.url}\n`);
+  await openInBrowser(server.url);
+  process.stdout.write('Press Ctrl+C to stop the studio.\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

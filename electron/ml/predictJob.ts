@@ -35,6 +35,8 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
     for (const item of req.items) {
       if (signal.aborted) break;
       const image = await decodeScaled(item.path, req.scaling);
+      // Decoding a large file takes a while: a cancel that arrived meanwhile is honoured before the forward pass.
+      if (signal.aborted) break;
       const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height }, { forward: onnx?.forward });
       const values = new Uint8Array(p.mask.length);
       for (let i = 0; i < values.length; i++) values[i] = req.classValues[p.mask[i]];
@@ -49,6 +51,7 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
         mask: resizeNearest(values, image.width, image.height, image.fullWidth, image.fullHeight),
         confidence: resizeNearest(confidence, image.width, image.height, image.fullWidth, image.fullHeight),
         meanEntropy: p.meanEntropy,
+        meanMargin: p.meanMargin,
       });
       predicted++;
     }

@@ -3,7 +3,10 @@ import type { Split } from '../../shared/domain/images';
 import { useClient } from '../hooks/ClientContext';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { ALL_IMAGES, useImages, type ImageQuery } from '../hooks/useImages';
+import { usePredictions } from '../hooks/usePredictions';
 import { useSelection } from '../hooks/useSelection';
+import { orderByPrediction, type PredictionFilter, type PredictionOrder } from '../../shared/review/predictionOrder';
+import { PredictionBar } from './PredictionBar';
 import { plural } from '../state/displayNames';
 import { errorMessage } from '../state/errorMessage';
 import { AutoSplitForm } from './AutoSplitForm';
@@ -18,7 +21,13 @@ export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id:
   const [query, setQuery] = useState<ImageQuery>(ALL_IMAGES);
   const debouncedSearch = useDebouncedValue(query.search, 200);
   const images = useImages({ ...query, search: debouncedSearch }, { paused: hidden });
-  const rows = useMemo(() => images.data ?? [], [images.data]);
+  const predictions = usePredictions();
+  const [predictionOrder, setPredictionOrder] = useState<PredictionOrder>('none');
+  const [predictionFilter, setPredictionFilter] = useState<PredictionFilter>('any');
+  const rows = useMemo(
+    () => orderByPrediction(images.data ?? [], predictions.byImage, predictionOrder, predictionFilter),
+    [images.data, predictions.byImage, predictionOrder, predictionFilter],
+  );
   const ids = useMemo(() => rows.map((r) => r.id), [rows]);
   const selection = useSelection(ids);
   const [autoSplitOpen, setAutoSplitOpen] = useState(false);
@@ -62,7 +71,7 @@ export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id:
     }).finally(() => setVerifying(false));
   };
 
-  const filtered = query.status || query.split || query.fileState || debouncedSearch.trim();
+  const filtered = query.status || query.split || query.fileState || debouncedSearch.trim() || predictionFilter !== 'any';
 
   return (
     <div className="image-browser">
@@ -74,6 +83,15 @@ export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id:
         onToggleAutoSplit={() => setAutoSplitOpen(!autoSplitOpen)}
         onVerify={verify}
         verifying={verifying}
+      />
+      <PredictionBar
+        runId={predictions.runId}
+        predicted={predictions.byImage.size}
+        selectedIds={[...selection.selected]}
+        order={predictionOrder}
+        filter={predictionFilter}
+        onOrder={setPredictionOrder}
+        onFilter={setPredictionFilter}
       />
       {autoSplitOpen && (
         <AutoSplitForm
@@ -92,7 +110,7 @@ export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id:
           </button>
         </div>
       )}
-      <InlineError message={images.error ?? error} />
+      <InlineError message={images.error ?? error ?? predictions.error} />
       <div className="grid-scroller" ref={scrollRef} onKeyDown={(e) => e.key === 'Escape' && selection.clear()}>
         {images.data && rows.length === 0 ? (
           <div className="empty-state" data-testid="empty-grid">
@@ -109,7 +127,7 @@ export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id:
             )}
           </div>
         ) : (
-          <ImageGrid images={rows} selected={selection.selected} scrollRef={scrollRef} onCardClick={selection.click} onCardOpen={openCard} />
+          <ImageGrid images={rows} selected={selection.selected} scrollRef={scrollRef} onCardClick={selection.click} onCardOpen={openCard} predictions={predictions.byImage} />
         )}
       </div>
     </div>

@@ -1,5 +1,6 @@
 import { memo, useRef, type MouseEvent } from 'react';
 import type { ImageRow } from '../../shared/domain/images';
+import type { PredictionSummary } from '../../shared/review/predictions';
 import { useSeenOnce } from '../hooks/useInView';
 import { useThumbnail } from '../hooks/useThumbnail';
 import { FILE_STATE_NAMES, SPLIT_NAMES, STATUS_NAMES } from '../state/displayNames';
@@ -15,9 +16,11 @@ interface Props {
   onClick(id: number, modifiers: { shift: boolean; toggle: boolean }): void;
   /** Double-click or Enter: open the image in the editor. */
   onOpen?(id: number): void;
+  /** The image's current prediction, if any. */
+  prediction?: PredictionSummary;
 }
 
-export const ImageCard = memo(function ImageCard({ image, selected, position, total, tabbable, onClick, onOpen }: Props) {
+export const ImageCard = memo(function ImageCard({ image, selected, position, total, tabbable, onClick, onOpen, prediction }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const seen = useSeenOnce(ref);
   const thumb = useThumbnail(image.id, image.sha256, seen);
@@ -59,6 +62,15 @@ export const ImageCard = memo(function ImageCard({ image, selected, position, to
             ⚠ {image.fileState === 'missing' ? 'Missing' : 'Modified'}
           </span>
         )}
+        {prediction && (
+          <span
+            className="prediction-badge"
+            data-testid="card-prediction"
+            title={`Predicted by run ${prediction.runId}: uncertainty ${prediction.meanEntropy.toFixed(3)}${prediction.iou === null ? '' : `, IoU with its label ${(prediction.iou * 100).toFixed(1)}%`}`}
+          >
+            {prediction.iou === null ? `Predicted · H ${prediction.meanEntropy.toFixed(2)}` : `Predicted · IoU ${Math.round(prediction.iou * 100)}%`}
+          </span>
+        )}
         <span className="dims">
           {image.width}×{image.height}
         </span>
@@ -74,6 +86,7 @@ export const ImageCard = memo(function ImageCard({ image, selected, position, to
           <span className={`chip chip-split split-${image.split}`} data-testid="card-split">
             {SPLIT_NAMES[image.split]}
           </span>
+
         </div>
         <div className="labeled" title={`${percent}% of pixels labeled`}>
           <div className="labeled-bar">

@@ -1,6 +1,7 @@
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ImageRow } from '../../shared/domain/images';
+import type { PredictionSummary } from '../../shared/review/predictions';
 import { ImageCard } from './ImageCard';
 
 interface Props {
@@ -10,6 +11,8 @@ interface Props {
   scrollRef: RefObject<HTMLElement | null>;
   onCardClick(id: number, modifiers: { shift: boolean; toggle: boolean }): void;
   onCardOpen?(id: number): void;
+  /** Current predictions by image id (a card shows whether its image has one). */
+  predictions?: ReadonlyMap<number, PredictionSummary>;
 }
 
 /** Narrowest card; columns are as many as fit, stretched to fill the width. */
@@ -26,7 +29,7 @@ const estimatedCardHeight = (cardWidth: number) => Math.round(cardWidth * 0.75) 
  * measured, which keeps the scrollbar exact. Arrow keys, Home/End and PageUp/PageDown move the
  * focus between cards (one tab stop for the whole grid) and scroll the focused card into view.
  */
-export function ImageGrid({ images, selected, scrollRef, onCardClick, onCardOpen }: Props) {
+export function ImageGrid({ images, selected, scrollRef, onCardClick, onCardOpen, predictions }: Props) {
   const gridRef = useRef<HTMLDivElement>(null);
   const { width, scrollMargin } = useGridBox(gridRef);
   const cardHeight = useCardHeight(gridRef);
@@ -140,6 +143,7 @@ export function ImageGrid({ images, selected, scrollRef, onCardClick, onCardOpen
                 selected={selected.has(image.id)}
                 onClick={onCardClick}
                 onOpen={onCardOpen}
+                prediction={predictions?.get(image.id)}
               />
             ))}
           </div>

@@ -4,13 +4,16 @@ import type { Editor } from './editor';
 
 /**
  * Draws the editor's state with Konva and forwards pointer input to it; it holds no editing state.
- * Layers, bottom to top: image, predictions (slot, empty until reviews exist), labels (the
- * screen-resolution LabelView, re-coloured only where the mask changed), and an overlay for the
- * brush outline and polygon in progress.
+ * Layers, bottom to top: image, labels (the screen-resolution LabelView, re-coloured only where
+ * the mask changed), the model's prediction (drawn the same way, above the labels so errors and
+ * previews stay visible), and an overlay for the brush outline and polygon in progress.
  */
 export class CanvasView {
   readonly stage: Konva.Stage;
-  readonly predictionLayer = new Konva.Layer({ listening: false, visible: false });
+  readonly predictionLayer = new Konva.Layer({ listening: false, visible: false, imageSmoothingEnabled: false });
+  private readonly predictionCanvas = document.createElement('canvas');
+  private readonly predictionNode = new Konva.Image({ image: this.predictionCanvas, x: 0, y: 0, listening: false });
+  private predictionData: ImageData | null = null;
   private readonly imageLayer = new Konva.Layer({ listening: false });
   private readonly labelLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false });
   private readonly overlayLayer = new Konva.Layer({ listening: false });
@@ -49,7 +52,8 @@ export class CanvasView {
     this.labelLayer.add(this.labelNode);
     this.overlayLayer.add(this.polygonFill, this.polygon, this.cursorRoundShadow, this.cursorRound, this.cursorSquareShadow, this.cursorSquare);
     this.outlineLayer.add(this.outlineNode);
-    this.stage.add(this.imageLayer, this.predictionLayer, this.labelLayer, this.outlineLayer, this.overlayLayer);
+    this.predictionLayer.add(this.predictionNode);
+    this.stage.add(this.imageLayer, this.labelLayer, this.predictionLayer, this.outlineLayer, this.overlayLayer);
 
     this.cleanups.push(
       editor.onViewChange(() => this.scheduleView()),
@@ -61,6 +65,14 @@ export class CanvasView {
         }
       }),
       editor.onOverlayChange(() => this.drawOverlay()),
+      editor.onPredictionChange((rect) => {
+        const pv = editor.predictionView;
+        if (!rect || !pv || !this.predictionData || this.predictionData.data.buffer !== pv.pixels.buffer) return this.renderPrediction(true);
+        const r = pv.update(rect, editor.view);
+        if (r) this.predictionCanvas.getContext('2d')!.putImageData(this.predictionData, 0, 0, r.x, r.y, r.width, r.height);
+        this.renderPrediction(false);
+      }),
+      editor.subscribe(() => this.syncPredictionLayer()),
       editor.subscribe(() => this.updateCursorStyle()),
     );
     this.listen();
@@ -112,10 +124,39 @@ export class CanvasView {
     this.updateOutlines();
     this.labelLayer.visible(this.editor.labelsVisible);
     this.labelLayer.opacity(this.editor.opacity);
+    this.renderPrediction(true);
     this.stage.batchDraw();
     this.drawOverlay();
     // The view transform, readable by end-to-end tests that aim at image pixels.
     Object.assign(this.container.dataset, { scale: String(view.scale), tx: String(view.tx), ty: String(view.ty) });
+  }
+
+  /** Re-renders the prediction layer for the current view (`full`) or only redraws it, with its visibility and opacity. */
+  private renderPrediction(full: boolean): void {
+    const pv = this.editor.predictionView;
+    if (pv && this.editor.prediction && full) {
+      pv.layout(this.editor.view);
+      if (this.predictionCanvas.width !== pv.width || this.predictionCanvas.height !== pv.height || this.predictionData?.data.buffer !== pv.pixels.buffer) {
+        this.predictionCanvas.width = pv.width;
+        this.predictionCanvas.height = pv.height;
+        this.predictionData = new ImageData(new Uint8ClampedArray(pv.pixels.buffer as ArrayBuffer), pv.width, pv.height);
+        this.predictionNode.size({ width: pv.width, height: pv.height });
+      }
+      this.predictionCanvas.getContext('2d')!.putImageData(this.predictionData!, 0, 0);
+    }
+    this.syncPredictionLayer();
+    this.predictionLayer.batchDraw();
+  }
+
+  private syncPredictionLayer(): void {
+    const p = this.editor.getSnapshot().prediction;
+    const visible = !!p?.visible;
+    const changed = visible !== this.predictionLayer.visible() || (p && p.opacity !== this.predictionLayer.opacity());
+    this.predictionLayer.visible(visible);
+    if (p) this.predictionLayer.opacity(p.opacity);
+    if (changed) this.predictionLayer.batchDraw();
+    // What the layer shows, readable by end-to-end tests and screenshots' readers.
+    this.container.dataset.prediction = visible ? p!.view : 'off';
   }
 
   private drawOverlay(): void {

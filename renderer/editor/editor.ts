@@ -1,10 +1,22 @@
 import type { LabelClass } from '../../shared/domain/classes';
 import type { MaskRect } from '../../shared/mask/maskRect';
+import { paintPolygon } from '../../shared/mask/polygonRegion';
 import type { Superpixels } from '../../shared/mask/slic';
 import { History } from './history';
 import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction, type KeyBinding, type KeyLike } from './keymap';
 import { colourTable, LabelView } from './labelView';
 import { LabelMaskDocument } from './maskDocument';
+import {
+  acceptInto,
+  CONFIDENCE_LUT,
+  ERROR_LUT,
+  fillPredictionView,
+  predictedCounts,
+  PREDICTION_VIEWS,
+  type AcceptFilter,
+  type ImagePrediction,
+  type PredictionView,
+} from './predictionReview';
 import { BrushTool } from './tools/brushTool';
 import { FillTool } from './tools/fillTool';
 import { PanTool } from './tools/panTool';
@@ -31,6 +43,21 @@ export interface EditorSnapshot {
   cursor: { x: number; y: number; value: number } | null;
   message: string | null;
   superpixels: 'none' | 'computing' | 'ready';
+  prediction: PredictionSnapshot | null;
+}
+
+/** The prediction layer as panels show it (null in the snapshot: this image has no stored prediction). */
+export interface PredictionSnapshot {
+  summary: ImagePrediction['summary'];
+  visible: boolean;
+  view: PredictionView;
+  opacity: number;
+  /** Accept and preview only pixels at least this confident (0..1). */
+  threshold: number;
+  /** Accept and preview only this predicted class; null: all. */
+  classValue: number | null;
+  /** Pixels per predicted class value. */
+  counts: Float64Array;
 }
 
 export interface EditorOptions {
@@ -47,6 +74,8 @@ export interface EditorOptions {
   onAction?(action: EditorAction): void;
   /** Asked once when a tool first needs superpixels. */
   requestSuperpixels?(): void;
+  /** After an accept of the prediction was committed (the image then needs a person's review). */
+  onAccept?(pixels: number): void;
 }
 
 type PointerInput = Omit<ToolPointer, 'x' | 'y'>;
@@ -60,7 +89,7 @@ export class Editor {
   readonly history: History;
   readonly view: Viewport;
   readonly labelView: LabelView;
-  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24 };
+  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, acceptLasso: false };
   labelsVisible = true;
   opacity = 0.55;
   private readonly tools: Record<ToolId, Tool>;
@@ -78,6 +107,13 @@ export class Editor {
   private readonly stateListeners = new Set<() => void>();
   private readonly viewListeners = new Set<() => void>();
   private readonly overlayListeners = new Set<() => void>();
+  private readonly predictionListeners = new Set<(rect: MaskRect | null) => void>();
+  private predictionData: ImagePrediction | null = null;
+  private predictionState: Omit<PredictionSnapshot, 'summary' | 'counts'> = { visible: true, view: 'prediction', opacity: 0.6, threshold: 0, classValue: null };
+  private predictionCounts: Float64Array = new Float64Array(256);
+  /** What the prediction layer draws (see fillPredictionView); `predictionView` renders it like the labels. */
+  private predictionBuffer = new Uint8Array(1);
+  predictionView: LabelView | null = null;
 
   constructor(private readonly o: EditorOptions) {
     this.doc = new LabelMaskDocument(o.width, o.height, o.values);
@@ -95,6 +131,10 @@ export class Editor {
       pan: new PanTool(ctx),
     };
     if (o.classes) this.setClasses(o.classes);
+    // The errors view compares with the label: it follows every edit, undo and redo.
+    this.doc.onDirty((rect) => {
+      if (this.predictionData && this.predictionState.view === 'errors') this.refillPrediction(rect);
+    });
   }
 
   // ---------- state for panels ----------
@@ -118,6 +158,7 @@ export class Editor {
       cursor: this.cursor && { ...this.cursor, value: this.doc.values[this.cursor.y * this.doc.width + this.cursor.x] },
       message: this.message,
       superpixels: this.sp ? 'ready' : this.spRequested ? 'computing' : 'none',
+      prediction: this.predictionData && { ...this.predictionState, summary: this.predictionData.summary, counts: this.predictionCounts },
     };
     return this.snapshot;
   };
@@ -136,6 +177,12 @@ export class Editor {
     return this.doc.onDirty(listener);
   }
 
+  /** The prediction layer needs redrawing: in `rect` (mask coordinates), or everywhere (null). */
+  onPredictionChange(listener: (rect: MaskRect | null) => void): () => void {
+    this.predictionListeners.add(listener);
+    return () => this.predictionListeners.delete(listener);
+  }
+
   private changed(): void {
     this.snapshot = null;
     for (const l of this.stateListeners) l();
@@ -151,6 +198,7 @@ export class Editor {
   setClasses(classes: readonly LabelClass[]): void {
     this.classes = [...classes].sort((a, b) => a.position - b.position);
     this.labelView.lut = colourTable(this.classes);
+    if (this.predictionView && this.predictionState.view === 'prediction') this.predictionView.lut = this.labelView.lut;
     if (!this.classes.some((c) => c.value === this.settings.classValue) && this.classes.length) this.settings.classValue = this.classes[0].value;
     this.viewChanged();
   }
@@ -213,6 +261,93 @@ export class Editor {
 
   get superpixelData(): Superpixels | null {
     return this.sp;
+  }
+
+  // ---------- prediction review ----------
+
+  get prediction(): ImagePrediction | null {
+    return this.predictionData;
+  }
+
+  /** Shows a stored prediction of this image (null: none); the layer's settings stay as the user left them. */
+  setPrediction(p: ImagePrediction | null): void {
+    if (p && (p.values.length !== this.doc.values.length || p.confidence.length !== this.doc.values.length)) {
+      throw new Error('the prediction does not have the size of this image');
+    }
+    this.predictionData = p;
+    this.predictionCounts = p ? predictedCounts(p) : new Float64Array(256);
+    if (p && this.predictionBuffer.length !== p.values.length) {
+      this.predictionBuffer = new Uint8Array(p.values.length);
+      this.predictionView = new LabelView(this.predictionBuffer, this.doc.width, this.doc.height, this.predictionLut());
+    }
+    this.refillPrediction(null);
+    this.changed();
+  }
+
+  setPredictionVisible(visible: boolean): void {
+    this.updatePrediction({ visible });
+  }
+
+  setPredictionView(view: PredictionView): void {
+    this.updatePrediction({ view, visible: true });
+  }
+
+  setPredictionOpacity(opacity: number): void {
+    this.updatePrediction({ opacity: Math.min(1, Math.max(0.05, Math.round(opacity * 100) / 100)) });
+  }
+
+  /** The accept filter's confidence threshold (0..1) and class; the layer previews what an accept takes. */
+  setAcceptFilter(change: { threshold?: number; classValue?: number | null }): void {
+    this.updatePrediction({ ...change, ...(change.threshold !== undefined && { threshold: Math.min(1, Math.max(0, change.threshold)) }) });
+  }
+
+  /**
+   * Accepts the prediction into the label as ONE undoable edit (saved like a stroke): the whole
+   * image or only unlabeled pixels, within the confidence threshold and class filter, and inside
+   * `region` when given. Returns the pixels written (0: nothing to take, no history entry).
+   */
+  acceptPrediction(scope: AcceptFilter['scope'], region?: { mask: Uint8Array; bounds: MaskRect }): number {
+    const p = this.predictionData;
+    if (!p || this.gestureTool) return 0;
+    this.tools[this.activeTool].cancel();
+    const { threshold, classValue } = this.predictionState;
+    const written = acceptInto(this.doc, p, { scope, minConfidence: Math.ceil(threshold * 255), classValue, region: region?.mask, regionBounds: region?.bounds });
+    const diff = this.doc.commit(scope === 'all' ? 'Accept prediction' : 'Accept prediction where unlabeled');
+    this.message = written ? null : 'Nothing to accept: the prediction adds no pixel here with these settings.';
+    if (diff) {
+      this.history.push(diff);
+      this.edited();
+      this.o.onAccept?.(written);
+    } else this.changed();
+    return written;
+  }
+
+  private updatePrediction(change: Partial<Editor['predictionState']>): void {
+    const before = this.predictionState;
+    this.predictionState = { ...before, ...change };
+    if (change.view !== undefined && change.view !== before.view && this.predictionView) this.predictionView.lut = this.predictionLut();
+    const contentChanged = change.view !== undefined || change.threshold !== undefined || change.classValue !== undefined;
+    if (contentChanged) this.refillPrediction(null);
+    else this.predictionChanged(null);
+    this.changed();
+  }
+
+  private predictionLut(): Uint32Array {
+    const view = this.predictionState.view;
+    return view === 'confidence' ? CONFIDENCE_LUT : view === 'errors' ? ERROR_LUT : this.labelView.lut;
+  }
+
+  /** Recomputes the layer's buffer (in `rect`, or all) and asks for a redraw. */
+  private refillPrediction(rect: MaskRect | null): void {
+    const p = this.predictionData;
+    if (!p) return this.predictionChanged(null);
+    const { threshold, classValue, view } = this.predictionState;
+    fillPredictionView(this.predictionBuffer, p, view, this.doc.values, { scope: 'all', minConfidence: Math.ceil(threshold * 255), classValue }, rect ?? undefined, this.doc.width);
+    this.predictionChanged(rect);
+  }
+
+  private predictionChanged(rect: MaskRect | null): void {
+    for (const l of this.predictionListeners) l(rect);
   }
 
   // ---------- view ----------
@@ -369,6 +504,18 @@ export class Editor {
       case 'view.actual': return this.actualSize();
       case 'view.zoomIn': return this.zoomAt(1.25, this.view.viewWidth / 2, this.view.viewHeight / 2);
       case 'view.zoomOut': return this.zoomAt(0.8, this.view.viewWidth / 2, this.view.viewHeight / 2);
+      case 'prediction.toggle': return this.setPredictionVisible(!this.predictionState.visible);
+      case 'prediction.view': {
+        const next = PREDICTION_VIEWS[(PREDICTION_VIEWS.indexOf(this.predictionState.view) + 1) % PREDICTION_VIEWS.length];
+        return this.setPredictionView(next);
+      }
+      case 'prediction.opacityDown': return this.setPredictionOpacity(this.predictionState.opacity - 0.1);
+      case 'prediction.opacityUp': return this.setPredictionOpacity(this.predictionState.opacity + 0.1);
+      case 'prediction.acceptUnlabeled': return void this.acceptPrediction('unlabeled');
+      case 'prediction.acceptAll': return void this.acceptPrediction('all');
+      case 'prediction.lasso':
+        this.setTool('polygon');
+        return this.updateSettings({ acceptLasso: !s.acceptLasso });
       case 'history.undo': return void this.undo();
       case 'history.redo': return void this.redo();
       case 'gesture.complete': return this.tools[this.activeTool].complete?.();
@@ -434,6 +581,15 @@ export class Editor {
         editor.changed();
       },
       overlayChanged: () => editor.overlayChanged(),
+      acceptInPolygon: (points) => {
+        if (!editor.predictionData) {
+          editor.message = 'No prediction for this image yet: predict it first, then lasso what to accept.';
+          return editor.changed();
+        }
+        const mask = new Uint8Array(editor.doc.values.length);
+        const bounds = paintPolygon(mask, editor.doc.width, editor.doc.height, points, 1, false);
+        editor.acceptPrediction('all', { mask, bounds });
+      },
     };
   }
 }

@@ -27,6 +27,14 @@ export type EditorAction =
   | 'gesture.back'
   | 'gesture.cancel'
   | 'help.toggle'
+  | 'prediction.toggle'
+  | 'prediction.view'
+  | 'prediction.opacityDown'
+  | 'prediction.opacityUp'
+  | 'prediction.acceptUnlabeled'
+  | 'prediction.acceptAll'
+  | 'prediction.lasso'
+  | 'nav.labelNext'
   | `class.${number}`;
 
 export interface KeyBinding {
@@ -34,7 +42,7 @@ export interface KeyBinding {
   /** Key chords: modifiers `Mod` (Ctrl, or Cmd on a Mac), `Ctrl`, `Alt`, `Shift`, then the key. */
   keys: string[];
   description: string;
-  group: 'Tools' | 'Brush' | 'Classes' | 'View' | 'History' | 'Images';
+  group: 'Tools' | 'Brush' | 'Classes' | 'View' | 'Prediction' | 'History' | 'Images';
 }
 
 /**
@@ -65,6 +73,13 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'view.actual', keys: ['A'], description: 'Actual size (100%)', group: 'View' },
   { action: 'view.zoomIn', keys: ['=', '+'], description: 'Zoom in (or the wheel)', group: 'View' },
   { action: 'view.zoomOut', keys: ['-'], description: 'Zoom out', group: 'View' },
+  { action: 'prediction.toggle', keys: ['T'], description: 'Show / hide the prediction', group: 'Prediction' },
+  { action: 'prediction.view', keys: ['C'], description: 'Prediction → confidence heat-map → errors against the label', group: 'Prediction' },
+  { action: 'prediction.opacityDown', keys: ['<'], description: 'Prediction more transparent', group: 'Prediction' },
+  { action: 'prediction.opacityUp', keys: ['>'], description: 'Prediction more opaque', group: 'Prediction' },
+  { action: 'prediction.acceptUnlabeled', keys: ['U'], description: 'Accept the prediction where unlabeled', group: 'Prediction' },
+  { action: 'prediction.acceptAll', keys: ['Shift+U'], description: 'Accept the prediction everywhere (overwrites labels)', group: 'Prediction' },
+  { action: 'prediction.lasso', keys: ['Shift+L'], description: 'Polygon / lasso accepts the prediction inside it', group: 'Prediction' },
   { action: 'history.undo', keys: ['Mod+Z'], description: 'Undo', group: 'History' },
   { action: 'history.redo', keys: ['Mod+Shift+Z', 'Ctrl+Y'], description: 'Redo', group: 'History' },
   { action: 'gesture.complete', keys: ['Enter'], description: 'Close the polygon', group: 'History' },
@@ -73,6 +88,7 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'nav.next', keys: ['ArrowRight', 'N'], description: 'Next image', group: 'Images' },
   { action: 'nav.prev', keys: ['ArrowLeft', 'P'], description: 'Previous image', group: 'Images' },
   { action: 'nav.nextUnlabeled', keys: ['Shift+N'], description: 'Next unlabeled image', group: 'Images' },
+  { action: 'nav.labelNext', keys: ['J'], description: 'Label next: the most uncertain image', group: 'Images' },
   { action: 'image.done', keys: ['D'], description: 'Mark done / not done', group: 'Images' },
   { action: 'help.toggle', keys: ['?'], description: 'Show these shortcuts', group: 'Images' },
 ];

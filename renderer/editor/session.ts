@@ -15,6 +15,8 @@ const SUPERPIXEL_CACHE_IMAGES = 4;
 export interface SessionCallbacks {
   onSave(status: SaveStatus): void;
   onAction(action: EditorAction): void;
+  /** A request in the background failed (marking an accepted image, loading a prediction). */
+  onError?(message: string): void;
 }
 
 /**
@@ -66,9 +68,21 @@ export class EditorSession {
       onEdit: () => autosave.changed(),
       onAction: callbacks.onAction,
       requestSuperpixels: () => void session?.loadSuperpixels(),
+      // The label now holds the model's pixels: it needs a person's review until marked done.
+      onAccept: () => void client.invoke('predictions:accepted', { imageId }).catch((e) => callbacks.onError?.(errorMessage(e))),
     });
     session = new EditorSession(client, imageId, image, editor, autosave);
+    await session.loadPrediction();
     return session;
+  }
+
+  /** Shows the image's newest stored prediction (or the given run's); none stored shows none. */
+  async loadPrediction(runId?: number): Promise<void> {
+    const stored = await this.client.invoke('predictions:get', { imageId: this.imageId, runId });
+    if (this.disposed) return;
+    if (!stored) return this.editor.setPrediction(null);
+    const [values, confidence] = [decodeMaskPng(stored.maskPng).values, decodeMaskPng(stored.confidencePng).values];
+    this.editor.setPrediction({ summary: stored.summary, values, confidence });
   }
 
   /** Decodes the picture's RGBA for fills by colour (once; 4 bytes per pixel, so only on demand). */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { LabelClass } from '../../shared/domain/classes';
 import { ClassLegend } from '../components/editor/ClassLegend';
+import { ReviewPanel } from '../components/editor/ReviewPanel';
 import { EditorCanvas } from '../components/editor/EditorCanvas';
 import { SaveStatusBadge } from '../components/editor/SaveStatusBadge';
 import { ShortcutOverlay } from '../components/editor/ShortcutOverlay';
@@ -14,6 +15,7 @@ import { useLive } from '../hooks/useLive';
 import { useClasses } from '../hooks/useClasses';
 import { useClient } from '../hooks/ClientContext';
 import { ALL_IMAGES, useImages } from '../hooks/useImages';
+import { useLabelNextQueue } from '../hooks/useLabelNextQueue';
 import type { SaveStatus } from '../editor/autosave';
 import type { Editor } from '../editor/editor';
 import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction } from '../editor/keymap';
@@ -33,14 +35,16 @@ const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(naviga
 const SCREEN_KEYS = keyLookup(DEFAULT_KEYMAP, IS_MAC);
 
 /** Opens the editor session of `imageId` once the classes are known; replaces it when the image changes. */
-function useEditorSession(imageId: number, classes: readonly LabelClass[] | null, onAction: (a: EditorAction) => void) {
+function useEditorSession(imageId: number, classes: readonly LabelClass[] | null, onAction: (a: EditorAction) => void, onError: (message: string) => void) {
   const client = useClient();
   // Keyed by image, so a new image shows nothing stale while it loads.
   const [opened, setOpened] = useState<{ imageId: number; session: EditorSession | null; error: string | null } | null>(null);
   const [save, setSave] = useState<SaveStatus | null>(null);
   const actionRef = useRef(onAction);
+  const errorRef = useRef(onError);
   useEffect(() => {
     actionRef.current = onAction;
+    errorRef.current = onError;
   });
   const haveClasses = classes !== null;
   const classesRef = useRef(classes);
@@ -52,7 +56,7 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     if (!haveClasses) return;
     let opened: EditorSession | null = null;
     let cancelled = false;
-    EditorSession.open(client, imageId, classesRef.current ?? [], { onSave: setSave, onAction: (a) => actionRef.current(a) }).then(
+    EditorSession.open(client, imageId, classesRef.current ?? [], { onSave: setSave, onAction: (a) => actionRef.current(a), onError: (m) => errorRef.current(m) }).then(
       (s) => {
         if (cancelled) return s.dispose();
         opened = s;
@@ -129,6 +133,12 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
     }
     setError('Every other image already has labels.');
   }, [order, index, imageId, rows, leaveTo, onNavigate]);
+  const labelNext = useLabelNextQueue(imageId);
+  const goLabelNext = useCallback(() => {
+    if (!labelNext.next) return setError(labelNext.emptyReason);
+    const id = labelNext.next.imageId;
+    void leaveTo(() => onNavigate(id));
+  }, [labelNext, leaveTo, onNavigate]);
   const isDone = row?.status === 'done';
   const refreshImages = images.refresh;
   const toggleDone = useCallback(async () => {
@@ -146,13 +156,14 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
       if (action === 'nav.next') step(1);
       else if (action === 'nav.prev') step(-1);
       else if (action === 'nav.nextUnlabeled') nextUnlabeled();
+      else if (action === 'nav.labelNext') goLabelNext();
       else if (action === 'image.done') void toggleDone();
       else if (action === 'help.toggle') setHelpOpen((o) => !o);
       else if (action === 'gesture.cancel') setHelpOpen(false);
     },
-    [step, nextUnlabeled, toggleDone],
+    [step, nextUnlabeled, goLabelNext, toggleDone],
   );
-  const { session, loadError, save } = useEditorSession(imageId, classes, onAction);
+  const { session, loadError, save } = useEditorSession(imageId, classes, onAction, setError);
   useEffect(() => {
     sessionRef.current = session;
   }, [session]);
@@ -232,6 +243,16 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
           <button className="btn" onClick={nextUnlabeled} disabled={leaving} title="Next unlabeled image (Shift+N)" data-testid="nav-next-unlabeled">
             Next unlabeled
           </button>
+          <button
+            className="btn"
+            onClick={goLabelNext}
+            disabled={leaving}
+            title={labelNext.next ? `The image the model is least sure of (J); run ${labelNext.runId}` : (labelNext.emptyReason ?? '')}
+            data-testid="nav-label-next"
+            data-next-image-id={labelNext.next?.imageId}
+          >
+            Label next{labelNext.next && <span className="muted"> · {labelNext.next.score.toFixed(3)}</span>}
+          </button>
           <button className={`btn${row?.status === 'done' ? ' btn-active' : ''}`} onClick={() => void toggleDone()} title="Mark this image done (D)" data-testid="mark-done">
             {row?.status === 'done' ? '✓ Done' : 'Mark done'}
           </button>
@@ -290,6 +311,13 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
           {editor && snapshot && classes && (
             <>
               <ClassLegend editor={editor} snapshot={snapshot} classes={classes} />
+              <ReviewPanel
+                editor={editor}
+                snapshot={snapshot}
+                classes={classes}
+                imageId={imageId}
+                onPredicted={(runId) => void session?.loadPrediction(runId).catch((e) => setError(errorMessage(e)))}
+              />
               <ToolOptions editor={editor} snapshot={snapshot} />
             </>
           )}

@@ -2,7 +2,7 @@ import type { FileState, ImageStatus, ImportSkipReason, Split } from '../../shar
 import type { ExportFormat, ImportFormat } from '../../shared/domain/interop';
 import type { ClassPreset } from '../../shared/domain/presets';
 
-export const STATUS_NAMES: Record<ImageStatus, string> = { unlabeled: 'Unlabeled', in_progress: 'In progress', done: 'Done' };
+export const STATUS_NAMES: Record<ImageStatus, string> = { unlabeled: 'Unlabeled', in_progress: 'In progress', needs_review: 'Needs review', done: 'Done' };
 export const SPLIT_NAMES: Record<Split, string> = { train: 'Train', val: 'Val', test: 'Test', unassigned: 'Unassigned' };
 export const FILE_STATE_NAMES: Record<FileState, string> = { ok: 'File OK', missing: 'File missing', modified: 'File modified' };
 export const SKIP_REASON_NAMES: Record<ImportSkipReason, string> = {

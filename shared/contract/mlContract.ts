@@ -183,9 +183,35 @@ export type MlEventMessage =
   | { type: 'checkpoint'; jobId: string; kind: 'best' | 'last'; epoch: number; path: string }
   /** Checkpoints of an epoch being written (active) or written (not): a cancel waits for them. */
   | { type: 'saving'; jobId: string; active: boolean }
-  | { type: 'prediction'; jobId: string; imageId: number; width: number; height: number; mask: Uint8Array; confidence: Uint8Array; meanEntropy: number }
+  | PredictionEvent
   | LiveRoundEvent
   | LivePredictionEvent;
+
+/** One image predicted: full-resolution argmax (project class values) and 8-bit confidence, with its uncertainty. */
+export interface PredictionEvent {
+  type: 'prediction';
+  jobId: string;
+  imageId: number;
+  width: number;
+  height: number;
+  mask: Uint8Array;
+  /** Softmax probability of the predicted class × 255, rounded. */
+  confidence: Uint8Array;
+  /** Mean per-pixel softmax entropy (nats). */
+  meanEntropy: number;
+  /** Mean per-pixel margin between the two most probable classes (0..1; small = unsure). */
+  meanMargin: number;
+}
+
+/** Requests that run as jobs (started, reporting events, cancellable, one result): MlSupervisor.runJob runs them all. */
+export type MlJobType = 'train' | 'predict' | 'live';
+/** The events each job type reports (besides logs and the backend it chose). */
+interface JobEventTypes {
+  train: 'progress' | 'epoch' | 'checkpoint';
+  predict: 'prediction';
+  live: 'live-round' | 'live-prediction' | 'epoch' | 'checkpoint';
+}
+export type MlJobEvent<T extends MlJobType> = Extract<MlEventMessage, { type: JobEventTypes[T] | 'log' | 'backend' }>;
 
 export type MlRequestMessage = { seq: number; type: MlRequestType; payload: unknown };
 export type MlReplyMessage = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: { code: string; message: string } };

@@ -16,6 +16,13 @@ import {
   type ProjectStatus,
   type ProjectSummary,
 } from '../domain/images';
+import {
+  predictionTargetSchema,
+  QUEUE_KINDS,
+  UNCERTAINTY_SCORES,
+  type PredictionSummary,
+  type QueueEntry,
+} from '../review/predictions';
 
 /**
  * The one contract between renderer and backend. Both transports (Electron IPC, the browser-mode
@@ -86,6 +93,17 @@ export interface Thumbnail {
   mime: string;
   bytes: Uint8Array;
 }
+
+/** A stored prediction for the editor: 8-bit grey PNGs of class values and of confidence (×255). */
+export interface StoredPrediction {
+  summary: PredictionSummary;
+  width: number;
+  height: number;
+  maskPng: Uint8Array;
+  confidencePng: Uint8Array;
+}
+
+const optionalRun = z.number().int().positive().optional();
 
 export const rendererContract = {
   'app:info': channel<AppInfo>()(empty),
@@ -200,6 +218,25 @@ export const rendererContract = {
   'live:status': channel<LiveStatus>()(empty),
   /** The image open in the editor (null: none): Live predicts it after every round. */
   'live:focus': channel<null>()(z.object({ imageId: z.number().int().positive().nullable() })),
+  // ---- review (issue 10): predictions as data, label-next queues ----
+  /** Predicts images with a run's checkpoint (default: the newest run that has one); each stored prediction arrives as `predictions:saved`. */
+  'predictions:start': channel<{ jobId: string; runId: number; images: number }>()(z.object({ runId: optionalRun, target: predictionTargetSchema })),
+  'predictions:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
+  /** An image's stored prediction from `runId` (default: the newest run that predicted it); null when there is none. */
+  'predictions:get': channel<StoredPrediction | null>()(z.object({ imageId: z.number().int().positive(), runId: optionalRun })),
+  /** Every stored prediction of a run (default: the newest run with a checkpoint), agreement recomputed where labels changed since. */
+  'predictions:list': channel<{ runId: number | null; predictions: PredictionSummary[] }>()(z.object({ runId: optionalRun })),
+  /** A label-next queue of a run's predictions, best candidate first, each with the score it was ranked by. */
+  'predictions:queue': channel<{ runId: number | null; entries: QueueEntry[] }>()(
+    z.object({
+      kind: z.enum(QUEUE_KINDS),
+      by: z.enum(UNCERTAINTY_SCORES).default('entropy'),
+      runId: optionalRun,
+      limit: z.number().int().positive().max(100_000).default(1000),
+    }),
+  ),
+  /** Marks an image whose label now holds an accepted prediction: "needs review" until marked done. */
+  'predictions:accepted': channel<{ updated: number }>()(z.object({ imageId: z.number().int().positive() })),
 
   'ml:status': channel<MlStatus>()(empty),
   'ml:ping': channel<{ roundTripMs: number; pid: number }>()(empty),
@@ -231,6 +268,10 @@ export interface RendererEvents {
   'live:status': LiveStatus;
   /** The open image predicted by the live model after a round. */
   'live:prediction': LivePrediction;
+  'predictions:progress': { jobId: string; runId: number; done: number; total: number };
+  /** One prediction stored: the event carries its numbers, so lists update in place. */
+  'predictions:saved': { jobId: string; summary: PredictionSummary };
+  'predictions:done': { jobId: string; runId: number; predicted: number; cancelled: boolean; error: WireError | null };
 }
 export type EventName = keyof RendererEvents;
 export const EVENT_NAMES: EventName[] = [
@@ -247,4 +288,7 @@ export const EVENT_NAMES: EventName[] = [
   'ml:status',
   'live:status',
   'live:prediction',
+  'predictions:progress',
+  'predictions:saved',
+  'predictions:done',
 ];

@@ -4,7 +4,8 @@ export const SPLITS = ['train', 'val', 'test', 'unassigned'] as const;
 export type Split = (typeof SPLITS)[number];
 export const splitSchema = z.enum(SPLITS);
 
-export const IMAGE_STATUSES = ['unlabeled', 'in_progress', 'done'] as const;
+/** `needs_review`: its label came from an accepted prediction and no person has marked it done yet. */
+export const IMAGE_STATUSES = ['unlabeled', 'in_progress', 'needs_review', 'done'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
 /** Whether the source file still is what was imported. */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { lstat, mkdir, realpath, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 
 /** Marks a folder as an export of ours and lists what it wrote, so `--force` removes that and nothing else. */
@@ -120,16 +120,31 @@ const toMarkerPath = (p: string) => p.split(sep).join('/');
 /** Removes the files and (then empty) folders an earlier export listed; anything else stays. */
 async function removeEarlierExport(dir: string): Promise<void> {
   const marker = readMarker(dir);
+  const ours = ownedPath(dir, await realpath(dir));
   for (const file of marker.files) {
-    const path = resolve(dir, file);
-    if (!path.startsWith(dir + sep)) continue; // a marker edited to point outside is ignored, never followed
-    const info = await lstat(path).catch(() => null);
-    if (info?.isFile()) await rm(path);
+    const path = await ours(file);
+    if (path === null) continue;
+    if ((await lstat(path).catch(() => null))?.isFile()) await rm(path);
   }
   // Deepest first, so a folder emptied of its sub-folders goes too; one holding user files stays.
   for (const folder of [...marker.folders].sort((a, b) => b.length - a.length)) {
-    const path = resolve(dir, folder);
-    if (path.startsWith(dir + sep)) await rmdir(path).catch(() => undefined);
+    const path = await ours(folder);
+    if (path) await rmdir(path).catch(() => undefined);
   }
   await rm(resolve(dir, EXPORT_MARKER));
+}
+
+/**
+ * A marker's entry as a path in `dir`, or null when it is not really there: outside the folder (a
+ * marker edited to point elsewhere), or reached through a link (a sub-folder the user replaced with
+ * a link to their photos, whose files carry the names the export gave its copies). Either way what
+ * it names is not ours to delete.
+ */
+function ownedPath(dir: string, realDir: string): (entry: string) => Promise<string | null> {
+  return async (entry) => {
+    const path = resolve(dir, entry);
+    if (!path.startsWith(dir + sep)) return null;
+    const parent = await realpath(dirname(path)).catch(() => null);
+    return parent === resolve(realDir, relative(dir, dirname(path))) ? path : null;
+  };
 }

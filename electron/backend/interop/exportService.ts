@@ -1,5 +1,4 @@
 import { copyFile, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/contract/errors';
 import { hexToRgb, UNLABELED, type LabelClass } from '../../../shared/domain/classes';
@@ -130,7 +129,7 @@ function safeName(stem: string): { name: string; reason: string | null } {
  * so `x` + id 1 can never land on an image really named `x-1`. Names that differ from the
  * image's stem other than by that suffix are reported, with why.
  */
-export function fileStems(images: StoredImage[]): { names: Map<number, string>; renamed: NonNullable<ExportReport['renamed']> } {
+export function fileStems(images: Array<Pick<StoredImage, 'id' | 'stem' | 'path'>>): { names: Map<number, string>; renamed: NonNullable<ExportReport['renamed']> } {
   const safe = (stem: string) => safeName(stem).name;
   const key = (name: string) => name.toLowerCase();
   const counts = new Map<string, number>();
@@ -223,9 +222,12 @@ function vocWriter(classes: LabelClass[], folder: ExportFolder): FormatWriter {
     },
     async write(image, stem, mask, sourcePath) {
       const jpeg = folder.file('JPEGImages', `${stem}.jpg`);
-      // VOC holds JPEGs: a JPEG is copied byte for byte, anything else re-encoded at quality 95.
-      if (['.jpg', '.jpeg'].includes(extname(sourcePath).toLowerCase())) await copyFile(sourcePath, jpeg);
-      else await (await openImageFile(sourcePath)).image.rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
+      // VOC holds JPEGs, upright as the mask is (VOC tools such as PIL ignore EXIF orientation): an
+      // upright JPEG is copied byte for byte, anything else re-encoded upright at quality 95.
+      const source = await openImageFile(sourcePath);
+      const { orientation } = await source.image.metadata();
+      if (source.format === 'jpeg' && (orientation ?? 1) === 1) await copyFile(sourcePath, jpeg);
+      else await source.image.rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 95 }).toFile(jpeg);
       await writeFile(folder.file('SegmentationClass', `${stem}.png`), palettePng(mask, image, palette));
       splits[image.split].push(stem);
     },

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import type { BackendPreference, LiveItem, MlEventMessage } from '../../../shared/contract/mlContract';
+import type { BackendPreference, LiveItem, MlJobEvent } from '../../../shared/contract/mlContract';
 import { LIVE_OFF, type LivePrediction, type LiveStatus } from '../../../shared/domain/live';
 import { readableCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { lockRun } from '../training/runLock';
 import { resolveTrainSettings, type TrainSettings } from '../../../shared/domain/training';
-import { CANCEL_DEADLINE_MS, classValues } from '../training/trainingService';
+import { classValues } from '../training/trainingService';
 import { recordEpochEvent } from './liveRunRecord';
 
 export interface LiveServiceEvents {
@@ -192,12 +192,8 @@ export class LiveService {
       const state = items.some((i) => i.split === 'train') ? 'starting' : 'waiting';
       this.setStatus({ ...LIVE_OFF, state, runId, round: startRound, valImages: items.filter((i) => i.split === 'val').length });
 
-      let saving = false;
-      let stopping = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      const listener = (event: MlEventMessage) => {
-        if (!('jobId' in event) || event.jobId !== jobId) return;
-        if (event.type === 'saving') saving = event.active;
+      const controller = new AbortController();
+      const onEvent = (event: MlJobEvent<'live'>) => {
         if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);
         if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });
         if (event.type === 'epoch') {
@@ -212,36 +208,25 @@ export class LiveService {
           this.events.prediction({ runId, round, imageId, trainedVersion, width, height, mask, confidence });
         }
       };
-      this.ml.on('event', listener);
-      const killUnlessSaving = () => {
-        if (saving) {
-          killTimer = setTimeout(killUnlessSaving, 100);
-          return;
-        }
-        this.ml.restart(`Live (run ${runId}) did not stop within ${CANCEL_DEADLINE_MS} ms`);
+      const request = {
+        jobId,
+        settings,
+        classValues: values,
+        items,
+        focus: this.focusOf(this.focusImageId),
+        checkpointDir,
+        startFrom: startRound > 0 ? join(checkpointDir, 'last') : null,
+        startRound,
+        roundSeconds: this.options.roundSeconds,
+        checkpointSeconds: this.options.checkpointSeconds,
       };
+      // Turning Live off is the job's cancel: the supervisor kills a job still running a second later (never mid-save).
       const done = this.ml
-        .request(
-          'live',
-          {
-            jobId,
-            settings,
-            classValues: values,
-            items,
-            focus: this.focusOf(this.focusImageId),
-            checkpointDir,
-            startFrom: startRound > 0 ? join(checkpointDir, 'last') : null,
-            startRound,
-            roundSeconds: this.options.roundSeconds,
-            checkpointSeconds: this.options.checkpointSeconds,
-          },
-          // Live runs until turned off; the ML process's death, not a timer, ends a stuck one.
-          2 ** 31 - 1,
-        )
+        .runJob('live', request, { onEvent, signal: controller.signal })
         .then(
           () => project.runs.finish(runId, 'completed'),
           (err: Error) => {
-            if (stopping) {
+            if (controller.signal.aborted) {
               // Killed at the deadline: what the last checkpoint holds is the run.
               project.runs.reopen(runId, checkpointRound(checkpointDir) ?? 0);
               project.runs.finish(runId, 'completed');
@@ -252,21 +237,10 @@ export class LiveService {
           },
         )
         .finally(() => {
-          clearTimeout(killTimer);
-          this.ml.off('event', listener);
           unlock();
           if (this.job?.jobId === jobId) this.job = null;
         });
-      this.job = {
-        jobId,
-        runId,
-        done,
-        cancel: () => {
-          stopping = true;
-          void this.ml.request('cancel', { jobId }).catch(() => {});
-          killTimer = setTimeout(killUnlessSaving, CANCEL_DEADLINE_MS);
-        },
-      };
+      this.job = { jobId, runId, done, cancel: () => controller.abort() };
     } catch (err) {
       this.setStatus({ ...LIVE_OFF, state: 'failed', error: (err as Error).message });
     }

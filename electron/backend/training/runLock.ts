@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AppError } from '../../../shared/contract/errors';
 import type { RunSummary } from '../../../shared/contract/rendererContract';
@@ -12,28 +12,51 @@ import type { Project } from '../project';
  */
 export function lockRun(project: Project, runId: number): () => void {
   const owner: RunLease = { pid: process.pid, host: hostname(), processStart: processStart(process.pid), since: new Date().toISOString() };
-  const holder = project.runs.claim(runId, owner, leaseAlive);
+  const key = heldKey(project, runId);
+  const holder = project.runs.claim(runId, owner, (lease) => leaseAlive(lease, key));
   if (holder) {
     const where = holder.host === owner.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
-    const who = holder.pid === owner.pid && holder.host === owner.host ? 'this FCN Studio' : where;
+    const who = isThisProcess(holder) ? 'this FCN Studio' : where;
     throw new AppError('CONFLICT', `run ${runId} is being trained by ${who} since ${holder.since}; wait for it to end or stop it, then resume`);
   }
-  return () => project.runs.release(runId, owner);
+  heldHere.add(key);
+  return () => {
+    heldHere.delete(key);
+    try {
+      project.runs.release(runId, owner);
+    } catch {
+      // The project was closed while the run trained (another project opened): the row stays,
+      // and heldHere no longer vouches for it, so it reads as dead. Never mask the run's own outcome.
+    }
+  };
 }
+
+/**
+ * The leases this process holds now, by project folder and run. A lease row naming this process
+ * that is not here was left behind (its project was closed under the run, so the release could not
+ * be written): the pid is alive, yet nothing trains the run.
+ */
+const heldHere = new Set<string>();
+/** By the folder's real path: the same project opened through a link is the same project. */
+const heldKey = (project: Project, runId: number) => `${runId}@${realpathSync(project.dir)}`;
 
 /** A run's status as the user should see it: "running" only while a live process trains it. */
 export function shownRunStatus(project: Project, run: RunRecord): RunSummary['status'] {
   if (run.status !== 'running') return run.status;
   const lease = project.runs.lease(run.id);
-  return lease && leaseAlive(lease) ? 'running' : 'interrupted';
+  return lease && leaseAlive(lease, heldKey(project, run.id)) ? 'running' : 'interrupted';
 }
 
+const isThisProcess = (lease: RunLease) => lease.pid === process.pid && lease.host === hostname();
+
 /**
- * Whether the lease's process still runs. On another machine (a project on a shared drive) that
- * cannot be checked from here: it counts as alive, and the refusal names the machine.
+ * Whether the lease's process still runs (for this process: whether it still holds `key`). On
+ * another machine (a project on a shared drive) that cannot be checked from here: it counts as
+ * alive, and the refusal names the machine.
  */
-function leaseAlive(lease: RunLease): boolean {
+function leaseAlive(lease: RunLease, key: string): boolean {
   if (lease.host !== hostname()) return true;
+  if (lease.pid === process.pid) return heldHere.has(key);
   try {
     process.kill(lease.pid, 0);
   } catch (err) {

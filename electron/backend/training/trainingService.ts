@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import type { DatasetItem, MlEventMessage, TrainResult } from '../../../shared/contract/mlContract';
+import type { DatasetItem, MlJobEvent, TrainResult } from '../../../shared/contract/mlContract';
 import type { Split } from '../../../shared/domain/images';
 import { recoverCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
@@ -12,14 +12,11 @@ import { z } from 'zod';
 import { runConfigSchema, trainSettingsInputSchema, type RunConfig } from '../../../shared/domain/training';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
 
-/** How long a cancelled run may take to stop before its ML process is killed. */
-export const CANCEL_DEADLINE_MS = 1_000;
-
 /** The weights a run started from, as stored in its config (`initialWeights`). */
 export type RunInitialWeights = NonNullable<RunConfig['initialWeights']>;
 
 export type TrainEvent =
-  | Extract<MlEventMessage, { type: 'progress' | 'epoch' | 'backend' | 'log' | 'checkpoint' }>
+  | MlJobEvent<'train'>
   | { type: 'run'; runId: number }
   /** Downloading ImageNet weights (once; later runs find them in the cache). */
   | { type: 'download'; bytes: number; total: number | null }
@@ -140,8 +137,7 @@ export async function train(
   const jobId = `run-${runId}`;
   onEvent({ type: 'run', runId });
   let epochsDone = 0;
-  const listener = (event: MlEventMessage) => {
-    if (!('jobId' in event) || event.jobId !== jobId) return;
+  const onJobEvent = (event: MlJobEvent<'train'>) => {
     if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);
     if (event.type === 'epoch') {
       epochsDone++;
@@ -164,35 +160,14 @@ export async function train(
       );
     }
     if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });
-    if (event.type === 'saving') {
-      saving = event.active;
-      return;
-    }
-    if (event.type !== 'prediction' && event.type !== 'live-round' && event.type !== 'live-prediction') onEvent(event);
+    onEvent(event);
   };
-  ml.on('event', listener);
-  // A step is synchronous in the ML process (seconds for a big net on a CPU) and the cancel
-  // message waits for it; a run that has not stopped within the deadline has its process killed.
-  // Checkpoints being written are never killed: the deadline waits for them.
-  let killed = false;
-  let saving = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const killUnlessSaving = () => {
-    if (saving) {
-      killTimer = setTimeout(killUnlessSaving, 100);
-      return;
-    }
-    killed = true;
-    ml.restart(`run ${runId} did not stop within ${CANCEL_DEADLINE_MS} ms of its cancel`);
-  };
-  const cancel = () => {
-    void ml.request('cancel', { jobId }).catch(() => {});
-    killTimer = setTimeout(killUnlessSaving, CANCEL_DEADLINE_MS);
-  };
-  signal?.addEventListener('abort', cancel);
+  // The supervisor's job protocol: a step is synchronous in the ML process (seconds for a big net
+  // on a CPU), so a run that has not stopped within the cancel deadline has its process killed
+  // (never while it writes checkpoints); that ends the job with CANCELLED.
   try {
     if (signal?.aborted) throw new AppError('CANCELLED', 'cancelled before training started');
-    const result = await ml.request(
+    const result = await ml.runJob(
       'train',
       {
         jobId,
@@ -205,15 +180,14 @@ export async function train(
         // Used only where the run has no checkpoint yet: a resumed run continues from its own weights.
         initialWeights: initialWeights && { source: initialWeights.source, path: initialWeights.path },
       },
-      // A run may take days; the ML process's death, not a timer, ends a stuck one.
-      2 ** 31 - 1,
+      { onEvent: onJobEvent, signal },
     );
     project.runs.finish(runId, result.cancelled ? 'cancelled' : 'completed');
     return { ...result, runId, settings, initialWeights };
   } catch (err) {
     const code = (err as AppError).code;
     // Ctrl-C on a terminal also reaches the ML process, which dies of it: a cancel all the same.
-    if (killed || code === 'CANCELLED' || (signal?.aborted && code === 'ML_PROCESS_DIED')) {
+    if (code === 'CANCELLED' || (signal?.aborted && code === 'ML_PROCESS_DIED')) {
       // The process is dead: finish any swap it left half done (removing half-written folders),
       // and keep no epoch row past the checkpoint a resume will start from, so `--resume`
       // continues the run (a process killed outside a save has no such row).
@@ -227,9 +201,6 @@ export async function train(
     project.runs.finish(runId, 'failed', `${message}; continue with \`fcn-studio train --resume ${runId}\``);
     throw new AppError((err as AppError).code ?? 'INTERNAL', `run ${runId} failed: ${message}. Continue it with \`fcn-studio train --project ${project.dir} --resume ${runId}\``);
   } finally {
-    clearTimeout(killTimer);
-    ml.off('event', listener);
-    signal?.removeEventListener('abort', cancel);
     unlock();
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-training';
+import * as m0003 from './0003-predictions';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: '0001-initial', up: m0001.up },
   { version: 2, name: '0002-training', up: m0002.up },
+  { version: 3, name: '0003-predictions', up: m0003.up },
 ];

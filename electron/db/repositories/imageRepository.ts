@@ -44,7 +44,7 @@ export interface ImageFilter {
 }
 
 // The status is derived, never stored twice: done is a user's mark, in progress means some pixels are labeled.
-const STATUS_SQL = `CASE WHEN done = 1 THEN 'done' WHEN labeled_pixels > 0 THEN 'in_progress' ELSE 'unlabeled' END`;
+const STATUS_SQL = `CASE WHEN done = 1 THEN 'done' WHEN needs_review = 1 AND labeled_pixels > 0 THEN 'needs_review' WHEN labeled_pixels > 0 THEN 'in_progress' ELSE 'unlabeled' END`;
 
 const ROW_SQL = `SELECT id, file_name AS fileName, path, width, height, byte_size AS byteSize, sha256, split,
   ${STATUS_SQL} AS status, CAST(labeled_pixels AS REAL) / (width * height) AS labeledFraction,
@@ -136,8 +136,9 @@ export function imageRepository(db: Db) {
       return db.transaction(() => ids.reduce((n, id) => n + stmt.run(split, id).changes, 0))();
     },
     setDone(ids: number[], done: boolean): number {
-      const stmt = db.prepare('UPDATE images SET done = ? WHERE id = ?');
-      return db.transaction(() => ids.reduce((n, id) => n + stmt.run(done ? 1 : 0, id).changes, 0))();
+      // Marking done is the person's review: an accepted prediction no longer needs one.
+      const stmt = db.prepare('UPDATE images SET done = ?, needs_review = CASE WHEN ? THEN 0 ELSE needs_review END WHERE id = ?');
+      return db.transaction(() => ids.reduce((n, id) => n + stmt.run(done ? 1 : 0, done ? 1 : 0, id).changes, 0))();
     },
     setFileState(id: number, state: FileState): void {
       setFileState.run(state, id);
@@ -146,7 +147,7 @@ export function imageRepository(db: Db) {
       const c = counts.get()!;
       const splits: Record<Split, number> = { train: 0, val: 0, test: 0, unassigned: 0 };
       for (const r of splitCounts.all()) splits[r.split] = r.n;
-      const statuses: Record<ImageStatus, number> = { unlabeled: 0, in_progress: 0, done: 0 };
+      const statuses: Record<ImageStatus, number> = { unlabeled: 0, in_progress: 0, needs_review: 0, done: 0 };
       for (const r of statusCounts.all()) statuses[r.status] = r.n;
       return { images: c.images, labeledImages: c.labeled, fileProblems: c.fileProblems, splits, statuses };
     },

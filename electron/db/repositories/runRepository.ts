@@ -58,9 +58,6 @@ export function runRepository(db: Db) {
   const upsertCheckpoint = db.prepare(`INSERT INTO checkpoints (run_id, kind, epoch, path, created_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (run_id, kind) DO UPDATE SET epoch = excluded.epoch, path = excluded.path, created_at = excluded.created_at`);
   const checkpoints = db.prepare<[number], CheckpointRecord>('SELECT kind, epoch, path FROM checkpoints WHERE run_id = ?');
-  const upsertPrediction = db.prepare(`INSERT INTO predictions (run_id, image_id, mask_png, confidence_png, mean_entropy, created_at) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (run_id, image_id) DO UPDATE SET mask_png = excluded.mask_png, confidence_png = excluded.confidence_png,
-      mean_entropy = excluded.mean_entropy, created_at = excluded.created_at`);
   const prediction = db.prepare<[number, number], { mask: Buffer; confidence: Buffer; meanEntropy: number }>(
     'SELECT mask_png AS mask, confidence_png AS confidence, mean_entropy AS meanEntropy FROM predictions WHERE run_id = ? AND image_id = ?',
   );
@@ -156,9 +153,6 @@ export function runRepository(db: Db) {
     /** Ends `owner`'s lease (one taken over by another process since is left alone). */
     release(runId: number, owner: RunLease): void {
       dropLease.run(leaseKey(runId), JSON.stringify(owner));
-    },
-    savePrediction(runId: number, imageId: number, mask: Uint8Array, confidence: Uint8Array, meanEntropy: number): void {
-      upsertPrediction.run(runId, imageId, mask, confidence, meanEntropy, new Date().toISOString());
     },
     prediction(runId: number, imageId: number) {
       return prediction.get(runId, imageId);

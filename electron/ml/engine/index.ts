@@ -16,7 +16,8 @@
  * A BatchSource yields { images: Float32Array NHWC RGB 0..255, masks: Uint8Array NHW (255 =
  * unlabeled), n, height, width }; any height/width (padded to a multiple of 32 and cropped inside).
  */
-export { selectBackend, probeWebGpu, probeTensorflow, wasmThreadCount, webGpuAdapter } from './backends/select';
+export { selectBackend, probeWebGpu, wasmThreadCount, webGpuAdapter } from './backends/select';
+export { probeTensorflow, explainTensorflowFailure } from './backends/tensorflowProbe';
 export type { GpuAdapterSummary, SelectOptions } from './backends/select';
 export { registerWasmTrainingKernels } from './backends/wasmKernels';
 export { FCN_STRIDE, FcnModel, buildFcn } from './model/fcn';

@@ -238,6 +238,8 @@ export interface Prediction {
   confidence: Float32Array;
   /** Mean per-pixel entropy of the softmax (nats): the "most uncertain" ranking. */
   meanEntropy: number;
+  /** Mean difference between the two highest softmax probabilities (0..1; small = the model hesitates). */
+  meanMargin: number;
 }
 
 export interface PredictOptions {
@@ -258,19 +260,22 @@ export interface PredictOptions {
 export type LogitsForward = (images: Float32Array, n: number, height: number, width: number) => Promise<Float32Array>;
 
 /** Argmax, its softmax probability and the softmax entropy (nats) of each pixel's logits, in place of the tf ops. */
-function scoreLogits(logits: Float32Array, classes: number): { mask: Uint8Array; confidence: Float32Array; entropy: Float32Array } {
+function scoreLogits(logits: Float32Array, classes: number): { mask: Uint8Array; confidence: Float32Array; entropy: Float32Array; margin: Float32Array } {
   const pixels = logits.length / classes;
   const mask = new Uint8Array(pixels);
   const confidence = new Float32Array(pixels);
   const entropy = new Float32Array(pixels);
+  const margin = new Float32Array(pixels);
   for (let p = 0, o = 0; p < pixels; p++, o += classes) {
     let best = 0;
     let max = logits[o];
+    let second = -Infinity;
     for (let c = 1; c < classes; c++) {
       if (logits[o + c] > max) {
+        second = max;
         max = logits[o + c];
         best = c;
-      }
+      } else if (logits[o + c] > second) second = logits[o + c];
     }
     // With z = Σ exp(x − max): p_c = exp(x_c − max)/z, H = log z − Σ p_c (x_c − max).
     let z = 0;
@@ -284,8 +289,9 @@ function scoreLogits(logits: Float32Array, classes: number): { mask: Uint8Array;
     mask[p] = best;
     confidence[p] = 1 / z;
     entropy[p] = Math.log(z) - weighted / z;
+    margin[p] = (1 - Math.exp(second - max)) / z;
   }
-  return { mask, confidence, entropy };
+  return { mask, confidence, entropy, margin };
 }
 
 /** Tile origins covering `length` with tiles of `tile` overlapping by at least `overlap`. */
@@ -318,6 +324,7 @@ export async function predict(
   const mask = new Uint8Array(width * height);
   const confidence = new Float32Array(width * height);
   let entropySum = 0;
+  let marginSum = 0;
   const ys = width * height <= maxPixels ? [0] : tileStarts(height, tile, overlap);
   const xs = width * height <= maxPixels ? [0] : tileStarts(width, tile, overlap);
   const th = ys.length === 1 ? height : tile;
@@ -341,19 +348,22 @@ export async function predict(
       let m: ArrayLike<number>;
       let c: ArrayLike<number>;
       let e: ArrayLike<number>;
+      let g: ArrayLike<number>;
       if (options.forward) {
         const scored = scoreLogits(await options.forward(crop, 1, th, tw), model.config.numClasses);
-        [m, c, e] = [scored.mask, scored.confidence, scored.entropy];
+        [m, c, e, g] = [scored.mask, scored.confidence, scored.entropy, scored.margin];
       } else {
         const x = tf.tensor4d(crop, [1, th, tw, 3], 'float32');
-        const [maskT, confT, entT] = tf.tidy(() => {
+        const [maskT, confT, entT, marginT] = tf.tidy(() => {
           const logits = model.forward(x, false);
           const logp = tf.logSoftmax(logits, -1);
           const p = tf.exp(logp);
-          return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1))];
+          const top2 = tf.topk(p, Math.min(2, model.config.numClasses)).values;
+          const gap = model.config.numClasses < 2 ? tf.onesLike(tf.max(p, -1)) : tf.sub(top2.slice([0, 0, 0, 0], [-1, -1, -1, 1]), top2.slice([0, 0, 0, 1], [-1, -1, -1, 1])).squeeze([-1]);
+          return [tf.argMax(logits, -1), tf.max(p, -1), tf.neg(tf.sum(tf.mul(p, logp), -1)), gap];
         });
-        [m, c, e] = await Promise.all([maskT.data(), confT.data(), entT.data()]);
-        tf.dispose([x, maskT, confT, entT]);
+        [m, c, e, g] = await Promise.all([maskT.data(), confT.data(), entT.data(), marginT.data()]);
+        tf.dispose([x, maskT, confT, entT, marginT]);
       }
       const [cy0, cy1] = yCores[iy];
       const [cx0, cx1] = xCores[ix];
@@ -364,9 +374,11 @@ export async function predict(
           mask[dst] = m[src];
           confidence[dst] = c[src];
           entropySum += e[src];
+          marginSum += g[src];
         }
       }
     }
   }
-  return { width, height, mask, confidence, meanEntropy: entropySum / Math.max(1, width * height) };
+  const pixels = Math.max(1, width * height);
+  return { width, height, mask, confidence, meanEntropy: entropySum / pixels, meanMargin: marginSum / pixels };
 }

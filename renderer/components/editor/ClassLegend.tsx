@@ -14,7 +14,7 @@ function formatPixels(n: number): string {
   return String(n);
 }
 
-/** Class picker and legend: colour, name, shortcut, and this image's labeled pixels per class. */
+/** Class picker and legend: colour, name, shortcut, and this image's labeled (and, with a prediction, predicted ≈) pixels per class. */
 export function ClassLegend({ editor, snapshot, classes }: Props) {
   const [search, setSearch] = useState('');
   const total = snapshot.counts.reduce((a, b) => a + b, 0);
@@ -52,9 +52,14 @@ export function ClassLegend({ editor, snapshot, classes }: Props) {
               >
                 <span className="legend-swatch" style={{ background: c.color }} />
                 <span className="legend-name">{c.name}</span>
-                <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels`}>
+                <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels labeled`}>
                   {count > 0 ? formatPixels(count) : ''}
                 </span>
+                {snapshot.prediction && (
+                  <span className="legend-count legend-predicted" data-testid="class-predicted-count" title={`${snapshot.prediction.counts[c.value].toLocaleString()} pixels predicted`}>
+                    {snapshot.prediction.counts[c.value] > 0 ? `≈${formatPixels(snapshot.prediction.counts[c.value])}` : ''}
+                  </span>
+                )}
                 {index < 10 && <kbd className="legend-key">{(index + 1) % 10}</kbd>}
               </button>
             </li>

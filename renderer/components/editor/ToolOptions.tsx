@@ -48,7 +48,11 @@ export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: Ed
           )}
         </>
       )}
-      {snapshot.tool === 'polygon' && <p className="option-help muted">Click to add points, click the first point, double-click or press Enter to fill. Drag to draw a lasso.</p>}
+      {snapshot.tool === 'polygon' && (
+        <p className="option-help muted">
+          Click to add points, click the first point, double-click or press Enter to {s.acceptLasso ? 'accept the prediction inside it' : 'fill'}. Drag to draw a lasso.
+        </p>
+      )}
       {snapshot.tool === 'superpixel' && snapshot.superpixels === 'computing' && <p className="option-help muted">Computing superpixels for this image…</p>}
       {snapshot.tool === 'pan' && <p className="option-help muted">Drag to move. Anywhere: hold Space or the middle button.</p>}
       {paints && (

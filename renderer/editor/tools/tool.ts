@@ -25,6 +25,8 @@ export interface ToolSettings {
   protect: boolean;
   fillMode: FloodMode;
   fillTolerance: number;
+  /** The polygon / lasso accepts the model's prediction inside it instead of filling a class. */
+  acceptLasso: boolean;
 }
 
 /** What tools may use of the editor: the mask, the settings, and a way to commit an edit. */
@@ -45,6 +47,8 @@ export interface ToolContext {
   notify(message: string): void;
   /** The tool's transient drawing (polygon outline) changed. */
   overlayChanged(): void;
+  /** Accepts the prediction inside a closed polygon (mask coordinates, flat x,y pairs) as one edit. */
+  acceptInPolygon(points: readonly number[]): void;
 }
 
 /**

@@ -361,3 +361,21 @@ describe('a full disk while importing without --copy', () => {
     }
   });
 });
+
+describe('another process importing the same files at the same time', () => {
+  it('a file it added between our check and our insert is a duplicate, not the end of the import', async () => {
+    await writeImage(join(root, 'a.png'), 8, 6, 'png', 1);
+    await writeImage(join(root, 'b.png'), 8, 6, 'png', 2);
+    // What a second process (another server, a CLI import) does in that instant, played by a trigger:
+    // the same content lands in the table just before our insert of b.png.
+    project.db.exec(`CREATE TEMP TRIGGER other_process BEFORE INSERT ON images WHEN NEW.path LIKE '%b.png' AND NEW.stem = 'b'
+      BEGIN INSERT INTO images (path, file_name, stem, sha256, byte_size, mtime_ms, width, height, format, imported_at)
+        VALUES ('/elsewhere/b.png', 'b.png', 'b-other', NEW.sha256, NEW.byte_size, NEW.mtime_ms, NEW.width, NEW.height, NEW.format, NEW.imported_at); END`);
+    const report = await importImages(project, { paths: [join(root, 'a.png'), join(root, 'b.png')], concurrency: 1 });
+    project.db.exec('DROP TRIGGER temp.other_process');
+    expect(report.added).toBe(1);
+    expect(report.skipped).toEqual([{ path: join(root, 'b.png'), reason: 'duplicate', message: expect.stringMatching(/already in the project/) }]);
+    // (The trigger's row goes with our failed insert; the other process's would stay.) The import went on:
+    expect(project.images.all().map((i) => i.path)).toEqual([join(root, 'a.png')]);
+  });
+});

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeFrame, encodeFrame, type SocketMessage } from '../../../shared/contract/binaryFrame';
 import { answers, rawExchange, rawWebSocket, startServerProcess, wsFrame, type ServerProcess } from '../../fixtures/hostileClient';
-import { tempDir } from '../../fixtures/images';
+import { presetClassFile } from '../../../shared/domain/presets';
+import { encodeMaskPng } from '../../../shared/mask/maskPng';
+import { importImages } from '../../../electron/backend/importService';
+import { Project } from '../../../electron/backend/project';
+import { tempDir, writeImage } from '../../fixtures/images';
 
 // Random and malformed HTTP requests, upgrade headers and WebSocket frames thrown at a live server
 // (its own process, on loopback) for a bounded time; it must still answer a valid request after.
@@ -18,7 +23,13 @@ let root: string;
 let server: ServerProcess;
 beforeAll(async () => {
   root = tempDir();
-  server = await startServerProcess(root);
+  // A project with images and a mask, so requests reach labels, pixels and thumbnails, not only NO_PROJECT.
+  const project = Project.create(join(root, 'p'), presetClassFile('voc'));
+  for (const i of [1, 2]) await writeImage(join(root, `img${i}.png`), 8, 6, 'png', i);
+  await importImages(project, { paths: [join(root, 'img1.png'), join(root, 'img2.png')] });
+  project.masks.save({ imageId: 1, baseVersion: 0, png: VALID_MASK, labeledPixels: 48, classCounts: new Map([[1, 48]]), source: 'editor' });
+  project.close();
+  server = await startServerProcess(root, { project: join(root, 'p') });
 });
 afterAll(async () => {
   await server?.stop();
@@ -46,7 +57,8 @@ type Rng = ReturnType<typeof prng>;
 const METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'OPTIONS', 'DELETE', 'CONNECT', 'TRACE', 'PATCH', 'G\x00T', ''];
 const TARGETS = ['/', '/api', '//[::1', 'http://[bad/', '/%', '/%c0%ae', '/%00', '/..%2f..%2fetc%2fpasswd', '*', 'http://evil.example/', '/a?token=', '/?token=%zz', '/assets/%2e%2e/%2e%2e/x', '/' + 'a'.repeat(9_000)];
 const ORIGINS = ['null', 'not a url', '://', 'http://[bad', 'http://evil.example', 'file://', 'http://127.0.0.1:1', ''];
-const CHANNELS = ['app:info', 'images:list', 'classes:list', 'runs:list', 'labels:get', 'labels:save', 'ml:status', '__proto__', 'constructor', 'nope:nope', ''];
+const VALID_MASK = encodeMaskPng({ width: 8, height: 6, values: new Uint8Array(48).fill(1) });
+const CHANNELS = ['images:pixels', 'images:thumbnail', 'labels:get', 'labels:save', 'app:info', 'images:list', 'classes:list', 'runs:list', 'labels:get', 'labels:save', 'ml:status', '__proto__', 'constructor', 'nope:nope', ''];
 
 function target(r: Rng, token: string): string {
   const base = r.chance(0.6) ? r.pick(TARGETS) : '/' + encodeURI(r.text(r.int(40)));
@@ -86,7 +98,8 @@ function upgradeCase(r: Rng, port: number, token: string): string {
 
 /** A message in the binary frame format of shared/contract/binaryFrame.ts, then garbled. */
 function socketMessage(r: Rng): Uint8Array {
-  const request = r.pick<unknown>([{}, null, { imageId: r.int(5), baseVersion: -1, png: r.bytes(r.int(64)) }, { id: 'x' }, [1, 2], 'str']);
+  const png = r.pick([r.bytes(r.int(64)), VALID_MASK, garbled(r, VALID_MASK)]);
+  const request = r.pick<unknown>([{}, null, { imageId: r.int(4), baseVersion: r.int(4) - 1, png }, { id: r.int(4) }, { id: 'x' }, [1, 2], 'str']);
   const frame = encodeFrame({ type: r.pick(['invoke', 'reply', 'event', 'x']), id: r.int(1e6), channel: r.pick(CHANNELS), request });
   const garble = r.int(6);
   if (garble === 0) return frame;
@@ -96,6 +109,13 @@ function socketMessage(r: Rng): Uint8Array {
   if (garble === 3) for (let i = r.int(8); i >= 0; i--) out[r.int(out.length)] = r.int(256); // flipped bytes
   if (garble === 4) return encodeLyingAttachments(r);
   if (garble === 5) return Buffer.concat([out, r.bytes(r.int(64))]);
+  return out;
+}
+
+/** A copy with a few bytes changed (a PNG whose header, chunk lengths or pixel data lie). */
+function garbled(r: Rng, bytes: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  for (let i = r.int(4); i >= 0; i--) out[r.int(out.length)] = r.int(256);
   return out;
 }
 

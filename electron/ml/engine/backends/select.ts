@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 
 import type { BackendChoice, BackendName, BackendPreference } from '../types';
 import { prepareSimdKernels } from './simd/simdKernels';
+import { probeTensorflow, tensorflowUsesGpu } from './tensorflowProbe';
 import { type WasmBackend, guardHeapAllocations } from './wasmHeap';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { createThreadedWasmBackend } from './wasmThreaded';
@@ -25,7 +26,6 @@ let wasmThreads = 0;
 let wasmFactoryReplaced = false;
 let webgpuAdapter: GpuAdapterSummary | null = null;
 let webgpuProbe: Promise<GpuAdapterSummary | null> | null = null;
-let tensorflowProbe: Promise<string | null> | null = null;
 
 /** Number of threads the wasm backend uses (XNNPACK pool), 0 before it started. */
 export function wasmThreadCount(): number {
@@ -114,23 +114,6 @@ function registerWebGpuBackend(adapter: GPUAdapter): void {
   );
 }
 
-/** Loads @tensorflow/tfjs-node-gpu, then -node, when installed; returns which one, or null. */
-export function probeTensorflow(): Promise<string | null> {
-  tensorflowProbe ??= (async () => {
-    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-      try {
-        // A variable specifier keeps bundlers and the type checker from requiring the optional package.
-        await import(/* @vite-ignore */ pkg);
-        if (tf.findBackendFactory('tensorflow')) return pkg;
-      } catch {
-        // not installed, or libtensorflow / CUDA missing
-      }
-    }
-    return null;
-  })();
-  return tensorflowProbe;
-}
-
 async function activate(name: BackendName): Promise<boolean> {
   try {
     const ok = await tf.setBackend(name);
@@ -181,18 +164,21 @@ export async function selectBackend(pref: BackendPreference = 'auto', options: S
     return { backend: 'webgpu', reason: `requested (--backend webgpu)`, adapter };
   }
   if (pref === 'tensorflow') {
-    const pkg = await probeTensorflow();
-    if (!pkg || !(await activate('tensorflow'))) {
-      throw new Error('@tensorflow/tfjs-node(-gpu) is not installed or libtensorflow failed to load');
-    }
-    return { backend: 'tensorflow', reason: `requested (--backend tensorflow) via ${pkg}` };
+    const { pkg, reasons: why } = await probeTensorflow();
+    if (!pkg) throw new Error(`--backend tensorflow cannot start: ${why.join('; ')}`);
+    if (!(await activate('tensorflow'))) throw new Error(`${pkg} loaded but its tensorflow backend failed to start`);
+    return { backend: 'tensorflow', reason: `requested (--backend tensorflow) via ${pkg}${tensorflowUsesGpu() ? ' on CUDA' : ' on the CPU'}` };
   }
 
-  const pkg = await probeTensorflow();
+  // A GPU build without a CUDA device runs on the CPU: it then ranks like the CPU build, below a hardware WebGPU.
+  const { pkg, reasons: tensorflowReasons } = await probeTensorflow();
+  reasons.push(...tensorflowReasons);
   if (pkg === '@tensorflow/tfjs-node-gpu' && (await activate('tensorflow'))) {
-    return { backend: 'tensorflow', reason: 'auto: @tensorflow/tfjs-node-gpu loaded (CUDA found)' };
+    if (tensorflowUsesGpu()) return { backend: 'tensorflow', reason: `auto: ${pkg} loaded (CUDA found)` };
+    reasons.push(`${pkg} loaded but TensorFlow sees no CUDA GPU (needs CUDA 11.2 + cuDNN 8.1)`);
+  } else if (pkg) {
+    reasons.push(`${pkg} loaded (CPU build)`);
   }
-  reasons.push(pkg ? `${pkg} loaded (CPU build)` : 'no @tensorflow/tfjs-node(-gpu)');
   // Dawn is loaded here only where a child process found a hardware adapter: its warnings on
   // machines without one stay out of the user's terminal, and a software adapter loses to wasm anyway.
   const probed = await probeAdapterInChild();
@@ -201,7 +187,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', options: S
     return { backend: 'webgpu', reason: `auto: hardware WebGPU adapter ${adapter.name}; ${reasons.join('; ')}`, adapter };
   }
   reasons.push(adapter ? `WebGPU adapter ${adapter.name} is software rendering` : 'no WebGPU adapter');
-  if (pkg === '@tensorflow/tfjs-node' && (await activate('tensorflow'))) {
+  if (pkg && (await activate('tensorflow'))) {
     return { backend: 'tensorflow', reason: `auto: libtensorflow on the CPU; ${reasons.join('; ')}` };
   }
   const wasm = await tryWasm();

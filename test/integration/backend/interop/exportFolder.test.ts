@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presetClassFile } from '../../../../shared/domain/presets';
@@ -96,6 +96,21 @@ describe('--force replaces only what the earlier export wrote', () => {
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('still mine');
   });
 
+  it.skipIf(process.platform === 'win32')('never deletes through a folder the user replaced with a link (JPEGImages → their photos)', async () => {
+    await labeledImages(['a.jpg', 'b.jpg']);
+    const out = join(root, 'out');
+    await exportMasks(project, { format: 'voc', outDir: out });
+    // The user points JPEGImages at their originals, which carry the same names as the export's copies.
+    const photos = join(root, 'photos');
+    mkdirSync(photos);
+    writeFileSync(join(photos, 'a.jpg'), 'the original photo');
+    rmSync(join(out, 'JPEGImages'), { recursive: true });
+    symlinkSync(photos, join(out, 'JPEGImages'));
+
+    await exportMasks(project, { format: 'png-gray', outDir: out, force: true });
+    expect(readFileSync(join(photos, 'a.jpg'), 'utf8')).toBe('the original photo');
+  });
+
   it('refuses an earlier export whose marker does not list its files', async () => {
     await labeledImages(['a.jpg']);
     const out = join(root, 'old');
@@ -104,5 +119,25 @@ describe('--force replaces only what the earlier export wrote', () => {
     writeFileSync(join(out, 'a.png'), 'maybe ours, maybe not');
     await expect(exportMasks(project, { format: 'png-gray', outDir: out, force: true })).rejects.toThrow(/does not list the files it wrote/);
     expect(readFileSync(join(out, 'a.png'), 'utf8')).toBe('maybe ours, maybe not');
+  });
+});
+
+describe('VOC images', () => {
+  it('are stored upright: a JPEG turned by its EXIF orientation is written turned, as its mask is (tools such as PIL ignore the tag)', async () => {
+    const sharp = (await import('sharp')).default;
+    mkdirSync(join(root, 'imgs'));
+    const path = join(root, 'imgs', 'turned.jpg');
+    // Stored 40×20, shown 20×40 (orientation 6: turned a quarter clockwise).
+    await sharp({ create: { width: 40, height: 20, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 6 }).toFile(path);
+    await importImages(project, { paths: [path] });
+    const image = project.images.all()[0];
+    expect([image.width, image.height]).toEqual([20, 40]);
+    project.masks.save({ imageId: image.id, baseVersion: 0, png: encodeMaskPng({ width: 20, height: 40, values: new Uint8Array(800).fill(1) }), labeledPixels: 800, classCounts: new Map([[1, 800]]), source: 'editor' });
+
+    const out = join(root, 'voc');
+    await exportMasks(project, { format: 'voc', outDir: out });
+    const jpeg = await sharp(join(out, 'JPEGImages', 'turned.jpg')).metadata();
+    const mask = decodeMaskPng(readFileSync(join(out, 'SegmentationClass', 'turned.png')));
+    expect([jpeg.width, jpeg.height, jpeg.orientation ?? 1]).toEqual([mask.width, mask.height, 1]);
   });
 });

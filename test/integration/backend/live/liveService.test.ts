@@ -106,6 +106,20 @@ describe('Live through the backend and the ML process', () => {
     const resumed = await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) > pausedAt);
     expect(resumed.runId).toBe(runId);
 
+    // A prediction job from the review screens also has the ML process to itself: Live pauses for it and comes back.
+    const predicting = await call('predictions:start', { runId, target: { kind: 'images', ids: [first.id] } });
+    const predicted = await new Promise<RendererEvents['predictions:done']>((resolve) => {
+      const listener = (e: RendererEvents['predictions:done']) => {
+        if (e.jobId !== predicting.jobId) return;
+        backend.events.off('predictions:done', listener);
+        resolve(e);
+      };
+      backend.events.on('predictions:done', listener);
+    });
+    expect(predicted).toMatchObject({ predicted: 1, error: null });
+    const predictedAt = statuses.length;
+    await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) >= predictedAt);
+
     // Off: the job stops, the run is completed with its checkpoints, and the choice is remembered.
     const off = await call('live:stop', {});
     expect(off.state).toBe('off');

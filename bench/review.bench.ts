@@ -1,0 +1,122 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Project } from '../electron/backend/project';
+import { refreshAgreement } from '../electron/backend/training/predictionService';
+import { Editor } from '../renderer/editor/editor';
+import { benchLine, type BenchSuite } from './benchLine';
+import { predictOpenImage } from './reviewPredict';
+
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The review loop's figures: accepting a prediction on a 12-megapixel image, ranking 10,000 stored
+ * predictions for label-next, and showing a fresh prediction of a CamVid frame.
+ */
+export const reviewBench: BenchSuite = {
+  name: 'review',
+  async run(emit) {
+    const accept = acceptTwelveMegapixels();
+    emit(
+      benchLine(
+        'review.accept_12mp_ms',
+        accept.ms,
+        'ms',
+        accept.baselineMs,
+        `accept the prediction where unlabeled on a 4000×3000 mask (a third labeled, ${(accept.pixels / 1e6).toFixed(1)} MP written; tile backups, class counts, RLE diff, history push), median of 5, in Node's V8 (the renderer's engine; the screen-sized redraw is not included); baseline: one copy of the 12 MP mask; goal ≤ 100 ms`,
+      ),
+    );
+    const rank = rankTenThousand();
+    emit(
+      benchLine(
+        'review.rank_10k_ms',
+        rank.ms,
+        'ms',
+        rank.baselineMs,
+        `label-next: all 10,000 stored predictions of a run ranked by mean entropy from SQLite (staleness check included), median of 5; baseline: images:list of the same 10,000 images sorted by name; goal ≤ 200 ms`,
+      ),
+    );
+    const shown = await predictOpenImage();
+    emit(benchLine('review.predict_open_image_ms', shown.ms, 'ms', shown.baselineMs, shown.note));
+  },
+};
+
+function acceptTwelveMegapixels(): { ms: number; baselineMs: number; pixels: number } {
+  const width = 4000;
+  const height = 3000;
+  const n = width * height;
+  const values = new Uint8Array(n).fill(255);
+  for (let y = 0; y < height; y++) values.fill(0, y * width, y * width + Math.floor(width / 3));
+  const predicted = new Uint8Array(n);
+  const confidence = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    predicted[i] = (i % width) % 500 < 250 ? 1 : 7;
+    confidence[i] = (i * 2654435761) >>> 24;
+  }
+  const classes = [0, 1, 7].map((value, i) => ({ id: i + 1, value, name: `c${value}`, color: '#336699', position: i }));
+  const editor = new Editor({ width, height, values, classes });
+  editor.setPrediction({ summary: { runId: 1, imageId: 1, meanEntropy: 0.5, meanMargin: 0.3, iou: null, agreement: null, createdAt: '' }, values: predicted, confidence });
+  const times: number[] = [];
+  const copies: number[] = [];
+  let pixels = 0;
+  for (let round = 0; round < 6; round++) {
+    let t0 = performance.now();
+    pixels = editor.acceptPrediction('unlabeled');
+    const t = performance.now() - t0;
+    editor.undo();
+    t0 = performance.now();
+    const copy = editor.doc.values.slice();
+    copies.push(performance.now() - t0);
+    if (copy.length !== n || pixels === 0) throw new Error('the accept bench wrote nothing');
+    // The first round warms the code paths up.
+    if (round > 0) times.push(t);
+  }
+  return { ms: median(times), baselineMs: median(copies), pixels };
+}
+
+function rankTenThousand(): { ms: number; baselineMs: number } {
+  const dir = join(tmpdir(), `fcn-bench-review-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const project = Project.create(dir, { classes: [{ id: 0, name: 'a', color: [0, 0, 0] }, { id: 1, name: 'b', color: [255, 0, 0] }] });
+  try {
+    const runId = project.runs.create({ settings: {}, classValues: [0, 1] } as never);
+    const tiny = Uint8Array.from([137, 80, 78, 71]);
+    project.db.transaction(() => {
+      for (let i = 0; i < 10_000; i++) {
+        const imageId = project.images.insert({
+          path: `/bench/img${i}.png`,
+          fileName: `img${i}.png`,
+          stem: `img${i}`,
+          sha256: `sha${i}`,
+          byteSize: 1,
+          mtimeMs: 0,
+          width: 480,
+          height: 360,
+          format: 'png',
+          copied: false,
+          split: 'unassigned',
+          thumbnail: { mime: 'image/png', bytes: tiny },
+        });
+        const entropy = ((i * 7919) % 10_000) / 10_000;
+        project.predictions.save({ runId, imageId, maskPng: tiny, confidencePng: tiny, meanEntropy: entropy, meanMargin: 1 - entropy, labelVersion: 0, agreement: null });
+      }
+    })();
+    const times: number[] = [];
+    const lists: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      let t0 = performance.now();
+      refreshAgreement(project, runId);
+      const queue = project.predictions.queue(runId, 'uncertain', 'entropy', 10_000);
+      const t = performance.now() - t0;
+      if (queue.length !== 10_000 || queue[0].score < queue[9_999].score) throw new Error('the ranking bench ranked wrongly');
+      t0 = performance.now();
+      project.images.list({ sort: 'name', descending: false });
+      lists.push(performance.now() - t0);
+      if (round > 0) times.push(t);
+    }
+    return { ms: median(times), baselineMs: median(lists) };
+  } finally {
+    project.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

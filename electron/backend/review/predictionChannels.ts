@@ -1,0 +1,94 @@
+import { AppError, type WireError } from '../../../shared/contract/errors';
+import type { Channel, ParsedRequestOf, RendererEvents, ReplyOf } from '../../../shared/contract/rendererContract';
+import { decodeMaskPng } from '../../../shared/mask/maskPng';
+import type { BackgroundJobs } from '../backgroundJobs';
+import type { MlSupervisor } from '../mlSupervisor';
+import type { Project } from '../project';
+import { defaultPredictionRun, predictForReview, predictionItems, refreshAgreement } from '../training/predictionService';
+import { resolveRun } from '../training/trainingService';
+
+type PredictionChannel = Extract<Channel, `predictions:${string}`>;
+type Handlers = { [C in PredictionChannel]: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>> | ReplyOf<C> };
+
+export interface PredictionChannelContext {
+  project(): Project;
+  ml(): MlSupervisor;
+  jobs: BackgroundJobs;
+  emit<E extends keyof RendererEvents>(event: E, payload: RendererEvents[E]): void;
+  toWireError(err: unknown): WireError;
+}
+
+/** A run given by the client (checked), or the default: the newest run with a checkpoint; null when there is none. */
+function runOrDefault(project: Project, runId: number | undefined): number | null {
+  if (runId !== undefined) return resolveRun(project, String(runId));
+  try {
+    return defaultPredictionRun(project);
+  } catch {
+    return null;
+  }
+}
+
+/** The `predictions:*` channels: thin handlers over predictionService and the prediction repository. */
+export function predictionChannels(ctx: PredictionChannelContext): Handlers {
+  return {
+    'predictions:start': ({ runId: requested, target }) => {
+      const project = ctx.project();
+      const ml = ctx.ml();
+      const runId = requested === undefined ? defaultPredictionRun(project) : resolveRun(project, String(requested));
+      // The target and the checkpoint are checked now, so a wrong request is an answer, not a failed job.
+      const items = predictionItems(project, target);
+      let jobId = '';
+      jobId = ctx.jobs.start(
+        (signal) =>
+          predictForReview(project, ml, runId, items, {
+            signal,
+            onProgress: (done, total) => ctx.emit('predictions:progress', { jobId, runId, done, total }),
+            onSaved: (summary) => {
+              ctx.emit('predictions:saved', { jobId, summary });
+              ctx.emit('images:changed', { reason: 'prediction', ids: [summary.imageId] });
+            },
+          }),
+        {
+          progress: () => {},
+          done: (id, r) => ctx.emit('predictions:done', { jobId: id, runId, predicted: r.predicted, cancelled: r.cancelled, error: null }),
+          failed: (id, err) => ctx.emit('predictions:done', { jobId: id, runId, predicted: 0, cancelled: false, error: ctx.toWireError(err) }),
+        },
+      );
+      return { jobId, runId, images: items.length };
+    },
+    'predictions:cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
+    'predictions:get': ({ imageId, runId: requested }) => {
+      const project = ctx.project();
+      if (!project.images.byId(imageId)) throw new AppError('NOT_FOUND', `image ${imageId} does not exist`);
+      const runId = requested ?? project.predictions.newestRunFor(imageId);
+      if (runId === null) return null;
+      refreshAgreement(project, runId, imageId);
+      const stored = project.predictions.get(runId, imageId);
+      if (!stored) return null;
+      const { mask, confidence, ...summary } = stored;
+      const { width, height } = decodeMaskPng(mask);
+      return { summary, width, height, maskPng: mask, confidencePng: confidence };
+    },
+    'predictions:list': ({ runId: requested }) => {
+      const project = ctx.project();
+      const runId = runOrDefault(project, requested);
+      if (runId === null) return { runId, predictions: [] };
+      refreshAgreement(project, runId);
+      return { runId, predictions: project.predictions.summaries(runId) };
+    },
+    'predictions:queue': ({ kind, by, runId: requested, limit }) => {
+      const project = ctx.project();
+      const runId = runOrDefault(project, requested);
+      if (runId === null) return { runId, entries: [] };
+      if (kind === 'disagreement') refreshAgreement(project, runId);
+      return { runId, entries: project.predictions.queue(runId, kind, by, limit) };
+    },
+    'predictions:accepted': ({ imageId }) => {
+      const project = ctx.project();
+      if (!project.images.byId(imageId)) throw new AppError('NOT_FOUND', `image ${imageId} does not exist`);
+      project.predictions.setNeedsReview(imageId, true);
+      ctx.emit('images:changed', { reason: 'accepted', ids: [imageId] });
+      return { updated: 1 };
+    },
+  };
+}

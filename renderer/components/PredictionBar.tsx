@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import { SPLITS } from '../../shared/domain/images';
+import { PREDICTION_FILTERS, PREDICTION_ORDERS, type PredictionFilter, type PredictionOrder } from '../../shared/review/predictionOrder';
+import type { PredictionTarget } from '../../shared/review/predictions';
+import { useBackendEvent } from '../hooks/useBackendEvent';
+import { useClient } from '../hooks/ClientContext';
+import { SPLIT_NAMES } from '../state/displayNames';
+import { errorMessage } from '../state/errorMessage';
+
+const ORDER_NAMES: Record<PredictionOrder, string> = {
+  none: 'Model: no order',
+  uncertain: 'Most uncertain first',
+  margin: 'Smallest margin first',
+  disagreement: 'Lowest IoU with label first',
+};
+const FILTER_NAMES: Record<PredictionFilter, string> = { any: 'Predicted or not', predicted: 'Has a prediction', unpredicted: 'No prediction' };
+
+interface Props {
+  runId: number | null;
+  predicted: number;
+  selectedIds: number[];
+  order: PredictionOrder;
+  filter: PredictionFilter;
+  onOrder(order: PredictionOrder): void;
+  onFilter(filter: PredictionFilter): void;
+}
+
+/** Predict images with the newest run (unlabeled, a selection, a split), with progress and cancel; order and filter the grid by prediction. */
+export function PredictionBar({ runId, predicted, selectedIds, order, filter, onOrder, onFilter }: Props) {
+  const client = useClient();
+  const [what, setWhat] = useState<string>('unlabeled');
+  const [job, setJob] = useState<{ jobId: string; runId: number; done: number; total: number } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  useBackendEvent('predictions:progress', (e) => setJob((j) => (j && j.jobId === e.jobId ? { ...j, done: e.done, total: e.total } : j)));
+  useBackendEvent('predictions:done', (e) => {
+    if (e.jobId !== job?.jobId) return;
+    setJob(null);
+    setMessage(e.error ? e.error.message : `Run ${e.runId} predicted ${e.predicted} image${e.predicted === 1 ? '' : 's'}${e.cancelled ? ' (cancelled)' : ''}.`);
+  });
+
+  const target = (): PredictionTarget =>
+    what === 'unlabeled' ? { kind: 'unlabeled' } : what === 'selection' ? { kind: 'images', ids: selectedIds } : { kind: 'split', split: what as (typeof SPLITS)[number] };
+  const start = async () => {
+    setMessage(null);
+    try {
+      const r = await client.invoke('predictions:start', { target: target() });
+      setJob({ jobId: r.jobId, runId: r.runId, done: 0, total: r.images });
+    } catch (e) {
+      setMessage(errorMessage(e));
+    }
+  };
+
+  return (
+    <div className="toolbar prediction-bar" data-testid="prediction-bar">
+      <span className="muted" data-testid="prediction-run">
+        {runId === null ? 'No trained run yet' : `Run ${runId}: ${predicted} predicted`}
+      </span>
+      <select className="select" value={what} onChange={(e) => setWhat(e.target.value)} aria-label="Images to predict" data-testid="predict-target">
+        <option value="unlabeled">Unlabeled images</option>
+        <option value="selection" disabled={selectedIds.length === 0}>
+          Selected images ({selectedIds.length})
+        </option>
+        {SPLITS.map((s) => (
+          <option key={s} value={s}>
+            {SPLIT_NAMES[s]} split
+          </option>
+        ))}
+      </select>
+      {job ? (
+        <>
+          <progress max={Math.max(1, job.total)} value={job.done} data-testid="predict-progress" />
+          <span className="muted">
+            {job.done} / {job.total}
+          </span>
+          <button className="btn" onClick={() => void client.invoke('predictions:cancel', { jobId: job.jobId })} data-testid="predict-cancel-all">
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button className="btn" onClick={() => void start()} disabled={runId === null || (what === 'selection' && selectedIds.length === 0)} data-testid="predict-start">
+          Predict
+        </button>
+      )}
+      {message && (
+        <span className="muted" role="status" data-testid="predict-message">
+          {message}
+        </span>
+      )}
+      <span className="toolbar-spacer" />
+      <select className="select" value={order} onChange={(e) => onOrder(e.target.value as PredictionOrder)} aria-label="Order by prediction" data-testid="prediction-order">
+        {PREDICTION_ORDERS.map((o) => (
+          <option key={o} value={o}>
+            {ORDER_NAMES[o]}
+          </option>
+        ))}
+      </select>
+      <select className="select" value={filter} onChange={(e) => onFilter(e.target.value as PredictionFilter)} aria-label="Filter by prediction" data-testid="prediction-filter">
+        {PREDICTION_FILTERS.map((f) => (
+          <option key={f} value={f}>
+            {FILTER_NAMES[f]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
