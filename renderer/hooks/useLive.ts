@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LivePrediction, LiveStatus } from '../../shared/domain/live';
+import type { EditorSession } from '../editor/session';
 import { errorMessage } from '../state/errorMessage';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
@@ -10,9 +11,6 @@ export interface Live {
   prediction: LivePrediction | null;
   error: string | null;
   toggle(): void;
-  /** Whether the prediction is drawn over the canvas (the user may hide it to see the labels). */
-  shown: boolean;
-  setShown(shown: boolean): void;
 }
 
 /**
@@ -25,7 +23,6 @@ export function useLive(imageId: number): Live {
   const [status, setStatus] = useState<LiveStatus | null>(null);
   const [prediction, setPrediction] = useState<LivePrediction | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [shown, setShown] = useState(true);
 
   useEffect(() => {
     client.invoke('live:status', {}).then(setStatus, (e) => setError(errorMessage(e)));
@@ -49,5 +46,29 @@ export function useLive(imageId: number): Live {
 
   // A prediction of the image left behind is never drawn over the next one.
   const current = status?.state !== 'off' && prediction?.imageId === imageId ? prediction : null;
-  return { status, prediction: current, error, toggle, shown, setShown };
+  return { status, prediction: current, error, toggle };
+}
+
+/**
+ * Shows the live prediction in the editor's prediction layer (the one stored predictions use: its
+ * views, opacity, accept and the legend's predicted counts apply to it). When Live stops, the
+ * image's stored prediction, if any, comes back.
+ */
+export function useLivePredictionLayer(session: EditorSession | null, prediction: LivePrediction | null): void {
+  const shown = useRef<EditorSession | null>(null);
+  useEffect(() => {
+    if (!session) return;
+    if (prediction && prediction.imageId === session.imageId) {
+      const { runId, imageId, mask, confidence, meanEntropy } = prediction;
+      session.editor.setPrediction({
+        summary: { runId, imageId, meanEntropy, meanMargin: null, iou: null, agreement: null, createdAt: new Date().toISOString() },
+        values: mask,
+        confidence,
+      });
+      shown.current = session;
+    } else if (!prediction && shown.current === session) {
+      shown.current = null;
+      void session.loadPrediction().catch(() => {});
+    }
+  }, [session, prediction]);
 }

@@ -9,9 +9,8 @@ import { ToolOptions } from '../components/editor/ToolOptions';
 import { ToolRail } from '../components/editor/ToolRail';
 import '../components/editor/editor.css';
 import { InlineError } from '../components/InlineError';
-import { LiveOverlay } from '../components/live/LiveOverlay';
 import { LiveToggle } from '../components/live/LiveToggle';
-import { useLive } from '../hooks/useLive';
+import { useLive, useLivePredictionLayer } from '../hooks/useLive';
 import { useClasses } from '../hooks/useClasses';
 import { useClient } from '../hooks/ClientContext';
 import { ALL_IMAGES, useImages } from '../hooks/useImages';
@@ -170,6 +169,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
   const editor = session?.editor ?? null;
   const snapshot = useEditorSnapshot(editor);
   const live = useLive(imageId);
+  useLivePredictionLayer(session, live.prediction);
 
   useEffect(() => {
     if (session && snapshot?.settings.fillMode !== 'label' && snapshot?.tool === 'fill') session.loadImagePixels();
@@ -288,7 +288,6 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
         {editor && snapshot ? <ToolRail editor={editor} snapshot={snapshot} /> : <nav className="tool-rail" />}
         <div className="editor-stage-wrap">
           {session ? <EditorCanvas key={session.imageId} session={session} /> : !loadError && <div className="editor-loading">Loading image…</div>}
-          {editor && classes && live.prediction && live.shown && <LiveOverlay editor={editor} prediction={live.prediction} classes={classes} opacity={0.45} />}
           {snapshot && (
             <div className="editor-hud" data-testid="editor-hud">
               <span data-testid="zoom-level">{zoom}%</span>

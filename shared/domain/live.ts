@@ -34,6 +34,8 @@ export interface LivePrediction {
   height: number;
   mask: Uint8Array;
   confidence: Uint8Array;
+  /** Mean per-pixel softmax entropy (nats). */
+  meanEntropy: number;
 }
 
 export const LIVE_OFF: LiveStatus = {

@@ -54,24 +54,35 @@ async function savedVersion(page: Page): Promise<number> {
   return Number(await status.getAttribute('data-version'));
 }
 
-/** The class the overlay shows at image pixel (x, y): 1 where it is the box colour, 0 where black. */
-function overlayClass(overlay: Locator, x: number, y: number): Promise<number> {
-  return overlay.evaluate(
-    (canvas, [px, py, r, g, b]) => {
-      const d = (canvas as HTMLCanvasElement).getContext('2d')!.getImageData(px, py, 1, 1).data;
-      return d[0] === r && d[1] === g && d[2] === b ? 1 : d[0] === 0 && d[1] === 0 && d[2] === 0 && d[3] === 255 ? 0 : -1;
+/**
+ * The class the editor's prediction layer shows at image pixel (x, y): 1 where it has the box
+ * colour, 0 where black, -1 otherwise. Read from the layer's own canvas (the stage's third layer:
+ * image, labels, prediction, …), so the labels and the photo do not mix in.
+ */
+function shownClass(canvas: Locator, x: number, y: number): Promise<number> {
+  return canvas.evaluate(
+    (stage, [px, py, r, g, b]) => {
+      const layer = stage.querySelectorAll('canvas')[2];
+      const ratio = layer.width / stage.clientWidth;
+      const sx = (Number(stage.dataset.tx) + (px + 0.5) * Number(stage.dataset.scale)) * ratio;
+      const sy = (Number(stage.dataset.ty) + (py + 0.5) * Number(stage.dataset.scale)) * ratio;
+      const d = layer.getContext('2d')!.getImageData(Math.floor(sx), Math.floor(sy), 1, 1).data;
+      if (d[3] === 0) return -1;
+      const near = (c: number[]) => c.every((v, i) => Math.abs(v - d[i]) <= 8);
+      return near([r, g, b]) ? 1 : near([0, 0, 0]) ? 0 : -1;
     },
     [x, y, ...BOX],
   );
 }
 
-/** Waits until an overlay drawn from a model trained on label version `version` shows `expected` at the band's middle. */
-async function expectOverlayFollows(overlay: Locator, version: number, x: number, expected: number): Promise<void> {
+/** Waits until the prediction shown, from a model trained on label version `version`, is `expected` at the band's middle. */
+async function expectPredictionFollows(page: Page, canvas: Locator, version: number, x: number, expected: number): Promise<void> {
+  const live = page.getByTestId('live');
   await expect
     .poll(
       async () => {
-        const trained = Number(await overlay.getAttribute('data-trained-version'));
-        return trained >= version ? overlayClass(overlay, x, HEIGHT / 2) : -2;
+        const trained = Number(await live.getAttribute('data-trained-version'));
+        return trained >= version ? shownClass(canvas, x, HEIGHT / 2) : -2;
       },
       { timeout: 90_000 },
     )
@@ -104,10 +115,10 @@ test('Live: scribbles train the model while painting, the overlay follows a corr
   await stroke(page, canvas, [[BANDS.dark, 8], [BANDS.dark, 56]]);
   const scribbled = await savedVersion(page);
 
-  // The overlay appears with a model trained on those scribbles, and it generalises along the bands.
-  const overlay = page.getByTestId('live-overlay');
-  await expectOverlayFollows(overlay, scribbled, BANDS.bright, 1);
-  await expectOverlayFollows(overlay, scribbled, BANDS.dark, 0);
+  // The prediction layer shows a model trained on those scribbles, and it generalises along the bands.
+  await expectPredictionFollows(page, canvas, scribbled, BANDS.bright, 1);
+  await expectPredictionFollows(page, canvas, scribbled, BANDS.dark, 0);
+  await expect(canvas).toHaveAttribute('data-prediction', 'prediction');
   await expect(live).toHaveAttribute('data-state', 'training');
   await expect(page.getByTestId('live-status')).toContainText(/1 image, [\d,]+ labeled px · updated \d+ s ago · no labeled val images/);
   await page.screenshot({ path: '/work/screens/live/live-scribbles.png' });
@@ -115,18 +126,18 @@ test('Live: scribbles train the model while painting, the overlay follows a corr
   // A correction: the grey band is box. The overlay follows; then it is background, and it follows again.
   await page.keyboard.press('2');
   await stroke(page, canvas, [[BANDS.grey, 8], [BANDS.grey, 56]]);
-  await expectOverlayFollows(overlay, await savedVersion(page), BANDS.grey, 1);
+  await expectPredictionFollows(page, canvas, await savedVersion(page), BANDS.grey, 1);
   await page.screenshot({ path: '/work/screens/live/live-grey-box.png' });
   await page.keyboard.press('1');
   await page.getByTestId('brush-size').fill('8');
   await stroke(page, canvas, [[BANDS.grey, 4], [BANDS.grey, 60]]);
-  await expectOverlayFollows(overlay, await savedVersion(page), BANDS.grey, 0);
+  await expectPredictionFollows(page, canvas, await savedVersion(page), BANDS.grey, 0);
   await page.screenshot({ path: '/work/screens/live/live-grey-background.png' });
 
-  // Off: the job stops, the overlay goes, and the choice is remembered after a reload.
+  // Off: the job stops, the live prediction goes (no stored prediction to show instead), and the choice is remembered after a reload.
   await page.getByTestId('live-toggle').click();
   await expect(live).toHaveAttribute('data-state', 'off');
-  await expect(overlay).toHaveCount(0);
+  await expect(canvas).toHaveAttribute('data-prediction', 'off');
   await page.reload();
   await page.locator('[data-testid="image-card"][data-file-name="bands-1.png"]').dblclick();
   await expect(page.getByTestId('live')).toHaveAttribute('data-state', 'off');

@@ -204,8 +204,8 @@ export class LiveService {
           this.setStatus({ state: 'training', round: event.round, trainImages: event.trainImages, labeledPixels: event.labeledPixels, lastRoundAt: Date.now() });
         }
         if (event.type === 'live-prediction') {
-          const { round, imageId, trainedVersion, width, height, mask, confidence } = event;
-          this.events.prediction({ runId, round, imageId, trainedVersion, width, height, mask, confidence });
+          const { round, imageId, trainedVersion, width, height, mask, confidence, meanEntropy } = event;
+          this.events.prediction({ runId, round, imageId, trainedVersion, width, height, mask, confidence, meanEntropy });
         }
       };
       const request = {

@@ -30,7 +30,10 @@ function describe(status: LiveStatus, now: number): string {
   }
 }
 
-/** The editor's Live toggle and one status line: what the live model has learned from and how good it is. */
+/**
+ * The editor's Live toggle and one status line: what the live model has learned from and how good
+ * it is. The prediction itself is drawn by the editor's prediction layer (useLivePredictionLayer).
+ */
 export function LiveToggle({ live }: { live: Live }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -40,7 +43,14 @@ export function LiveToggle({ live }: { live: Live }) {
   const { status } = live;
   const on = status !== null && status.state !== 'off' && status.state !== 'failed';
   return (
-    <div className="live-toggle" data-testid="live" data-state={status?.state ?? 'unknown'}>
+    <div
+      className="live-toggle"
+      data-testid="live"
+      data-state={status?.state ?? 'unknown'}
+      // The open image's newest live prediction: its round and the label version it has trained on.
+      data-round={live.prediction?.round ?? ''}
+      data-trained-version={live.prediction?.trainedVersion ?? ''}
+    >
       <button
         className={`btn${on ? ' btn-active' : ''}`}
         onClick={live.toggle}
@@ -55,11 +65,6 @@ export function LiveToggle({ live }: { live: Live }) {
         <span className={`live-status${status.state === 'failed' ? ' live-status-error' : ''}`} data-testid="live-status" title={status.runId ? `Run ${status.runId}, round ${status.round}` : undefined}>
           {describe(status, now)}
         </span>
-      )}
-      {on && (
-        <label className="live-show" title="Draw the live prediction over the canvas">
-          <input type="checkbox" checked={live.shown} onChange={(e) => live.setShown(e.target.checked)} data-testid="live-show" /> Show
-        </label>
       )}
       {live.error && (
         <span className="live-status live-status-error" role="alert">
