@@ -4,6 +4,7 @@ import { CLASS_PRESETS } from '../domain/presets';
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportProgress, type ExportReport } from '../domain/interop';
 import type { WireError } from './errors';
 import { trainSettingsInputSchema, type StoppedBy, type TrainProgress } from '../domain/training';
+import type { LivePrediction, LiveStatus } from '../domain/live';
 import {
   splitSchema,
   IMAGE_STATUSES,
@@ -300,6 +301,14 @@ export const rendererContract = {
     z.object({ runId: runIdSchema, outDir: z.string().trim().min(1, 'choose an output folder'), force: z.boolean().default(false) }),
   ),
 
+  // --- live training (issue 12) ---
+  /** Turns Live on for the open project (remembered); `imageId`: the open image, predicted after every round. */
+  'live:start': channel<LiveStatus>()(z.object({ imageId: z.number().int().positive().nullable().optional() })),
+  /** Turns Live off (remembered); replies once the job has stopped. */
+  'live:stop': channel<LiveStatus>()(empty),
+  'live:status': channel<LiveStatus>()(empty),
+  /** The image open in the editor (null: none): Live predicts it after every round. */
+  'live:focus': channel<null>()(z.object({ imageId: z.number().int().positive().nullable() })),
   // ---- review (issue 10): predictions as data, label-next queues ----
   /** Predicts images with a run's checkpoint (default: the newest run that has one); each stored prediction arrives as `predictions:saved`. */
   'predictions:start': channel<{ jobId: string; runId: number; images: number }>()(z.object({ runId: optionalRun, target: predictionTargetSchema })),
@@ -349,6 +358,9 @@ export interface RendererEvents {
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;
+  'live:status': LiveStatus;
+  /** The open image predicted by the live model after a round. */
+  'live:prediction': LivePrediction;
   'predictions:progress': { jobId: string; runId: number; done: number; total: number };
   /** One prediction stored: the event carries its numbers, so lists update in place. */
   'predictions:saved': { jobId: string; summary: PredictionSummary };
@@ -368,6 +380,8 @@ export const EVENT_NAMES: EventName[] = [
   'runs:done',
   'runs:changed',
   'ml:status',
+  'live:status',
+  'live:prediction',
   'predictions:progress',
   'predictions:saved',
   'predictions:done',
