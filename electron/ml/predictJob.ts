@@ -1,5 +1,5 @@
 import type { MlEventMessage, PredictRequest } from '../../shared/contract/mlContract';
-import { decodeScaled, resizeNearest } from './dataset';
+import { decodeScaled } from './dataset';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readableCheckpointDir } from './engine/checkpointDir';
@@ -69,8 +69,8 @@ async function predictorFor(req: PredictRequest, emit: Emit): Promise<Predictor>
 }
 
 /**
- * Predicts each image at the scale the model was trained at, then brings the class mask and the
- * confidence back to the image's full resolution (nearest neighbour), in project class values.
+ * Predicts each image at the scale the model was trained at; the logits are brought back to the
+ * image's full resolution (bilinear) before the argmax. Masks in project class values.
  */
 export async function runPrediction(req: PredictRequest, emit: Emit, signal: AbortSignal): Promise<{ predicted: number }> {
   const { model, onnx, backend, reason } = await predictorFor(req, emit);
@@ -82,7 +82,10 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
       const image = await decodeScaled(item.path, req.scaling);
       // Decoding a large file takes a while: a cancel that arrived meanwhile is honoured before the forward pass.
       if (signal.aborted) break;
-      const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height }, { forward: onnx?.forward });
+      const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height }, {
+        forward: onnx?.forward,
+        outputSize: { width: image.fullWidth, height: image.fullHeight },
+      });
       const values = new Uint8Array(p.mask.length);
       for (let i = 0; i < values.length; i++) values[i] = req.classValues[p.mask[i]];
       const confidence = new Uint8Array(p.confidence.length);
@@ -91,10 +94,10 @@ export async function runPrediction(req: PredictRequest, emit: Emit, signal: Abo
         type: 'prediction',
         jobId: req.jobId,
         imageId: item.imageId,
-        width: image.fullWidth,
-        height: image.fullHeight,
-        mask: resizeNearest(values, image.width, image.height, image.fullWidth, image.fullHeight),
-        confidence: resizeNearest(confidence, image.width, image.height, image.fullWidth, image.fullHeight),
+        width: p.width,
+        height: p.height,
+        mask: values,
+        confidence,
         meanEntropy: p.meanEntropy,
         meanMargin: p.meanMargin,
       });

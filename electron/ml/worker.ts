@@ -7,6 +7,7 @@ import { selectBackend } from './engine';
 import { exportModel } from './export';
 import { releasePredictor, runPrediction } from './predictJob';
 import { runTraining } from './trainJob';
+import { liveSession, runLive } from './live/liveJob';
 import { inspectKerasBackboneWeights } from './engine/weights/kerasApplications';
 import { AppError } from '../../shared/contract/errors';
 
@@ -64,6 +65,17 @@ const handlers: Handlers = {
     const job = jobs.get(jobId);
     job?.abort();
     return { cancelled: Boolean(job) };
+  },
+  live: (req) =>
+    asJob(req.jobId, async (signal) => {
+      // As for train: the model kept loaded for prediction would share the memory.
+      await releasePredictor();
+      return runLive(req, emit, signal);
+    }),
+  liveUpdate: (update) => liveSession(update.jobId).update(update, emit),
+  liveFocus: ({ jobId, focus }) => {
+    liveSession(jobId).setFocus(focus);
+    return null;
   },
   shutdown: () => {
     for (const job of jobs.values()) job.abort();

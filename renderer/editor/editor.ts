@@ -1,7 +1,7 @@
 import type { LabelClass } from '../../shared/domain/classes';
 import type { MaskRect } from '../../shared/mask/maskRect';
 import { paintPolygon } from '../../shared/mask/polygonRegion';
-import type { Superpixels } from '../../shared/mask/slic';
+import type { SuperpixelSize, Superpixels } from '../../shared/mask/slic';
 import { History } from './history';
 import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction, type KeyBinding, type KeyLike } from './keymap';
 import { colourTable, LabelView } from './labelView';
@@ -72,8 +72,8 @@ export interface EditorOptions {
   onEdit?(): void;
   /** Keys that belong to the screen around the editor (navigation, done, help). */
   onAction?(action: EditorAction): void;
-  /** Asked once when a tool first needs superpixels. */
-  requestSuperpixels?(): void;
+  /** Asked once when a tool first needs superpixels of a size (and again when the size changes). */
+  requestSuperpixels?(size: SuperpixelSize): void;
   /** After an accept of the prediction was committed (the image then needs a person's review). */
   onAccept?(pixels: number): void;
 }
@@ -89,7 +89,7 @@ export class Editor {
   readonly history: History;
   readonly view: Viewport;
   readonly labelView: LabelView;
-  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, acceptRegion: false };
+  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, superpixelSize: 'medium', acceptRegion: false };
   labelsVisible = true;
   opacity = 0.55;
   private readonly tools: Record<ToolId, Tool>;
@@ -229,8 +229,15 @@ export class Editor {
   }
 
   updateSettings(change: Partial<ToolSettings>): void {
+    const resized = change.superpixelSize !== undefined && change.superpixelSize !== this.settings.superpixelSize;
     this.settings = { ...this.settings, ...change };
     if (change.brushSize !== undefined) this.settings.brushSize = clampSize(change.brushSize);
+    if (resized) {
+      // Superpixels of the old size no longer apply; the tool asks for the new ones.
+      this.sp = null;
+      this.spRequested = false;
+      if (this.tool === 'superpixel') this.superpixelsNeeded();
+    }
     this.changed();
     this.overlayChanged();
   }
@@ -254,7 +261,9 @@ export class Editor {
     this.rgba = rgba;
   }
 
-  setSuperpixels(sp: Superpixels): void {
+  /** Superpixels computed for `size`; a late reply for a size no longer chosen is dropped. */
+  setSuperpixels(sp: Superpixels, size: SuperpixelSize = this.settings.superpixelSize): void {
+    if (size !== this.settings.superpixelSize) return;
     this.sp = sp;
     this.spRequested = true;
     if (this.message?.startsWith('Superpixels')) this.message = null;
@@ -547,7 +556,7 @@ export class Editor {
   private superpixelsNeeded(): void {
     if (this.sp || this.spRequested) return;
     this.spRequested = true;
-    this.o.requestSuperpixels?.();
+    this.o.requestSuperpixels?.(this.settings.superpixelSize);
   }
 
   private overlayChanged(): void {

@@ -46,6 +46,16 @@ export interface KeyBinding {
   group: 'Tools' | 'Brush' | 'Classes' | 'View' | 'Prediction' | 'History' | 'Images';
 }
 
+/** Classes with a key: 1…9, 0 pick the first ten, Alt+1…Alt+0 the next ten. */
+export const CLASS_KEYS = 20;
+
+/** The key of the class at `index` in the list (`3`, `Alt+3`), or null past the twentieth. */
+export function classKey(index: number): string | null {
+  if (index >= CLASS_KEYS) return null;
+  const digit = String((index + 1) % 10);
+  return index < 10 ? digit : `Alt+${digit}`;
+}
+
 /**
  * The one keymap table: the `?` overlay lists it and the key handler reads it, so remapping a
  * shortcut is a change of data (a user keymap can replace entries) and never of code.
@@ -61,9 +71,9 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'brush.larger', keys: [']'], description: 'Larger brush (or Alt-drag)', group: 'Brush' },
   { action: 'brush.shape', keys: ['Shift+B'], description: 'Round / square tip', group: 'Brush' },
   { action: 'labels.protect', keys: ['K'], description: 'Protect existing labels (hold Shift to flip for one stroke)', group: 'Brush' },
-  ...Array.from({ length: 10 }, (_, i): KeyBinding => ({
+  ...Array.from({ length: CLASS_KEYS }, (_, i): KeyBinding => ({
     action: `class.${i}`,
-    keys: [String((i + 1) % 10)],
+    keys: [classKey(i)!],
     description: `Class ${i + 1} of the list`,
     group: 'Classes',
   })),
@@ -97,6 +107,8 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
 
 export interface KeyLike {
   key: string;
+  /** The physical key (`Digit3`): with Alt, macOS turns `key` into another character. */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
@@ -109,7 +121,8 @@ export function chordOf(e: KeyLike, isMac = false): string {
   if (isMac ? e.metaKey : e.ctrlKey) parts.push('Mod');
   if (isMac && e.ctrlKey) parts.push('Ctrl');
   if (e.altKey) parts.push('Alt');
-  const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+  const digit = e.altKey && e.code && /^Digit\d$/.test(e.code) ? e.code.slice(5) : null;
+  const key = digit ?? (e.key.length === 1 ? e.key.toUpperCase() : e.key);
   // Shift is part of the chord for letters and named keys; for symbols it only picks the symbol ('?').
   const letterOrNamed = /^[A-Z]$/.test(key) || key.length > 1;
   if (e.shiftKey && letterOrNamed) parts.push('Shift');

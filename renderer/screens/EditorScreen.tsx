@@ -9,6 +9,8 @@ import { ToolOptions } from '../components/editor/ToolOptions';
 import { ToolRail } from '../components/editor/ToolRail';
 import '../components/editor/editor.css';
 import { InlineError } from '../components/InlineError';
+import { LiveToggle } from '../components/live/LiveToggle';
+import { useLive, useLivePredictionLayer } from '../hooks/useLive';
 import { useClasses } from '../hooks/useClasses';
 import { useClient } from '../hooks/ClientContext';
 import { ALL_IMAGES, useImages } from '../hooks/useImages';
@@ -173,6 +175,8 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
   }, [session]);
   const editor = session?.editor ?? null;
   const snapshot = useEditorSnapshot(editor);
+  const live = useLive(imageId);
+  useLivePredictionLayer(session, live.prediction);
 
   useEffect(() => {
     if (session && snapshot?.settings.fillMode !== 'label' && snapshot?.tool === 'fill') session.loadImagePixels();
@@ -271,6 +275,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
           </button>
         </div>
         <div className="header-actions">
+          <LiveToggle live={live} />
           {save && <SaveStatusBadge status={save} onRetry={() => session?.autosave.retryNow()} />}
           <button className="btn btn-icon" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-open">
             ?

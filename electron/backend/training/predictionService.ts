@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { PredictionEvent } from '../../../shared/contract/mlContract';
-import type { InitialWeightsSummary } from '../../../shared/contract/rendererContract';
+import type { EvaluationScores, InitialWeightsSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, confusionRows, createConfusionMatrix, segmentationMetrics, type SegmentationMetrics } from '../../../shared/metrics';
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import type { Split } from '../../../shared/domain/images';
@@ -181,17 +181,8 @@ export interface PredictedWith {
   reason: string;
 }
 
-export interface EvaluationReport {
-  runId: number;
+export interface EvaluationReport extends EvaluationScores {
   split: Split;
-  images: number;
-  classes: string[];
-  pixelAccuracy: number;
-  meanAccuracy: number;
-  meanIoU: number;
-  fwIoU: number;
-  perClassIoU: Array<number | null>;
-  confusion: number[][];
   /** The Keras weights the run started from; null: freshly initialised. */
   initialWeights: InitialWeightsSummary | null;
   predictedWith: PredictedWith | null;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AppError } from '../../../shared/contract/errors';
 import type { RunSummary } from '../../../shared/contract/rendererContract';
@@ -37,7 +37,8 @@ export function lockRun(project: Project, runId: number): () => void {
  * be written): the pid is alive, yet nothing trains the run.
  */
 const heldHere = new Set<string>();
-const heldKey = (project: Project, runId: number) => `${runId}@${project.dir}`;
+/** By the folder's real path: the same project opened through a link is the same project. */
+const heldKey = (project: Project, runId: number) => `${runId}@${realpathSync(project.dir)}`;
 
 /** A run's status as the user should see it: "running" only while a live process trains it. */
 export function shownRunStatus(project: Project, run: RunRecord): RunSummary['status'] {

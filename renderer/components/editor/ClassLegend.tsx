@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { LabelClass } from '../../../shared/domain/classes';
 import type { Editor, EditorSnapshot } from '../../editor/editor';
+import { classKey } from '../../editor/keymap';
 
 interface Props {
   editor: Editor;
@@ -60,7 +61,7 @@ export function ClassLegend({ editor, snapshot, classes }: Props) {
                     {snapshot.prediction.counts[c.value] > 0 ? `≈${formatPixels(snapshot.prediction.counts[c.value])}` : ''}
                   </span>
                 )}
-                {index < 10 && <kbd className="legend-key">{(index + 1) % 10}</kbd>}
+                {classKey(index) && <kbd className="legend-key">{classKey(index)}</kbd>}
               </button>
             </li>
           );

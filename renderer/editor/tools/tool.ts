@@ -3,6 +3,7 @@ import type { FloodMode } from '../../../shared/mask/floodFill';
 import type { Superpixels } from '../../../shared/mask/slic';
 import type { MaskRect } from '../../../shared/mask/maskRect';
 import type { LabelMaskDocument } from '../maskDocument';
+import type { SuperpixelSize } from '../../../shared/mask/slic';
 
 export type ToolId = 'brush' | 'eraser' | 'fill' | 'polygon' | 'superpixel' | 'pan';
 
@@ -26,6 +27,8 @@ export interface ToolSettings {
   protect: boolean;
   fillMode: FloodMode;
   fillTolerance: number;
+  /** How large the superpixel brush's superpixels are. */
+  superpixelSize: SuperpixelSize;
   /** The brush and the polygon / lasso accept the model's prediction where they pass instead of painting a class. */
   acceptRegion: boolean;
 }
