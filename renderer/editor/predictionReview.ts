@@ -48,30 +48,36 @@ export function acceptInto(doc: LabelMaskDocument, p: ImagePrediction, f: Accept
   const conf = p.confidence;
   if (!filtered && canUseWords(values, pred, width, b)) return acceptWords(doc, pred, keepLabeled, b);
   let written = 0;
-  for (let ty = Math.floor(b.y0 / TILE) * TILE; ty < b.y1; ty += TILE) {
-    for (let tx = Math.floor(b.x0 / TILE) * TILE; tx < b.x1; tx += TILE) {
-      const rect = { x0: Math.max(tx, b.x0), y0: Math.max(ty, b.y0), x1: Math.min(tx + TILE, b.x1), y1: Math.min(ty + TILE, b.y1) };
-      let prepared = false;
-      for (let y = rect.y0; y < rect.y1; y++) {
-        const end = y * width + rect.x1;
-        for (let i = y * width + rect.x0; i < end; i++) {
-          const v = pred[i];
-          const current = values[i];
-          if (v === current || (keepLabeled && current !== UNLABELED)) continue;
-          // The common case (no threshold, class or region) stays a two-comparison loop.
-          if (filtered && ((region !== null && region[i] === 0) || conf[i] < minConfidence || (classValue !== null && v !== classValue))) continue;
-          if (!prepared) {
-            doc.prepare(rect);
-            prepared = true;
-          }
-          values[i] = v;
-          written++;
+  for (const rect of tilesOf(b)) {
+    let prepared = false;
+    for (let y = rect.y0; y < rect.y1; y++) {
+      const end = y * width + rect.x1;
+      for (let i = y * width + rect.x0; i < end; i++) {
+        const v = pred[i];
+        const current = values[i];
+        if (v === current || (keepLabeled && current !== UNLABELED)) continue;
+        // Each filter is tested only when it is set.
+        if (filtered && ((region !== null && region[i] === 0) || conf[i] < minConfidence || (classValue !== null && v !== classValue))) continue;
+        if (!prepared) {
+          doc.prepare(rect);
+          prepared = true;
         }
+        values[i] = v;
+        written++;
       }
     }
   }
   if (written) doc.changed(b);
   return written;
+}
+
+/** The pieces of `b` cut along the document's backup tiles (each is backed up once, when first written). */
+function* tilesOf(b: MaskRect): Generator<MaskRect> {
+  for (let ty = Math.floor(b.y0 / TILE) * TILE; ty < b.y1; ty += TILE) {
+    for (let tx = Math.floor(b.x0 / TILE) * TILE; tx < b.x1; tx += TILE) {
+      yield { x0: Math.max(tx, b.x0), y0: Math.max(ty, b.y0), x1: Math.min(tx + TILE, b.x1), y1: Math.min(ty + TILE, b.y1) };
+    }
+  }
 }
 
 /** Whole-image accepts without filters run four pixels at a time where rows and buffers align on 4 bytes. */
@@ -101,32 +107,29 @@ function acceptWords(doc: LabelMaskDocument, pred: Uint8Array, keepLabeled: bool
   const v32 = new Uint32Array(values.buffer, values.byteOffset, values.length >> 2);
   const p32 = new Uint32Array(pred.buffer, pred.byteOffset, pred.length >> 2);
   let written = 0;
-  for (let ty = Math.floor(b.y0 / TILE) * TILE; ty < b.y1; ty += TILE) {
-    for (let tx = Math.floor(b.x0 / TILE) * TILE; tx < b.x1; tx += TILE) {
-      const rect = { x0: Math.max(tx, b.x0), y0: Math.max(ty, b.y0), x1: Math.min(tx + TILE, b.x1), y1: Math.min(ty + TILE, b.y1) };
-      let prepared = false;
-      for (let y = rect.y0; y < rect.y1; y++) {
-        const end = (y * width + rect.x1) >> 2;
-        for (let w = (y * width + rect.x0) >> 2; w < end; w++) {
-          const current = v32[w];
-          const next = p32[w];
-          if (current === next) continue;
-          let result = next;
-          if (keepLabeled && current !== 0xffffffff) {
-            const ff = ffBytes(current);
-            if (ff === 0) continue;
-            // Mixed: predicted bytes where the label is 255, the label's bytes elsewhere.
-            const mask = (ff >>> 7) * 0xff;
-            result = ((next & mask) | (current & ~mask)) >>> 0;
-            if (result === current) continue;
-          }
-          if (!prepared) {
-            doc.prepare(rect);
-            prepared = true;
-          }
-          written += differingBytes(current, result);
-          v32[w] = result;
+  for (const rect of tilesOf(b)) {
+    let prepared = false;
+    for (let y = rect.y0; y < rect.y1; y++) {
+      const end = (y * width + rect.x1) >> 2;
+      for (let w = (y * width + rect.x0) >> 2; w < end; w++) {
+        const current = v32[w];
+        const next = p32[w];
+        if (current === next) continue;
+        let result = next;
+        if (keepLabeled && current !== 0xffffffff) {
+          const ff = ffBytes(current);
+          if (ff === 0) continue;
+          // Mixed: predicted bytes where the label is 255, the label's bytes elsewhere.
+          const mask = (ff >>> 7) * 0xff;
+          result = ((next & mask) | (current & ~mask)) >>> 0;
+          if (result === current) continue;
         }
+        if (!prepared) {
+          doc.prepare(rect);
+          prepared = true;
+        }
+        written += differingBytes(current, result);
+        v32[w] = result;
       }
     }
   }

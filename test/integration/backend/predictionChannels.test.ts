@@ -9,36 +9,39 @@ import { tempDir, writeImage } from '../../fixtures/images';
 let root: string;
 let backend: Backend;
 
+/** The reply's value; a test fails with the reply's error where there is one. */
 async function call<T = unknown>(channel: string, request: unknown = {}): Promise<T> {
-  const result = await backend.invoke(channel, request);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
+  const reply = await backend.invoke(channel, request);
+  expect(reply).toMatchObject({ ok: true });
+  return (reply as { value: T }).value;
 }
 
 async function errorOf(channel: string, request: unknown): Promise<{ code: string; message: string }> {
-  const result = await backend.invoke(channel, request);
-  if (result.ok) throw new Error(`${channel} answered ${JSON.stringify(result.value)}`);
-  return result.error;
+  const reply = await backend.invoke(channel, request);
+  expect(reply).toMatchObject({ ok: false });
+  return (reply as { error: { code: string; message: string } }).error;
+}
+
+/** A VOC project holding one 8×6 PNG, open in the backend; returns the image. */
+async function projectWithOneImage(): Promise<ImageRow> {
+  await call('project:create', { path: join(root, 'p'), preset: 'voc' });
+  await writeImage(join(root, 'a.png'), 8, 6, 'png');
+  const imported = new Promise((resolve) => backend.events.once('images:importDone', resolve));
+  await call('images:import', { paths: [join(root, 'a.png')] });
+  await imported;
+  return (await call<ImageRow[]>('images:list', {}))[0];
 }
 
 beforeEach(() => {
   root = tempDir();
   backend = new Backend({ mode: 'browser', version: 'test' });
 });
-afterEach(async () => {
-  await backend.dispose();
-  rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => backend.dispose().finally(() => rmSync(root, { recursive: true, force: true })));
 
 describe('predictions channels', () => {
   it('answer every bad request with a clear error and lose nothing', async () => {
     expect((await errorOf('predictions:list', {})).code).toBe('NO_PROJECT');
-    await call('project:create', { path: join(root, 'p'), preset: 'voc' });
-    await writeImage(join(root, 'a.png'), 8, 6, 'png');
-    const done = new Promise((resolve) => backend.events.once('images:importDone', resolve));
-    await call('images:import', { paths: [join(root, 'a.png')] });
-    await done;
-    const [image] = await call<ImageRow[]>('images:list', {});
+    const image = await projectWithOneImage();
 
     // No run yet: empty lists, no prediction, and starting one says what to do first.
     expect(await call('predictions:list', {})).toEqual({ runId: null, predictions: [] });
@@ -57,12 +60,7 @@ describe('predictions channels', () => {
   });
 
   it('an accepted prediction makes a labeled image "needs review" until it is marked done', async () => {
-    await call('project:create', { path: join(root, 'p'), preset: 'voc' });
-    await writeImage(join(root, 'a.png'), 8, 6, 'png');
-    const done = new Promise((resolve) => backend.events.once('images:importDone', resolve));
-    await call('images:import', { paths: [join(root, 'a.png')] });
-    await done;
-    const [image] = await call<ImageRow[]>('images:list', {});
+    const image = await projectWithOneImage();
     await call('labels:save', { imageId: image.id, baseVersion: 0, png: encodeMaskPng({ width: 8, height: 6, values: new Uint8Array(48).fill(1) }) });
     await call('predictions:accepted', { imageId: image.id });
     expect((await call<ImageRow[]>('images:list', { status: 'needs_review' })).map((r) => r.id)).toEqual([image.id]);
