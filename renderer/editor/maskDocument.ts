@@ -169,9 +169,31 @@ export class LabelMaskDocument {
     const b32 = words ? new Uint32Array(before.buffer, before.byteOffset, words) : null;
     const a32 = words ? new Uint32Array(after.buffer, after.byteOffset, words) : null;
     for (let i = 0; i < before.length; i++) {
-      if ((i & 3) === 0 && b32 && i >> 2 < words && b32[i >> 2] === a32![i >> 2]) {
-        i += 3;
-        continue;
+      if ((i & 3) === 0 && b32 && i >> 2 < words) {
+        const bw = b32[i >> 2];
+        const aw = a32![i >> 2];
+        if (bw === aw) {
+          i += 3;
+          continue;
+        }
+        // Four pixels of one value becoming four of another (fills, accepts): one step of the run.
+        const b0 = bw & 0xff;
+        const a0 = aw & 0xff;
+        if (bw === (b0 * 0x01010101) >>> 0 && aw === (a0 * 0x01010101) >>> 0) {
+          changed += 4;
+          if (b0 === pairB && a0 === pairA) run += 4;
+          else {
+            if (run > 0) {
+              counts[pairB] -= run;
+              counts[pairA] += run;
+            }
+            pairB = b0;
+            pairA = a0;
+            run = 4;
+          }
+          i += 3;
+          continue;
+        }
       }
       const b = before[i];
       const a = after[i];

@@ -37,6 +37,11 @@ describe('accepting a prediction', () => {
     expect(valueAt(editor, 30, 5)).toBe(1);
     expect(valueAt(editor, 80, 70)).toBe(7);
     expect(countOf(editor, 255)).toBe(0);
+    expect([...editor.getSnapshot().counts.entries()].filter(([, n]) => n > 0)).toEqual([
+      [0, 400],
+      [1, (W / 2) * H - 400],
+      [7, (W / 2) * H],
+    ]);
     expect(editor.history.size).toBe(1);
     expect(onEdit).toHaveBeenCalledTimes(1);
     expect(onAccept).toHaveBeenCalledWith(W * H - 400);
@@ -153,6 +158,10 @@ describe('acceptInto, four pixels at a time', () => {
       editor.setPrediction({ summary: prediction().summary, values: predicted, confidence: new Uint8Array(w * h).fill(255) });
       expect(editor.acceptPrediction(scope)).toBe(changed);
       expect(editor.doc.values).toEqual(expected);
+      // The class counts moved with the pixels (kept incrementally, checked against a recount).
+      const recount = new Float64Array(256);
+      for (const v of expected) recount[v]++;
+      expect(editor.getSnapshot().counts).toEqual(recount);
       editor.undo();
       expect(editor.doc.values).toEqual(values);
     }
