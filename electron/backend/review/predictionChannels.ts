@@ -43,10 +43,8 @@ export function predictionChannels(ctx: PredictionChannelContext): Handlers {
           predictForReview(project, ml, runId, items, {
             signal,
             onProgress: (done, total) => ctx.emit('predictions:progress', { jobId, runId, done, total }),
-            onSaved: (summary) => {
-              ctx.emit('predictions:saved', { jobId, summary });
-              ctx.emit('images:changed', { reason: 'prediction', ids: [summary.imageId] });
-            },
+            // The event carries the new numbers: lists patch themselves, nothing else is reloaded.
+            onSaved: (summary) => ctx.emit('predictions:saved', { jobId, summary }),
           }),
         {
           progress: () => {},
