@@ -34,7 +34,7 @@ async function trainedProject(dir: string): Promise<string> {
   cli('import', '--project', project, '--images', set.images, '--labels', set.labels, '--format', 'png-gray', '--split', 'train', '--json');
   cli('import', '--project', project, '--images', val.images, '--labels', val.labels, '--format', 'png-gray', '--split', 'val', '--json');
   cli('import', '--project', project, '--images', unlabeled.images, '--json');
-  cli('train', '--project', project, '--epochs', '8', '--backend', 'wasm', '--size', String(SIZE), '--lr', '0.01', '--json');
+  cli('train', '--project', project, '--epochs', '20', '--batch', '2', '--backend', 'wasm', '--size', String(SIZE), '--lr', '0.003', '--json');
   return project;
 }
 
