@@ -96,22 +96,31 @@ export function storePrediction(project: Project, runId: number, p: PredictionEv
   });
 }
 
+/** How long one request may spend recomputing stale agreement; the rest reads as unknown until the next. */
+export const AGREEMENT_REFRESH_BUDGET_MS = 150;
+
 /**
  * Recomputes agreement where a label was saved after the prediction (decoding two 8-bit PNGs per
- * image: milliseconds), so no screen ever shows an IoU against a label that has changed.
+ * image: milliseconds each), for at most `budgetMs` so a backend answering the UI never stalls on
+ * thousands of them; rows not reached read as unknown (the repository never returns a stale
+ * figure). Returns how many were recomputed.
  */
-export function refreshAgreement(project: Project, runId: number, imageId?: number): number {
+export function refreshAgreement(project: Project, runId: number, imageId?: number, budgetMs = AGREEMENT_REFRESH_BUDGET_MS): number {
   const stale =
     imageId === undefined
       ? project.predictions.stale(runId)
       : [project.predictions.staleVersion(runId, imageId)].flatMap((v) => (v === null ? [] : [{ imageId, labelVersion: v }]));
+  const deadline = performance.now() + budgetMs;
+  let done = 0;
   for (const { imageId: id } of stale) {
+    if (done > 0 && performance.now() > deadline) break;
     const mask = project.predictions.mask(runId, id);
     if (!mask) continue;
     const { labelVersion, agreement } = currentAgreement(project, id, decodeMaskPng(mask).values);
     project.predictions.setAgreement(runId, id, labelVersion, agreement);
+    done++;
   }
-  return stale.length;
+  return done;
 }
 
 /** The images a prediction target names, whose files are where they were. */
