@@ -164,6 +164,20 @@ export class LabelMaskDocument {
     let pairA = -1;
     let run = 0;
     const counts = this.counts;
+    const add = (b: number, a: number, n: number) => {
+      changed += n;
+      if (b === pairB && a === pairA) {
+        run += n;
+        return;
+      }
+      if (run > 0) {
+        counts[pairB] -= run;
+        counts[pairA] += run;
+      }
+      pairB = b;
+      pairA = a;
+      run = n;
+    };
     // Unchanged stretches are skipped four pixels at a time where both arrays align (tiles do).
     const words = before.byteOffset % 4 === 0 && after.byteOffset % 4 === 0 ? before.length >> 2 : 0;
     const b32 = words ? new Uint32Array(before.buffer, before.byteOffset, words) : null;
@@ -172,49 +186,18 @@ export class LabelMaskDocument {
       if ((i & 3) === 0 && b32 && i >> 2 < words) {
         const bw = b32[i >> 2];
         const aw = a32![i >> 2];
-        if (bw === aw) {
-          i += 3;
-          continue;
-        }
-        // Four pixels of one value becoming four of another (fills, accepts): one step of the run.
         const b0 = bw & 0xff;
         const a0 = aw & 0xff;
-        if (bw === (b0 * 0x01010101) >>> 0 && aw === (a0 * 0x01010101) >>> 0) {
-          changed += 4;
-          if (b0 === pairB && a0 === pairA) run += 4;
-          else {
-            if (run > 0) {
-              counts[pairB] -= run;
-              counts[pairA] += run;
-            }
-            pairB = b0;
-            pairA = a0;
-            run = 4;
-          }
+        // Four unchanged pixels, or four of one value becoming four of another (fills, accepts): one step.
+        if (bw === aw || (bw === (b0 * 0x01010101) >>> 0 && aw === (a0 * 0x01010101) >>> 0)) {
+          if (bw !== aw) add(b0, a0, 4);
           i += 3;
           continue;
         }
       }
-      const b = before[i];
-      const a = after[i];
-      if (b === a) continue;
-      changed++;
-      if (b === pairB && a === pairA) {
-        run++;
-        continue;
-      }
-      if (run > 0) {
-        counts[pairB] -= run;
-        counts[pairA] += run;
-      }
-      pairB = b;
-      pairA = a;
-      run = 1;
+      if (before[i] !== after[i]) add(before[i], after[i], 1);
     }
-    if (run > 0) {
-      counts[pairB] -= run;
-      counts[pairA] += run;
-    }
+    add(-1, -1, 0);
     return changed;
   }
 
