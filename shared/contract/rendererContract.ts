@@ -85,6 +85,8 @@ export interface RunSummary {
   /** Labeled images the run trained and validated on, as counted when it started (null: runs stored before). */
   trainImages: number | null;
   valImages: number | null;
+  /** Images with a stored prediction of this run (from predict, eval or the review). */
+  predictions: number;
   /** The epoch whose weights are the run's best checkpoint (what eval, predict and export use); null before one. */
   bestEpoch: BestEpochSummary | null;
 }
@@ -272,6 +274,8 @@ export const rendererContract = {
       force: z.boolean().default(false),
       unlabeledValue: byte.optional(),
       unlabeledColor: rgb.optional(),
+      /** Masks from this run's stored predictions instead of the labels (the CLI's `--source predictions:RUN`). */
+      predictionsOf: z.number().int().positive().optional(),
     }),
   ),
   'export:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { writeRectangleSet } from '../fixtures/segmentationSet';
@@ -17,7 +17,8 @@ async function trainTinyRun(panel: Locator, epochs: number, runId: number) {
   await panel.getByTestId('training-epochs').fill(String(epochs));
   await panel.getByTestId('training-start').click();
   const row = panel.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
-  await expect(row.getByTestId('run-status')).toHaveText('Completed', { timeout: 60_000 });
+  await expect(row.getByTestId('run-status')).toHaveText(/Completed|Failed/, { timeout: 60_000 });
+  if ((await row.getByTestId('run-status').textContent()) === 'Failed') throw new Error(`run ${runId} failed: ${await row.getByTestId('run-error').textContent()}`);
   return row;
 }
 
@@ -96,6 +97,20 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   // Predict the unlabeled images with run #2 (review's prediction job, started from the run row).
   await second.getByTestId('run-predict').click();
   await expect(second.getByTestId('run-predicted')).toHaveText('2 images predicted', { timeout: 60_000 });
+
+  // The Export dialog offers those predictions as the masks to write.
+  const predictedDir = join(studio.dir, 'predicted-masks');
+  await panel.getByTestId('training-close').click();
+  await page.getByTestId('export-open').click();
+  const exportMasks = page.getByTestId('export-dialog');
+  await exportMasks.getByTestId('export-format-png-gray').click();
+  await exportMasks.getByTestId('export-out-dir').fill(predictedDir);
+  await exportMasks.getByTestId('export-source').selectOption({ label: 'Predictions of run #2 (2)' });
+  await exportMasks.getByTestId('export-submit').click();
+  await expect(exportMasks).toContainText('2 masks written', { timeout: 30_000 });
+  expect(readdirSync(predictedDir).filter((f) => f.endsWith('.png'))).toHaveLength(2);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('training-open').click();
 
   // Export run #2's model as the CLI's `export --format model` does.
   const modelDir = join(studio.dir, 'model-export');

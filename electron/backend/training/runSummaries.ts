@@ -27,7 +27,7 @@ export function runSummaries(project: Project, trainingJobs: ReadonlyMap<number,
 }
 
 /** A run's curve, its size of data, and the epoch its best checkpoint holds. */
-function runHistory(project: Project, run: RunRecord): Pick<RunSummary, 'epochs' | 'finishedAt' | 'trainImages' | 'valImages' | 'bestEpoch'> {
+function runHistory(project: Project, run: RunRecord): Pick<RunSummary, 'epochs' | 'finishedAt' | 'trainImages' | 'valImages' | 'predictions' | 'bestEpoch'> {
   const epochs = project.runs.epochs(run.id);
   const bestCheckpoint = project.runs.checkpoints(run.id).find((c) => c.kind === 'best');
   const best = bestCheckpoint && epochs.find((e) => e.epoch === bestCheckpoint.epoch);
@@ -45,6 +45,7 @@ function runHistory(project: Project, run: RunRecord): Pick<RunSummary, 'epochs'
     finishedAt: run.finishedAt,
     trainImages: count(run.config.trainImages),
     valImages: count(run.config.valImages),
+    predictions: project.runs.predictionCount(run.id),
     bestEpoch: best
       ? { epoch: best.epoch, meanIoU: best.meanIoU, pixelAccuracy: best.pixelAccuracy, perClassIoU: best.perClassIoU, confusion: best.confusion }
       : null,

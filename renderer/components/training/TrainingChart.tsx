@@ -8,8 +8,6 @@ export interface ChartEpoch {
   /** Mean loss over the validation images; null for a run without a val split. */
   valLoss: number | null;
   meanIoU: number | null;
-  /** Seconds the epoch took (training and validation). */
-  seconds: number;
 }
 
 const HEIGHT = 190;

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../../electron/backend/backend';
 import { evaluateRun } from '../../../electron/backend/training/predictionService';
 import type { Channel, ReplyOf, RequestOf, RunSummary } from '../../../shared/contract/rendererContract';
+import { decodeMaskPng } from '../../../shared/mask/maskPng';
 import { useTrainingBackend } from '../../fixtures/trainingProject';
 
 const env = useTrainingBackend({ count: 12, size: 32, train: 8 });
@@ -58,6 +59,19 @@ describe('run history through the backend contract', () => {
     const { runId: _r, split: _s, initialWeights: _w, predictedWith: _p, ...numbers } = cli;
     expect(shown).toMatchObject({ ...numbers, checkpointEpoch: best.epoch, stale: false });
     expect(await call(backend, 'runs:evaluation', { runId, split: 'val' })).toEqual(shown);
+
+    // Eval stored the 4 val predictions: the run lists them, and the Export dialog's source writes them.
+    expect((await call(backend, 'runs:list', {})).find((r) => r.id === runId)!.predictions).toBe(4);
+    const out = join(env.root, `predictions-${runId}`);
+    const exported = new Promise<{ report: { written: number } | null; error: unknown }>((resolve) => backend.events.once('export:done', resolve));
+    await call(backend, 'export:start', { format: 'png-gray', outDir: out, predictionsOf: runId });
+    const { report, error } = await exported;
+    expect(error).toBeNull();
+    expect(report!.written).toBe(4);
+    for (const image of env.project.images.all().filter((i) => i.split === 'val')) {
+      const written = decodeMaskPng(readFileSync(join(out, `${image.stem}.png`))).values;
+      expect(Buffer.from(written).equals(Buffer.from(decodeMaskPng(env.project.runs.prediction(runId, image.id)!.mask).values))).toBe(true);
+    }
 
     // A val label saved afterwards makes the stored numbers stale, never silently wrong.
     const valImage = env.project.images.all().find((i) => i.split === 'val')!;

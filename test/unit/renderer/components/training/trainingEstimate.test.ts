@@ -19,6 +19,7 @@ function run(id: number, settings: Record<string, unknown>, epochSeconds: number
     finishedAt: null,
     trainImages,
     valImages: 10,
+    predictions: 0,
     bestEpoch: null,
   };
 }
