@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decode } from 'fast-png';
 import type { Locator, Page } from '@playwright/test';
-import { createProject, expect, openStudio, test } from './studioFixtures';
+import { createProject, expect, openStudio, pagePoint, stroke, test } from './studioFixtures';
 
 /** The newest stored mask of an image, read from the project's database as the backend wrote it. */
 function storedMask(projectDir: string, imageId: number): { version: number; values: Uint8Array; width: number } | null {
@@ -16,21 +16,6 @@ function storedMask(projectDir: string, imageId: number): { version: number; val
   } finally {
     db.close();
   }
-}
-
-/** Page coordinates of image pixel (x, y)'s centre, from the view transform the canvas publishes. */
-async function pagePoint(canvas: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
-  const box = (await canvas.boundingBox())!;
-  const t = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), tx: Number(el.dataset.tx), ty: Number(el.dataset.ty) }));
-  return { x: box.x + t.tx + (x + 0.5) * t.scale, y: box.y + t.ty + (y + 0.5) * t.scale };
-}
-
-async function stroke(page: Page, canvas: Locator, points: [number, number][]): Promise<void> {
-  const [first, ...rest] = await Promise.all(points.map(([x, y]) => pagePoint(canvas, x, y)));
-  await page.mouse.move(first.x, first.y);
-  await page.mouse.down();
-  for (const p of rest) await page.mouse.move(p.x, p.y, { steps: 4 });
-  await page.mouse.up();
 }
 
 async function expectSavedVersion(page: Page, version: number): Promise<void> {
