@@ -346,6 +346,7 @@ export class Backend {
 
   private changedClasses<T>(value: T): T {
     this.events.emit('classes:changed', {});
+    void this.live?.classesChanged();
     return value;
   }
 

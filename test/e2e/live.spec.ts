@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
 import { cli, expect, openStudio, test } from './studioFixtures';
+import { stroke } from './editorPage';
 
 const WIDTH = 96;
 const HEIGHT = 64;
@@ -31,20 +32,6 @@ async function bandProject(dir: string): Promise<string> {
   }
   cli('import', '--project', project, '--images', images, '--split', 'train', '--json');
   return project;
-}
-
-async function pagePoint(canvas: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
-  const box = (await canvas.boundingBox())!;
-  const t = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), tx: Number(el.dataset.tx), ty: Number(el.dataset.ty) }));
-  return { x: box.x + t.tx + (x + 0.5) * t.scale, y: box.y + t.ty + (y + 0.5) * t.scale };
-}
-
-async function stroke(page: Page, canvas: Locator, points: [number, number][]): Promise<void> {
-  const [first, ...rest] = await Promise.all(points.map(([x, y]) => pagePoint(canvas, x, y)));
-  await page.mouse.move(first.x, first.y);
-  await page.mouse.down();
-  for (const p of rest) await page.mouse.move(p.x, p.y, { steps: 4 });
-  await page.mouse.up();
 }
 
 /** The saved label version once autosave has stored the last edit. */

@@ -36,6 +36,8 @@ const RUN_KEY = 'live.runId';
 interface LiveJob {
   jobId: string;
   runId: number;
+  /** The class values the job's network outputs. */
+  classValues: number[];
   /** Settles when the ML job has ended and the run row is finished. */
   done: Promise<void>;
   cancel(): void;
@@ -110,6 +112,14 @@ export class LiveService {
     }
   }
 
+  /** The classes changed (added, deleted): the network's outputs follow, so Live starts again (a new run). */
+  async classesChanged(): Promise<void> {
+    // A rename, recolour or reorder leaves the values (and so the network's outputs) as they are.
+    if (!this.job || JSON.stringify(this.job.classValues) === JSON.stringify(classValues(this.project))) return;
+    await this.halt();
+    if (this.enabled && !this.closed && this.takeovers === 0 && !this.job) this.launch();
+  }
+
   /** The editor's open image: its prediction follows every round. */
   setFocus(imageId: number | null): void {
     this.focusImageId = imageId;
@@ -131,17 +141,18 @@ export class LiveService {
 
   private async sync(job: LiveJob): Promise<void> {
     if (this.job !== job) return;
-    const items = this.items();
-    const upsert = items.filter((i) => {
-      const held = this.sent.get(i.imageId);
+    const learnable = this.learnable();
+    const changed = learnable.filter((i) => {
+      const held = this.sent.get(i.id);
       return !held || held.version !== i.version || held.split !== i.split;
     });
-    const present = new Set(items.map((i) => i.imageId));
+    const present = new Set(learnable.map((i) => i.id));
     const remove = [...this.sent.keys()].filter((id) => !present.has(id));
-    if (upsert.length === 0 && remove.length === 0) return;
+    if (changed.length === 0 && remove.length === 0) return;
+    const upsert = this.withMasks(changed);
     for (const i of upsert) this.sent.set(i.imageId, { version: i.version, split: i.split });
     for (const id of remove) this.sent.delete(id);
-    const valImages = items.filter((i) => i.split === 'val').length;
+    const valImages = learnable.filter((i) => i.split === 'val').length;
     if (this.state.state === 'waiting' && upsert.some((i) => i.split === 'train')) this.setStatus({ state: 'starting', valImages });
     else if (valImages !== this.state.valImages) this.setStatus({ valImages });
     try {
@@ -152,20 +163,22 @@ export class LiveService {
     }
   }
 
-  /** Labeled train and val images whose files are where they were, with their current masks. */
-  private items(): LiveItem[] {
-    const items: LiveItem[] = [];
+  /** Labeled train and val images whose files are where they were (no masks read). */
+  private learnable(): Array<{ id: number; path: string; version: number; split: 'train' | 'val' }> {
+    const out: Array<{ id: number; path: string; version: number; split: 'train' | 'val' }> = [];
     for (const image of this.project.images.all()) {
       if ((image.split !== 'train' && image.split !== 'val') || image.labelVersion === 0 || image.fileState !== 'ok') continue;
-      const held = this.sent.get(image.id);
-      // Unchanged images are not read from the database again.
-      if (held && held.version === image.labelVersion && held.split === image.split) {
-        items.push({ imageId: image.id, path: '', maskPng: new Uint8Array(0), version: held.version, split: held.split });
-        continue;
-      }
+      out.push({ id: image.id, path: image.path, version: image.labelVersion, split: image.split });
+    }
+    return out;
+  }
+
+  /** The live job's items for these images: their files and current masks. */
+  private withMasks(images: ReturnType<LiveService['learnable']>): LiveItem[] {
+    const items: LiveItem[] = [];
+    for (const image of images) {
       const mask = this.project.masks.current(image.id);
-      if (!mask) continue;
-      items.push({ imageId: image.id, path: this.project.resolveImagePath(image.path), maskPng: mask.png, version: mask.version, split: image.split });
+      if (mask) items.push({ imageId: image.id, path: this.project.resolveImagePath(image.path), maskPng: mask.png, version: mask.version, split: image.split });
     }
     return items;
   }
@@ -187,7 +200,7 @@ export class LiveService {
       const jobId = `live-${runId}-${Date.now()}`;
       const checkpointDir = join(project.dir, 'checkpoints', `run-${runId}`);
       this.sent.clear();
-      const items = this.items();
+      const items = this.withMasks(this.learnable());
       for (const i of items) this.sent.set(i.imageId, { version: i.version, split: i.split });
       const state = items.some((i) => i.split === 'train') ? 'starting' : 'waiting';
       this.setStatus({ ...LIVE_OFF, state, runId, round: startRound, valImages: items.filter((i) => i.split === 'val').length });
@@ -236,11 +249,17 @@ export class LiveService {
             this.setStatus({ state: 'failed', error: `Live stopped: ${err.message}` });
           },
         )
+        // The project may have been closed under a job told to stop (closeProject): nothing is left to record.
+        .catch(() => {})
         .finally(() => {
-          unlock();
+          try {
+            unlock();
+          } catch {
+            // Closed database: the lease goes with the process (it then reads as interrupted, and resumes).
+          }
           if (this.job?.jobId === jobId) this.job = null;
         });
-      this.job = { jobId, runId, done, cancel: () => controller.abort() };
+      this.job = { jobId, runId, classValues: values, done, cancel: () => controller.abort() };
     } catch (err) {
       this.setStatus({ ...LIVE_OFF, state: 'failed', error: (err as Error).message });
     }

@@ -120,11 +120,18 @@ describe('Live through the backend and the ML process', () => {
     const predictedAt = statuses.length;
     await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) >= predictedAt);
 
+    // A new class changes the network's outputs: Live starts again, on a new run.
+    const addedAt = statuses.length;
+    await call('classes:add', { name: 'extra', color: '#00aa00' });
+    const renewed = await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) >= addedAt);
+    expect(renewed.runId).not.toBe(runId);
+    const liveRunId = renewed.runId!;
+
     // Off: the job stops, the run is completed with its checkpoints, and the choice is remembered.
     const off = await call('live:stop', {});
     expect(off.state).toBe('off');
-    const stopped = (await call('runs:list', {})).find((r: RunSummary) => r.id === runId)!;
-    expect(stopped.status).toBe('completed');
+    const runs = await call('runs:list', {});
+    expect(runs.filter((r: RunSummary) => r.id === runId || r.id === liveRunId).map((r) => r.status)).toEqual(['completed', 'completed']);
     await call('project:close', {});
     await call('project:open', { path: projectDir });
     expect((await call('live:status', {})).state).toBe('off');
@@ -134,9 +141,9 @@ describe('Live through the backend and the ML process', () => {
     const reopenedAt = statuses.length;
     await call('project:open', { path: projectDir });
     const again = await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) >= reopenedAt);
-    expect(again.runId).toBe(runId);
+    expect(again.runId).toBe(liveRunId);
     // It continues the same run from its last checkpoint: rounds keep counting.
-    expect(again.round).toBeGreaterThan(resumed.round);
+    expect(again.round).toBeGreaterThan(renewed.round);
     await call('live:stop', {});
   });
 });
