@@ -9,5 +9,6 @@ export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { editorBench } = await import('./editor/editor.bench');
   const { camvidTrainBench } = await import('./camvidTrain.bench');
   const { reviewBench } = await import('./review.bench');
-  return [importBench, exportBench, editorBench, mlBench, onnxBench, reviewBench, camvidTrainBench];
+  const { liveBench } = await import('./live.bench');
+  return [importBench, exportBench, editorBench, mlBench, onnxBench, reviewBench, liveBench, camvidTrainBench];
 }

@@ -23,13 +23,20 @@ import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
 import { predictionChannels } from './review/predictionChannels';
 import { autoSplit } from './splitService';
+import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation, trainingData } from './training/runHistoryService';
 import { runSummaries } from './training/runSummaries';
+import { exportRunModel } from './interop/modelExportService';
 import { train } from './training/trainingService';
+import { LiveService, type LiveOptions } from './live/liveService';
+import { ExclusiveMlJobs } from './live/exclusiveMlJobs';
+import { LIVE_OFF } from '../../shared/domain/live';
 
 export interface BackendOptions {
   mode: AppInfo['mode'];
   version: string;
   ml?: MlSupervisor;
+  /** Live training's round and checkpoint rhythm (tests make it quicker). */
+  live?: LiveOptions;
 }
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>> | ReplyOf<C> };
@@ -44,6 +51,10 @@ export class Backend {
   private readonly jobs = new BackgroundJobs();
   /** runId → the job training it now, so that any window (or a reloaded one) can follow and cancel it. */
   private readonly trainingJobs = new Map<number, string>();
+  /** Live training of the open project (issue 12); null without an ML process or a project. */
+  private live: LiveService | null = null;
+  /** Jobs other than training that need the ML process to themselves (predictions): Live pauses for them. */
+  private readonly mlJobs = new ExclusiveMlJobs(() => this.live);
 
   constructor(private readonly options: BackendOptions) {
     options.ml?.on('status', (status) => this.events.emit('ml:status', status));
@@ -72,11 +83,16 @@ export class Backend {
     this.project = Project.open(path);
     void this.verifyInBackground(this.project);
     compactProjectSoon(this.project);
+    this.attachLive(this.project);
     return this.project;
   }
 
   closeProject(): void {
+    // Callers that can wait stop Live first (stopLive); here the job is only told to stop.
+    void this.live?.dispose();
+    this.live = null;
     this.jobs.cancelAll();
+    this.mlJobs.cancelAll();
     // Run ids are per project: the cancelled jobs must not be listed against the next project's runs.
     this.trainingJobs.clear();
     if (this.project) compactPending(this.project); // the last burst of saves, before the file closes
@@ -85,8 +101,33 @@ export class Backend {
   }
 
   async dispose(): Promise<void> {
+    await this.stopLive();
     this.closeProject();
     await this.options.ml?.stop();
+  }
+
+  /** Live for a project just opened; it starts training at once where the user left it on. */
+  private attachLive(project: Project): void {
+    const ml = this.options.ml;
+    if (!ml) return;
+    this.live = new LiveService(project, ml, {
+      status: (status) => this.events.emit('live:status', status),
+      prediction: (prediction) => this.events.emit('live:prediction', prediction),
+    }, this.options.live);
+    if (this.live.enabled) this.live.start();
+  }
+
+  /** Stops Live's job (its last checkpoint written) before the project it trains on closes. */
+  private async stopLive(): Promise<void> {
+    const live = this.live;
+    this.live = null;
+    await live?.dispose();
+  }
+
+  private requireLive(): LiveService {
+    this.requireProject();
+    if (!this.live) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
+    return this.live;
   }
 
   private requireProject(): Project {
@@ -110,13 +151,19 @@ export class Backend {
 
   private readonly handlers: Handlers = {
     'app:info': () => ({ version: this.options.version, mode: this.options.mode, project: this.project?.summary() ?? null }),
-    'project:create': ({ path, preset }) => {
+    'project:create': async ({ path, preset }) => {
+      await this.stopLive();
       this.closeProject();
       this.project = Project.create(path, presetClassFile(preset));
+      this.attachLive(this.project);
       return this.project.summary();
     },
-    'project:open': ({ path }) => this.openProject(path).summary(),
-    'project:close': () => {
+    'project:open': async ({ path }) => {
+      await this.stopLive();
+      return this.openProject(path).summary();
+    },
+    'project:close': async () => {
+      await this.stopLive();
       this.closeProject();
       return null;
     },
@@ -157,8 +204,8 @@ export class Backend {
     },
     'images:setSplit': ({ ids, split }) => this.changedImages({ updated: this.requireProject().images.setSplit(ids, split) }),
     'images:setDone': ({ ids, done }) => this.changedImages({ updated: this.requireProject().images.setDone(ids, done) }),
-    'images:autoSplit': ({ seed, onlyUnassigned, ...fractions }) =>
-      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned)),
+    'images:autoSplit': ({ seed, onlyUnassigned, labeledOnly, ...fractions }) =>
+      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned, labeledOnly)),
     'images:verifyFiles': async () => this.changedImages(await verifyImageFiles(this.requireProject())),
 
     'images:pixels': ({ id }) => imagePixels(this.requireProject(), id),
@@ -166,6 +213,7 @@ export class Backend {
     'labels:save': ({ imageId, baseVersion, png }) => {
       const saved = saveLabels(this.requireProject(), imageId, baseVersion, png);
       this.events.emit('images:changed', { reason: 'labels', ids: [imageId] });
+      this.live?.imagesChanged();
       return saved;
     },
 
@@ -194,9 +242,12 @@ export class Backend {
       const ended = () => {
         if (runId !== null && this.trainingJobs.get(runId) === jobId) this.trainingJobs.delete(runId);
       };
+      // An explicit run has the ML process to itself: Live pauses for it and resumes after it.
+      const live = this.live;
+      const takeover = <T>(work: () => Promise<T>) => (live ? live.takeover(work) : work());
       jobId = this.jobs.start(
         (signal) =>
-          train(project, ml, settings, (event) => {
+          takeover(() => train(project, ml, settings, (event) => {
             if (event.type === 'run') {
               runId = event.runId;
               started();
@@ -208,9 +259,9 @@ export class Backend {
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {
-              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null });
+              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, valLoss: event.val?.meanLoss ?? null, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null, seconds: event.seconds });
             }
-          }, signal),
+          }, signal)),
         {
           progress: () => {},
           done: (id, outcome) => {
@@ -230,11 +281,37 @@ export class Backend {
     },
     'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'runs:list': () => runSummaries(this.requireProject(), this.trainingJobs),
+    // Run history (the "runs" block): handlers are thin, the work is in runHistoryService.
+    'runs:evaluate': async ({ runId, split }) => {
+      const evaluation = await evaluateAndStore(this.requireProject(), this.requireMl(), runId, split);
+      this.events.emit('runs:changed', { runId, reason: 'evaluated' });
+      return evaluation;
+    },
+    'runs:evaluation': ({ runId, split }) => storedEvaluation(this.requireProject(), runId, split),
+    'runs:deleteImpact': ({ runId }) => runDeleteImpact(this.requireProject(), runId),
+    'runs:delete': ({ runId }) => {
+      const impact = deleteRun(this.requireProject(), runId);
+      this.events.emit('runs:changed', { runId, reason: 'deleted' });
+      return impact;
+    },
+    'runs:trainingData': () => trainingData(this.requireProject()),
+    'runs:exportModel': async ({ runId, outDir, force }) => {
+      const { outDir: written, epoch, files } = await exportRunModel(this.requireProject(), this.requireMl(), String(runId), resolve(outDir), force);
+      return { outDir: written, epoch, files };
+    },
 
+    // --- live training (issue 12) ---
+    'live:start': ({ imageId }) => this.requireLive().start(imageId ?? null),
+    'live:stop': () => this.requireLive().stop(),
+    'live:status': () => this.live?.status() ?? LIVE_OFF,
+    'live:focus': ({ imageId }) => {
+      this.requireLive().setFocus(imageId);
+      return null;
+    },
     ...predictionChannels({
       project: () => this.requireProject(),
       ml: () => this.requireMl(),
-      jobs: this.jobs,
+      jobs: this.mlJobs,
       emit: (event, payload) => this.events.emit(event as keyof RendererEvents, payload as never),
       toWireError,
     }),
@@ -269,11 +346,13 @@ export class Backend {
 
   private changedClasses<T>(value: T): T {
     this.events.emit('classes:changed', {});
+    void this.live?.classesChanged();
     return value;
   }
 
   private changedImages<T>(value: T): T {
     this.events.emit('images:changed', { reason: 'update' });
+    this.live?.imagesChanged();
     return value;
   }
 }

@@ -60,6 +60,81 @@ export interface PredictRequest {
   items: Array<{ imageId: number; path: string }>;
 }
 
+/** One image as the live trainer keeps it: its file, its current mask, and that mask's label version. */
+export interface LiveItem extends DatasetItem {
+  version: number;
+  split: 'train' | 'val';
+}
+
+export interface LiveFocus {
+  imageId: number;
+  path: string;
+}
+
+/** A live run: trains on every labeled pixel of the train split in short rounds, predicting the focus image after each. */
+export interface LiveRequest {
+  jobId: string;
+  /** Net, optimiser, scale, crop, batch and seed, resolved as for any run (epochs and minutes do not apply). */
+  settings: TrainSettings;
+  classValues: number[];
+  items: LiveItem[];
+  focus: LiveFocus | null;
+  /** checkpoints/<run>: `last/` and `best/` as explicit runs write them. */
+  checkpointDir: string;
+  /** Start from this checkpoint's weights (a live run continued after an explicit run took the ML process). */
+  startFrom: string | null;
+  /** Rounds already done by this run (rounds continue counting after a resume). */
+  startRound: number;
+  initialWeights?: InitialWeights | null;
+  /** Seconds of training per round before the focus image is predicted again. */
+  roundSeconds: number;
+  /** Validation on val and a checkpoint at most this often (seconds), and at the end. */
+  checkpointSeconds: number;
+}
+
+export interface LiveResult {
+  rounds: number;
+  steps: number;
+}
+
+export interface LiveUpdate {
+  jobId: string;
+  /** Images whose labels (or split) changed; an item replaces the image's mask where the store has it. */
+  upsert: LiveItem[];
+  /** Images no longer trained or validated on (labels cleared, split changed to test or none). */
+  remove: number[];
+}
+
+/** After each live round: what the model has learned from. */
+export interface LiveRoundEvent {
+  type: 'live-round';
+  jobId: string;
+  round: number;
+  steps: number;
+  loss: number;
+  seconds: number;
+  trainImages: number;
+  labeledPixels: number;
+  numTensors: number;
+  memoryBytes: number;
+}
+
+/** The focus image predicted after a round; `trainedVersion`: the newest label version of it a step has trained on. */
+export interface LivePredictionEvent {
+  type: 'live-prediction';
+  jobId: string;
+  round: number;
+  imageId: number;
+  trainedVersion: number | null;
+  width: number;
+  height: number;
+  /** Project class values, full resolution. */
+  mask: Uint8Array;
+  /** Softmax probability of the predicted class ×255. */
+  confidence: Uint8Array;
+  meanEntropy: number;
+}
+
 export interface MlRequests {
   ping: { request: Record<string, never>; reply: { pid: number; uptimeS: number; node: string } };
   train: { request: TrainRequest; reply: TrainResult };
@@ -73,6 +148,13 @@ export interface MlRequests {
     reply: { epoch: number; files: string[] };
   };
   shutdown: { request: Record<string, never>; reply: null };
+  // --- live training (issue 12) ---
+  /** Trains in short rounds until cancelled; mask updates and the focus image arrive as liveUpdate/liveFocus. */
+  live: { request: LiveRequest; reply: LiveResult };
+  /** New or changed labels (and split moves) for a running live job, applied in place between steps. */
+  liveUpdate: { request: LiveUpdate; reply: { train: number; val: number } };
+  /** The image whose prediction follows each round (the editor's open image); null: none. */
+  liveFocus: { request: { jobId: string; focus: LiveFocus | null }; reply: null };
 }
 export type MlRequestType = keyof MlRequests;
 
@@ -101,7 +183,9 @@ export type MlEventMessage =
   | { type: 'checkpoint'; jobId: string; kind: 'best' | 'last'; epoch: number; path: string }
   /** Checkpoints of an epoch being written (active) or written (not): a cancel waits for them. */
   | { type: 'saving'; jobId: string; active: boolean }
-  | PredictionEvent;
+  | PredictionEvent
+  | LiveRoundEvent
+  | LivePredictionEvent;
 
 /** One image predicted: full-resolution argmax (project class values) and 8-bit confidence, with its uncertainty. */
 export interface PredictionEvent {
@@ -120,11 +204,12 @@ export interface PredictionEvent {
 }
 
 /** Requests that run as jobs (started, reporting events, cancellable, one result): MlSupervisor.runJob runs them all. */
-export type MlJobType = 'train' | 'predict';
+export type MlJobType = 'train' | 'predict' | 'live';
 /** The events each job type reports (besides logs and the backend it chose). */
 interface JobEventTypes {
   train: 'progress' | 'epoch' | 'checkpoint';
   predict: 'prediction';
+  live: 'live-round' | 'live-prediction' | 'epoch' | 'checkpoint';
 }
 export type MlJobEvent<T extends MlJobType> = Extract<MlEventMessage, { type: JobEventTypes[T] | 'log' | 'backend' }>;
 

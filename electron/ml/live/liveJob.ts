@@ -1,0 +1,293 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { AppError } from '../../../shared/contract/errors';
+import type { LiveFocus, LiveRequest, LiveResult, LiveUpdate, MlEventMessage } from '../../../shared/contract/mlContract';
+import { valueToIndexTable } from '../../../shared/domain/classes';
+import { confusionRows } from '../../../shared/metrics';
+import { decodeScaled, resizeNearest } from '../dataset';
+import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, trainStep } from '../engine';
+import { recoverCheckpointDir } from '../engine/checkpointDir';
+import { kerasInitialTensors } from '../engine/weights/kerasApplications';
+import { LiveSampleStore } from './liveSampleStore';
+import { LiveSampler } from './liveSampler';
+
+type Emit = (event: MlEventMessage) => void;
+
+/** After a label update, the round ends once this many steps have trained on it (the overlay follows fast). */
+const STEPS_AFTER_UPDATE = 2;
+
+/** The live jobs running in this process, by job id: how liveUpdate and liveFocus reach them. */
+const sessions = new Map<string, LiveSession>();
+
+export function liveSession(jobId: string): LiveSession {
+  const session = sessions.get(jobId);
+  if (!session) throw new AppError('NOT_FOUND', `no live job ${jobId} in the ML process`);
+  return session;
+}
+
+/** What a running live job receives from outside: label updates and the focus image. */
+export class LiveSession {
+  focus: LiveFocus | null;
+  private readonly waiters = new Set<() => void>();
+  private focusImage: { imageId: number; path: string; rgb: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number } | null = null;
+
+  constructor(
+    readonly store: LiveSampleStore,
+    readonly sampler: LiveSampler,
+    private readonly request: LiveRequest,
+  ) {
+    this.focus = request.focus;
+  }
+
+  /** Applies new labels in place; images that fail to load are reported, the rest still apply. */
+  async update(update: LiveUpdate, emit: Emit): Promise<{ train: number; val: number }> {
+    for (const id of update.remove) this.store.remove(id);
+    await Promise.all(
+      update.upsert.map(async (item) => {
+        try {
+          await this.store.upsert(item);
+          if (item.split === 'train') this.sampler.prioritise(item.imageId);
+        } catch (err) {
+          emit({ type: 'log', level: 'warn', jobId: this.request.jobId, message: `live: labels of image ${item.imageId} not taken: ${(err as Error).message}` });
+        }
+      }),
+    );
+    this.wake();
+    return { train: this.store.list('train').length, val: this.store.list('val').length };
+  }
+
+  setFocus(focus: LiveFocus | null): void {
+    this.focus = focus;
+    this.wake();
+  }
+
+  /** Resolves on the next update or focus change, after `ms`, or when `signal` aborts. */
+  waitForChange(signal: AbortSignal, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+      signal.addEventListener('abort', done);
+    });
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** The focus image at training scale: the store's copy when it has one, else decoded once. */
+  async focusPixels(): Promise<{ imageId: number; rgb: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number } | null> {
+    const focus = this.focus;
+    if (!focus) return null;
+    const held = this.store.get(focus.imageId);
+    if (held) return held;
+    if (this.focusImage?.imageId !== focus.imageId || this.focusImage.path !== focus.path) {
+      this.focusImage = { imageId: focus.imageId, path: focus.path, ...(await decodeScaled(focus.path, { longSide: this.request.settings.longSide })) };
+    }
+    return this.focusImage;
+  }
+}
+
+/**
+ * A live run: trains on every labeled pixel of the train split in rounds of about
+ * `roundSeconds`, predicts the focus image after each round, validates and checkpoints every
+ * `checkpointSeconds`, and takes label updates between steps without stopping. Runs until cancelled.
+ */
+export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal): Promise<LiveResult> {
+  if (sessions.has(req.jobId)) throw new AppError('CONFLICT', `live job ${req.jobId} is already running`);
+  const { settings } = req;
+  // The session exists before the first await: label updates sent while the backend starts are kept.
+  const store = new LiveSampleStore({ scaling: { longSide: settings.longSide }, lut: valueToIndexTable(req.classValues), numClasses: req.classValues.length });
+  const sampler = new LiveSampler(store, { batch: settings.batch, crop: settings.crop, seed: settings.seed });
+  const session = new LiveSession(store, sampler, req);
+  sessions.set(req.jobId, session);
+  let model: FcnModel | null = null;
+  let optimizer: tfTypes.Optimizer | null = null;
+  let round = req.startRound;
+  let steps = 0;
+  try {
+    const loaded = session.update({ jobId: req.jobId, upsert: req.items, remove: [] }, emit);
+    const choice = await selectBackend(settings.backend);
+    emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
+    await loaded;
+    model = await initialModel(req, emit);
+    optimizer = createOptimizer(optimizerConfig(req));
+    const checkpoints = new LiveCheckpoints(req, emit);
+    let lossSinceCheckpoint = 0;
+    let stepsSinceCheckpoint = 0;
+    let lastCheckpoint = performance.now();
+    let lastCheckpointMs = 0;
+    while (!signal.aborted) {
+      const started = performance.now();
+      const generation = store.generation;
+      let roundSteps = 0;
+      let roundLoss = 0;
+      let stepsAfterChange = -1;
+      while (!signal.aborted) {
+        const next = sampler.next();
+        if (!next) break;
+        const loss = await trainStep(model, optimizer, next.batch);
+        roundSteps++;
+        roundLoss += loss;
+        for (const d of next.drawn) checkpoints.trained(d.imageId, d.version);
+        // Messages (label updates, cancel) are read here; a synchronous backend never yields otherwise.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (stepsAfterChange >= 0) stepsAfterChange++;
+        else if (store.generation !== generation) stepsAfterChange = 0;
+        if (stepsAfterChange >= STEPS_AFTER_UPDATE || performance.now() - started >= req.roundSeconds * 1000) break;
+      }
+      if (roundSteps === 0) {
+        // Nothing labeled yet: wait for the first stroke (or a new focus to predict).
+        await session.waitForChange(signal, 1_000);
+        continue;
+      }
+      round++;
+      steps += roundSteps;
+      lossSinceCheckpoint += roundLoss;
+      stepsSinceCheckpoint += roundSteps;
+      emit({
+        type: 'live-round',
+        jobId: req.jobId,
+        round,
+        steps: roundSteps,
+        loss: roundLoss / roundSteps,
+        seconds: (performance.now() - started) / 1000,
+        trainImages: store.list('train').filter((s) => s.labeledPixels > 0).length,
+        labeledPixels: store.classPixels().reduce((a, b) => a + b, 0),
+        numTensors: tf.memory().numTensors,
+        memoryBytes: process.memoryUsage.rss(),
+      });
+      if (signal.aborted) break;
+      await predictFocus(model, session, req, round, checkpoints, emit);
+      // Validation gets at most a fifth of the time: with many val images it runs less often than checkpointSeconds.
+      if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, 4 * lastCheckpointMs)) {
+        const saveStarted = performance.now();
+        await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
+        lossSinceCheckpoint = 0;
+        stepsSinceCheckpoint = 0;
+        lastCheckpoint = performance.now();
+        lastCheckpointMs = lastCheckpoint - saveStarted;
+      }
+    }
+    // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must be quick).
+    if (stepsSinceCheckpoint > 0) await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
+  } finally {
+    sessions.delete(req.jobId);
+    model?.dispose();
+    optimizer?.dispose();
+  }
+  return { rounds: round - req.startRound, steps };
+}
+
+function optimizerConfig(req: LiveRequest): OptimizerConfig {
+  return { name: req.settings.optimizer, learningRate: req.settings.learningRate, momentum: 0.9 };
+}
+
+async function initialModel(req: LiveRequest, emit: Emit): Promise<FcnModel> {
+  if (req.startFrom && existsSync(join(req.startFrom, 'model.json'))) {
+    const { model, optimizer } = await loadCheckpoint(req.startFrom);
+    optimizer?.dispose();
+    return model;
+  }
+  const { head, backbone, seed } = req.settings;
+  const config = { head, backbone, numClasses: req.classValues.length, dropout: 0.5, seed };
+  if (!req.initialWeights) return buildFcn(config);
+  const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, backbone);
+  try {
+    emit({ type: 'log', level: 'info', jobId: req.jobId, message: `live: initial weights: ${report.loaded.length} layers of ${report.kerasModel}` });
+    return buildFcn(config, tensors);
+  } finally {
+    tensors.forEach((t) => t.dispose());
+  }
+}
+
+/** Predicts the focus image with the model as it is now; its mask and confidence at full resolution, in class values. */
+async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequest, round: number, checkpoints: LiveCheckpoints, emit: Emit): Promise<void> {
+  const image = await session.focusPixels();
+  if (!image) return;
+  const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height });
+  const values = new Uint8Array(p.mask.length);
+  for (let i = 0; i < values.length; i++) values[i] = req.classValues[p.mask[i]];
+  const confidence = new Uint8Array(p.confidence.length);
+  for (let i = 0; i < confidence.length; i++) confidence[i] = Math.round(p.confidence[i] * 255);
+  emit({
+    type: 'live-prediction',
+    jobId: req.jobId,
+    round,
+    imageId: image.imageId,
+    trainedVersion: checkpoints.trainedVersion(image.imageId),
+    width: image.fullWidth,
+    height: image.fullHeight,
+    mask: resizeNearest(values, image.width, image.height, image.fullWidth, image.fullHeight),
+    confidence: resizeNearest(confidence, image.width, image.height, image.fullWidth, image.fullHeight),
+    meanEntropy: p.meanEntropy,
+  });
+}
+
+/**
+ * The run's record: which label versions steps have trained on, and `last/` (and `best/` when val
+ * mean IU improves) with an epoch event per checkpoint whose epoch is the round count.
+ */
+class LiveCheckpoints {
+  private readonly versions = new Map<number, number>();
+  private best: number | null = null;
+
+  constructor(
+    private readonly req: LiveRequest,
+    private readonly emit: Emit,
+  ) {
+    recoverCheckpointDir(join(req.checkpointDir, 'last'));
+    recoverCheckpointDir(join(req.checkpointDir, 'best'));
+  }
+
+  trained(imageId: number, version: number): void {
+    this.versions.set(imageId, Math.max(version, this.versions.get(imageId) ?? 0));
+  }
+
+  trainedVersion(imageId: number): number | null {
+    return this.versions.get(imageId) ?? null;
+  }
+
+  /** Validates (unless `signal` has aborted), then writes `best/` when val mean IU improved and `last/`. */
+  async save(model: FcnModel, optimizer: tfTypes.Optimizer, store: LiveSampleStore, round: number, trainLoss: number, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const val = store.list('val').filter((s) => s.labeledPixels > 0);
+    const source: BatchSource = {
+      batchesPerEpoch: val.length,
+      *batches() {
+        for (const s of val) yield { images: Float32Array.from(s.rgb), masks: s.labels, n: 1, height: s.height, width: s.width };
+      },
+    };
+    const evaluation = val.length && !signal.aborted ? await evaluate(model, source, { signal }) : null;
+    const { jobId } = this.req;
+    this.emit({
+      type: 'epoch',
+      jobId,
+      epoch: round,
+      trainLoss,
+      seconds: (performance.now() - started) / 1000,
+      imagesPerSecond: 0,
+      val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
+    });
+    const metadata = { classValues: this.req.classValues, scaling: { longSide: this.req.settings.longSide }, live: true };
+    this.emit({ type: 'saving', jobId, active: true });
+    const meanIoU = signal.aborted ? undefined : evaluation?.metrics.meanIoU;
+    if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (this.best === null || meanIoU > this.best)) {
+      this.best = meanIoU;
+      const bestDir = join(this.req.checkpointDir, 'best');
+      await saveCheckpoint(bestDir, model, { optimizer: null, epoch: round, metadata: { ...metadata, meanIoU } });
+      this.emit({ type: 'checkpoint', jobId, kind: 'best', epoch: round, path: bestDir });
+    }
+    const lastDir = join(this.req.checkpointDir, 'last');
+    await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: optimizerConfig(this.req), epoch: round, metadata });
+    this.emit({ type: 'checkpoint', jobId, kind: 'last', epoch: round, path: lastDir });
+    this.emit({ type: 'saving', jobId, active: false });
+  }
+}

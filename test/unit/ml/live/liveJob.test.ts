@@ -1,0 +1,147 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { encodeMaskPng } from '../../../../shared/mask/maskPng';
+import type { LiveItem, LiveRequest, MlEventMessage } from '../../../../shared/contract/mlContract';
+import { resolveTrainSettings } from '../../../../shared/domain/training';
+import { selectBackend } from '../../../../electron/ml/engine';
+import { LiveSampleStore } from '../../../../electron/ml/live/liveSampleStore';
+import { LiveSampler } from '../../../../electron/ml/live/liveSampler';
+import { liveSession, runLive } from '../../../../electron/ml/live/liveJob';
+import { tempDir } from '../../../fixtures/images';
+import { writeRectangleSet } from '../../../fixtures/segmentationSet';
+
+const SIZE = 48;
+let root: string;
+let images: string[];
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  root = tempDir();
+  const set = await writeRectangleSet(join(root, 'data'), 3, SIZE);
+  images = readdirSync(set.images)
+    .sort()
+    .map((f) => join(set.images, f));
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A mask of 255 with a horizontal stroke of `value` over rows y0..y0+3. */
+function scribble(strokes: Array<{ value: number; y0: number }>): Uint8Array {
+  const values = new Uint8Array(SIZE * SIZE).fill(255);
+  for (const { value, y0 } of strokes) values.fill(value, y0 * SIZE + 4, (y0 + 3) * SIZE - 4);
+  return encodeMaskPng({ width: SIZE, height: SIZE, values });
+}
+
+function item(index: number, version: number, strokes: Array<{ value: number; y0: number }>, split: 'train' | 'val' = 'train'): LiveItem {
+  return { imageId: index + 1, path: images[index], maskPng: scribble(strokes), version, split };
+}
+
+const lut = (() => {
+  const t = new Uint8Array(256).fill(255);
+  t[0] = 0;
+  t[1] = 1;
+  return t;
+})();
+
+describe('live sample store and sampler', () => {
+  it('an update replaces one image’s labels in place and the next batch trains on the new pixels', async () => {
+    const store = new LiveSampleStore({ scaling: { longSide: SIZE }, lut, numClasses: 2 });
+    const sampler = new LiveSampler(store, { batch: 2, crop: 32, seed: 3 });
+    await store.upsert(item(0, 1, [{ value: 0, y0: 5 }]));
+    await store.upsert(item(1, 1, [{ value: 0, y0: 30 }]));
+    const other = store.get(2);
+    const pixels = store.get(1)!.rgb;
+    for (let i = 0; i < 5; i++) expect(new Set(sampler.next()!.batch.masks)).toEqual(new Set([0, 255]));
+
+    await store.upsert(item(0, 2, [{ value: 0, y0: 5 }, { value: 1, y0: 20 }]));
+    sampler.prioritise(1);
+    const next = sampler.next()!;
+    expect(next.drawn[0]).toEqual({ imageId: 1, version: 2 });
+    expect(next.batch.masks).toContain(1);
+    // The image was not decoded again, and the other image was not touched.
+    expect(store.get(1)!.rgb).toBe(pixels);
+    expect(store.get(2)).toBe(other);
+    expect(store.classPixels()[1]).toBe(3 * SIZE - 8);
+  });
+
+  it('ignores an update older than the labels it holds', async () => {
+    const store = new LiveSampleStore({ scaling: { longSide: SIZE }, lut, numClasses: 2 });
+    await store.upsert(item(0, 3, [{ value: 1, y0: 5 }]));
+    await store.upsert(item(0, 2, [{ value: 0, y0: 5 }]));
+    expect(store.get(1)!.version).toBe(3);
+    expect(store.classPixels()).toEqual([0, store.get(1)!.labeledPixels]);
+  });
+
+  it('draws a rare scribbled class about as often as a common one', async () => {
+    const store = new LiveSampleStore({ scaling: { longSide: SIZE }, lut, numClasses: 2 });
+    const values = new Uint8Array(SIZE * SIZE).fill(0);
+    values.fill(1, 20 * SIZE + 20, 20 * SIZE + 23); // 3 pixels of class 1 against 2301 of class 0
+    await store.upsert({ imageId: 1, path: images[0], maskPng: encodeMaskPng({ width: SIZE, height: SIZE, values }), version: 1, split: 'train' });
+    const sampler = new LiveSampler(store, { batch: 1, crop: 16, seed: 9 });
+    let withRare = 0;
+    for (let i = 0; i < 200; i++) if (sampler.next()!.batch.masks.includes(1)) withRare++;
+    expect(withRare).toBeGreaterThan(70);
+  });
+});
+
+describe('live job', () => {
+  it('takes a stream of mask updates while training, predicts the focus image each round, stays memory-flat, and stops on cancel', async () => {
+    const events: MlEventMessage[] = [];
+    const controller = new AbortController();
+    const checkpointDir = join(root, 'checkpoints', 'live-1');
+    const req: LiveRequest = {
+      jobId: 'live-test',
+      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32, learningRate: 3e-3 }, SIZE), backbone: 'tiny' as never, epochs: null },
+      classValues: [0, 1],
+      items: [item(0, 1, [{ value: 0, y0: 5 }]), item(2, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }], 'val')],
+      focus: { imageId: 2, path: images[1] },
+      checkpointDir,
+      startFrom: null,
+      startRound: 0,
+      roundSeconds: 0.05,
+      checkpointSeconds: 0.5,
+    };
+    const rounds = () => events.filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round');
+    const predictions = () => events.filter((e): e is Extract<MlEventMessage, { type: 'live-prediction' }> => e.type === 'live-prediction');
+    const waitFor = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const done = runLive(req, (e) => events.push(e), controller.signal);
+    // Labels saved while the job is still starting (choosing its backend, building the model) are taken, not lost.
+    expect(() => liveSession('live-test')).not.toThrow();
+    await waitFor(() => rounds().length >= 2);
+    expect(rounds()[0].labeledPixels).toBe(3 * SIZE - 8);
+    expect(predictions()[0]).toMatchObject({ imageId: 2, trainedVersion: null, width: SIZE, height: SIZE });
+
+    // The stream: the focus image gets labels, then more, version by version.
+    for (let version = 1; version <= 4; version++) {
+      const strokes = Array.from({ length: version }, (_, k) => ({ value: k % 2, y0: 4 + 10 * k }));
+      await liveSession('live-test').update({ jobId: 'live-test', upsert: [item(1, version, strokes)], remove: [] }, (e) => events.push(e));
+      await waitFor(() => predictions().some((p) => p.trainedVersion === version));
+    }
+    // Each update reached the store: the last round counts the focus image's four strokes too.
+    const last = rounds().at(-1)!;
+    expect(last.trainImages).toBe(2);
+    expect(last.labeledPixels).toBe(5 * (3 * SIZE - 8));
+
+    // Memory: after the first checkpoint (optimiser slots exist), tensors stay flat over many rounds.
+    await waitFor(() => events.some((e) => e.type === 'checkpoint'));
+    const from = rounds().length;
+    await waitFor(() => rounds().length >= from + 30);
+    const counts = rounds().slice(from).map((r) => r.numTensors);
+    expect(Math.max(...counts)).toBe(Math.min(...counts));
+
+    controller.abort();
+    const result = await done;
+    expect(result.rounds).toBeGreaterThan(30);
+    const epochs = events.filter((e) => e.type === 'epoch');
+    expect(epochs.length).toBeGreaterThan(0);
+    // Validated checkpoints on the way, and the last one holds every round (on stop it is not validated: the stop must be quick).
+    expect(epochs.some((e) => e.type === 'epoch' && e.val !== null && !Number.isNaN(e.val.metrics.meanIoU))).toBe(true);
+    expect(epochs.at(-1)).toMatchObject({ epoch: result.rounds });
+    expect(readdirSync(join(checkpointDir, 'last'))).toContain('model.json');
+    expect(() => liveSession('live-test')).toThrow(/no live job/);
+  });
+});
