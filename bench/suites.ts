@@ -7,7 +7,8 @@ export async function BENCH_SUITES(): Promise<BenchSuite[]> {
   const { mlBench } = await import('./ml.bench');
   const { onnxBench } = await import('./onnx.bench');
   const { editorBench } = await import('./editor/editor.bench');
+  const { camvidTrainBench } = await import('./camvidTrain.bench');
   const { reviewBench } = await import('./review.bench');
   const { liveBench } = await import('./live.bench');
-  return [importBench, exportBench, editorBench, mlBench, onnxBench, reviewBench, liveBench];
+  return [importBench, exportBench, editorBench, mlBench, onnxBench, reviewBench, liveBench, camvidTrainBench];
 }

@@ -23,7 +23,9 @@ import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
 import { predictionChannels } from './review/predictionChannels';
 import { autoSplit } from './splitService';
+import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation, trainingData } from './training/runHistoryService';
 import { runSummaries } from './training/runSummaries';
+import { exportRunModel } from './interop/modelExportService';
 import { train } from './training/trainingService';
 import { LiveService, type LiveOptions } from './live/liveService';
 import { ExclusiveMlJobs } from './live/exclusiveMlJobs';
@@ -202,8 +204,8 @@ export class Backend {
     },
     'images:setSplit': ({ ids, split }) => this.changedImages({ updated: this.requireProject().images.setSplit(ids, split) }),
     'images:setDone': ({ ids, done }) => this.changedImages({ updated: this.requireProject().images.setDone(ids, done) }),
-    'images:autoSplit': ({ seed, onlyUnassigned, ...fractions }) =>
-      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned)),
+    'images:autoSplit': ({ seed, onlyUnassigned, labeledOnly, ...fractions }) =>
+      this.changedImages(autoSplit(this.requireProject(), seed, fractions, onlyUnassigned, labeledOnly)),
     'images:verifyFiles': async () => this.changedImages(await verifyImageFiles(this.requireProject())),
 
     'images:pixels': ({ id }) => imagePixels(this.requireProject(), id),
@@ -257,7 +259,7 @@ export class Backend {
             }
             if (event.type === 'download') this.events.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
             if (event.type === 'epoch') {
-              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null });
+              this.events.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, valLoss: event.val?.meanLoss ?? null, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null, seconds: event.seconds });
             }
           }, signal)),
         {
@@ -279,6 +281,24 @@ export class Backend {
     },
     'runs:cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'runs:list': () => runSummaries(this.requireProject(), this.trainingJobs),
+    // Run history (the "runs" block): handlers are thin, the work is in runHistoryService.
+    'runs:evaluate': async ({ runId, split }) => {
+      const evaluation = await evaluateAndStore(this.requireProject(), this.requireMl(), runId, split);
+      this.events.emit('runs:changed', { runId, reason: 'evaluated' });
+      return evaluation;
+    },
+    'runs:evaluation': ({ runId, split }) => storedEvaluation(this.requireProject(), runId, split),
+    'runs:deleteImpact': ({ runId }) => runDeleteImpact(this.requireProject(), runId),
+    'runs:delete': ({ runId }) => {
+      const impact = deleteRun(this.requireProject(), runId);
+      this.events.emit('runs:changed', { runId, reason: 'deleted' });
+      return impact;
+    },
+    'runs:trainingData': () => trainingData(this.requireProject()),
+    'runs:exportModel': async ({ runId, outDir, force }) => {
+      const { outDir: written, epoch, files } = await exportRunModel(this.requireProject(), this.requireMl(), String(runId), resolve(outDir), force);
+      return { outDir: written, epoch, files };
+    },
 
     // --- live training (issue 12) ---
     'live:start': ({ imageId }) => this.requireLive().start(imageId ?? null),

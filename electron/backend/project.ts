@@ -78,6 +78,7 @@ export class Project {
       name: this.meta.get('name') ?? basename(this.dir),
       createdAt: this.meta.get('createdAt') ?? '',
       schemaVersion: schemaVersion(this.db),
+      ignoreIndex: this.ignoreIndex(),
     };
   }
 

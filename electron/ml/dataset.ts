@@ -3,6 +3,9 @@ import type { DatasetItem, InputScaling } from '../../shared/contract/mlContract
 import { decodeMaskPng } from '../../shared/mask/maskPng';
 import type { Batch, BatchSource } from './engine';
 import { mulberry32 } from '../../shared/random';
+import { resizeNearest } from '../../shared/mask/resizeNearest';
+
+export { resizeNearest };
 
 /** An image at training scale: RGB bytes (HWC) and network class indices (255 = ignore). */
 export interface Sample {
@@ -28,17 +31,6 @@ export async function decodeScaled(path: string, scaling: InputScaling): Promise
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${path}: expected RGB after decoding, got ${info.channels} channels`);
   return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, fullWidth, fullHeight };
-}
-
-/** Nearest-neighbour resize of a one-byte-per-pixel raster (masks must never blend classes). */
-export function resizeNearest(src: Uint8Array, sw: number, sh: number, dw: number, dh: number): Uint8Array {
-  if (sw === dw && sh === dh) return src;
-  const out = new Uint8Array(dw * dh);
-  for (let y = 0; y < dh; y++) {
-    const sy = Math.min(sh - 1, Math.floor(((y + 0.5) * sh) / dh));
-    for (let x = 0; x < dw; x++) out[y * dw + x] = src[sy * sw + Math.min(sw - 1, Math.floor(((x + 0.5) * sw) / dw))];
-  }
-  return out;
 }
 
 /**

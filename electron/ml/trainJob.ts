@@ -93,6 +93,7 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
   const metadata = { classValues: req.classValues, scaling };
   const clock = new RunClock(s.epochs, s.maxMinutes, started, startEpoch, source.batchesPerEpoch ?? 1);
   let lastValidated = performance.now();
+  let validationSeconds = 0;
   // Epochs between validations have no checkpoint yet; a cancel writes `last/` for them, so a
   // resume continues after them (the cancel's deadline waits for a save in progress).
   let savedEpoch = startEpoch - 1;
@@ -146,7 +147,10 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
       const outOfTime = clock.timeUp();
       const last = outOfTime || (s.epochs !== null && epoch >= s.epochs);
       if (outOfTime) stoppedBy = 'time';
-      const validate = last || (performance.now() - lastValidated) / 1000 >= s.validateEverySeconds;
+      // A large val split (seconds to score) is validated less often, so it never takes more than
+      // about a fifth of the run; 0 means after every epoch, as asked.
+      const interval = s.validateEverySeconds === 0 ? 0 : Math.max(s.validateEverySeconds, 4 * validationSeconds);
+      const validate = last || (performance.now() - lastValidated) / 1000 >= interval;
       const validationStart = performance.now();
       const evaluation = validate && val.size ? await evaluate(model, valSource, { signal }) : null;
       if (signal.aborted) {
@@ -180,7 +184,8 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
         emit({ type: 'saving', jobId: req.jobId, active: false });
         savedEpoch = epoch;
         lastValidated = performance.now();
-        clock.reserve((lastValidated - validationStart) / 1000);
+        validationSeconds = (lastValidated - validationStart) / 1000;
+        clock.reserve(validationSeconds);
       }
       if (last) break;
     }

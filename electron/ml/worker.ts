@@ -5,7 +5,7 @@
 import type { MlEventMessage, MlMessage, MlReplyMessage, MlRequestMessage, MlRequests, MlRequestType } from '../../shared/contract/mlContract';
 import { selectBackend } from './engine';
 import { exportModel } from './export';
-import { runPrediction } from './predictJob';
+import { releasePredictor, runPrediction } from './predictJob';
 import { runTraining } from './trainJob';
 import { liveSession, runLive } from './live/liveJob';
 import { inspectKerasBackboneWeights } from './engine/weights/kerasApplications';
@@ -47,7 +47,12 @@ async function asJob<T>(jobId: string, run: (signal: AbortSignal) => Promise<T>)
 
 const handlers: Handlers = {
   ping: () => ({ pid: process.pid, uptimeS: (performance.now() - startedAt) / 1000, node: process.version }),
-  train: (req) => asJob(req.jobId, (signal) => runTraining(req, emit, signal)),
+  train: (req) =>
+    asJob(req.jobId, async (signal) => {
+      // The model kept loaded for prediction would share the memory training needs.
+      await releasePredictor();
+      return runTraining(req, emit, signal);
+    }),
   predict: (req) => asJob(req.jobId, (signal) => runPrediction(req, emit, signal)),
   exportModel: async ({ checkpoint, outDir, classes }) => {
     // Reading and writing weights needs no accelerator; the cpu backend is always there.
@@ -61,7 +66,12 @@ const handlers: Handlers = {
     job?.abort();
     return { cancelled: Boolean(job) };
   },
-  live: (req) => asJob(req.jobId, (signal) => runLive(req, emit, signal)),
+  live: (req) =>
+    asJob(req.jobId, async (signal) => {
+      // As for train: the model kept loaded for prediction would share the memory.
+      await releasePredictor();
+      return runLive(req, emit, signal);
+    }),
   liveUpdate: (update) => liveSession(update.jobId).update(update, emit),
   liveFocus: ({ jobId, focus }) => {
     liveSession(jobId).setFocus(focus);

@@ -4,7 +4,7 @@ import { useClient } from '../hooks/ClientContext';
 import { errorMessage } from '../state/errorMessage';
 import { InlineError } from './InlineError';
 
-/** Seeded random split of the images; fractions are entered as percentages. */
+/** Seeded random split of the images (or of the labeled ones, stratified by class); fractions are entered as percentages. */
 export function AutoSplitForm({ onDone }: { onDone(splits: ProjectStatus['splits']): void }) {
   const client = useClient();
   const [seed, setSeed] = useState('42');
@@ -12,6 +12,7 @@ export function AutoSplitForm({ onDone }: { onDone(splits: ProjectStatus['splits
   const [val, setVal] = useState('20');
   const [test, setTest] = useState('10');
   const [onlyUnassigned, setOnlyUnassigned] = useState(true);
+  const [labeledOnly, setLabeledOnly] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const total = Number(train) + Number(val) + Number(test);
@@ -26,6 +27,7 @@ export function AutoSplitForm({ onDone }: { onDone(splits: ProjectStatus['splits
         val: Number(val) / 100,
         test: Number(test) / 100,
         onlyUnassigned,
+        labeledOnly,
       });
       setError(null);
       onDone(splits);
@@ -56,6 +58,10 @@ export function AutoSplitForm({ onDone }: { onDone(splits: ProjectStatus['splits
       <label className="check">
         <input type="checkbox" checked={onlyUnassigned} onChange={(e) => setOnlyUnassigned(e.target.checked)} />
         Only unassigned images
+      </label>
+      <label className="check" title="Unlabeled images stay where they are; labeled ones are split so that each split holds every class in proportion">
+        <input type="checkbox" checked={labeledOnly} onChange={(e) => setLabeledOnly(e.target.checked)} data-testid="auto-split-labeled-only" />
+        Only labeled images (stratified by class)
       </label>
       <button className="btn btn-primary" type="submit" disabled={busy} data-testid="auto-split-apply">
         Apply split

@@ -3,6 +3,7 @@ import { hexToRgb } from '../../shared/domain/classes';
 import { SPLITS, type Split } from '../../shared/domain/images';
 import { EXPORT_FORMATS, type ExportFormat, type ExportReport } from '../../shared/domain/interop';
 import { useExportJob, type ExportState } from '../hooks/useExportJob';
+import { useTrainingRuns } from '../hooks/useTrainingRuns';
 import { EXPORT_FORMAT_HELP, EXPORT_FORMAT_NAMES, formatCount, plural, SPLIT_NAMES } from '../state/displayNames';
 import { InlineError } from './InlineError';
 import { Modal } from './Modal';
@@ -22,6 +23,9 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
   const [force, setForce] = useState(false);
   const [unlabeledValue, setUnlabeledValue] = useState('');
   const [unlabeledColor, setUnlabeledColor] = useState('#000000');
+  // '' = the labels; otherwise the run whose stored predictions are written.
+  const [source, setSource] = useState('');
+  const predictedRuns = (useTrainingRuns().runs ?? []).filter((r) => r.predictions > 0);
   const busy = state.phase === 'starting' || state.phase === 'running';
 
   const submit = (e: FormEvent) => {
@@ -34,6 +38,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       force,
       unlabeledValue: format === 'png-gray' && unlabeledValue !== '' ? Number(unlabeledValue) : undefined,
       unlabeledColor: format === 'png-color' ? hexToRgb(unlabeledColor) : undefined,
+      predictionsOf: source ? Number(source) : undefined,
     });
   };
 
@@ -69,6 +74,17 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
           </label>
 
           <div className="export-options">
+            <label className="field-inline">
+              Masks
+              <select className="select" value={source} onChange={(e) => setSource(e.target.value)} disabled={busy} data-testid="export-source">
+                <option value="">Labels</option>
+                {predictedRuns.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    Predictions of run #{r.id} ({r.predictions})
+                  </option>
+                ))}
+              </select>
+            </label>
             <label className="field-inline">
               Images
               <select className="select" value={split} onChange={(e) => setSplit(e.target.value as Split | '')} disabled={busy} data-testid="export-split">

@@ -9,6 +9,8 @@ import { InlineError } from './InlineError';
 import { UnlabeledColorField, UnlabeledValueField } from './UnlabeledFields';
 
 interface Props {
+  /** The class set's ignore value: masks' pixels of this value are imported as unlabeled. */
+  ignoreIndex: number | null;
   onImport(request: PathImport): Promise<void>;
   onChooseFiles(files: File[], split?: Split): void;
 }
@@ -26,11 +28,11 @@ const PATH_PLACEHOLDERS: Record<ImportFormat, string> = {
 const needsLabels = (format: ImportFormat) => format !== 'folder' && format !== 'voc';
 
 /** Paths live on the backend's machine (browser mode may run elsewhere), so they are typed, not picked. */
-export function ImportBar({ onImport, onChooseFiles }: Props) {
+export function ImportBar({ ignoreIndex, onImport, onChooseFiles }: Props) {
   const [format, setFormat] = useState<ImportFormat>('folder');
   const [path, setPath] = useState('');
   const [labels, setLabels] = useState('');
-  const [unlabeledValue, setUnlabeledValue] = useState('');
+  const [unlabeledValue, setUnlabeledValue] = useState(ignoreIndex === null ? '' : String(ignoreIndex));
   const [unlabeledColor, setUnlabeledColor] = useState('#000000');
   const [copy, setCopy] = useState(false);
   const [split, setSplit] = useState<Split | ''>('');

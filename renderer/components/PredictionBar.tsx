@@ -1,11 +1,10 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import type { RendererEvents } from '../../shared/contract/rendererContract';
 import { SPLITS } from '../../shared/domain/images';
 import { PREDICTION_FILTERS, PREDICTION_ORDERS, type PredictionFilter, type PredictionOrder } from '../../shared/review/predictionOrder';
 import type { PredictionTarget } from '../../shared/review/predictions';
-import { useBackendEvent } from '../hooks/useBackendEvent';
-import { useClient } from '../hooks/ClientContext';
+import { usePredictionJob } from '../hooks/usePredictionJob';
 import { SPLIT_NAMES } from '../state/displayNames';
-import { errorMessage } from '../state/errorMessage';
 
 const ORDER_NAMES: Record<PredictionOrder, string> = {
   none: 'Model: no order',
@@ -27,28 +26,19 @@ interface Props {
 
 /** Predict images with the newest run (unlabeled, a selection, a split), with progress and cancel; order and filter the grid by prediction. */
 export function PredictionBar({ runId, predicted, selectedIds, order, filter, onOrder, onFilter }: Props) {
-  const client = useClient();
   const [what, setWhat] = useState<string>('unlabeled');
-  const [job, setJob] = useState<{ jobId: string; runId: number; done: number; total: number } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-
-  useBackendEvent('predictions:progress', (e) => setJob((j) => (j && j.jobId === e.jobId ? { ...j, done: e.done, total: e.total } : j)));
-  useBackendEvent('predictions:done', (e) => {
-    if (e.jobId !== job?.jobId) return;
-    setJob(null);
-    setMessage(e.error ? e.error.message : `Run ${e.runId} predicted ${e.predicted} image${e.predicted === 1 ? '' : 's'}${e.cancelled ? ' (cancelled)' : ''}.`);
-  });
+  const { job, error, start: startJob, cancel } = usePredictionJob(
+    useCallback((e: RendererEvents['predictions:done']) => {
+      if (!e.error) setMessage(`Run ${e.runId} predicted ${e.predicted} image${e.predicted === 1 ? '' : 's'}${e.cancelled ? ' (cancelled)' : ''}.`);
+    }, []),
+  );
 
   const target = (): PredictionTarget =>
     what === 'unlabeled' ? { kind: 'unlabeled' } : what === 'selection' ? { kind: 'images', ids: selectedIds } : { kind: 'split', split: what as (typeof SPLITS)[number] };
-  const start = async () => {
+  const start = () => {
     setMessage(null);
-    try {
-      const r = await client.invoke('predictions:start', { target: target() });
-      setJob({ jobId: r.jobId, runId: r.runId, done: 0, total: r.images });
-    } catch (e) {
-      setMessage(errorMessage(e));
-    }
+    void startJob(target());
   };
 
   return (
@@ -73,18 +63,18 @@ export function PredictionBar({ runId, predicted, selectedIds, order, filter, on
           <span className="muted">
             {job.done} / {job.total}
           </span>
-          <button className="btn" onClick={() => void client.invoke('predictions:cancel', { jobId: job.jobId })} data-testid="predict-cancel-all">
+          <button className="btn" onClick={cancel} data-testid="predict-cancel-all">
             Cancel
           </button>
         </>
       ) : (
-        <button className="btn" onClick={() => void start()} disabled={runId === null || (what === 'selection' && selectedIds.length === 0)} data-testid="predict-start">
+        <button className="btn" onClick={start} disabled={runId === null || (what === 'selection' && selectedIds.length === 0)} data-testid="predict-start">
           Predict
         </button>
       )}
-      {message && (
+      {(error ?? message) && (
         <span className="muted" role="status" data-testid="predict-message">
-          {message}
+          {error ?? message}
         </span>
       )}
       <span className="toolbar-spacer" />

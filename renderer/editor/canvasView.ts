@@ -1,5 +1,6 @@
 import Konva from 'konva';
 import { brushCentre } from '../../shared/mask/brushStroke';
+import type { Superpixels } from '../../shared/mask/slic';
 import type { Editor } from './editor';
 
 /**
@@ -22,6 +23,7 @@ export class CanvasView {
   private readonly outlineCanvas = document.createElement('canvas');
   private readonly outlineNode = new Konva.Image({ image: this.outlineCanvas, x: 0, y: 0, listening: false });
   private outlinesFor: string | null = null;
+  private outlinesOf: Superpixels | null = null;
   private readonly imageNode: Konva.Image;
   private readonly labelNode: Konva.Image;
   private readonly labelCanvas = document.createElement('canvas');
@@ -198,8 +200,10 @@ export class CanvasView {
     if (!show) return;
     const { view, labelView } = this.editor;
     const key = `${view.scale}:${view.tx}:${view.ty}:${labelView.width}:${labelView.height}`;
-    if (this.outlinesFor === key) return;
+    // Drawn again for a new view, or for new superpixels (another size).
+    if (this.outlinesFor === key && this.outlinesOf === sp) return;
     this.outlinesFor = key;
+    this.outlinesOf = sp;
     this.outlineCanvas.width = labelView.width;
     this.outlineCanvas.height = labelView.height;
     const pixels = labelView.outlines(sp.labels, 0xffffffff);

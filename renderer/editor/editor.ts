@@ -1,7 +1,7 @@
 import type { LabelClass } from '../../shared/domain/classes';
 import type { MaskRect } from '../../shared/mask/maskRect';
 import { paintPolygon } from '../../shared/mask/polygonRegion';
-import type { Superpixels } from '../../shared/mask/slic';
+import type { SuperpixelSize, Superpixels } from '../../shared/mask/slic';
 import { History } from './history';
 import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction, type KeyBinding, type KeyLike } from './keymap';
 import { colourTable, LabelView } from './labelView';
@@ -72,8 +72,8 @@ export interface EditorOptions {
   onEdit?(): void;
   /** Keys that belong to the screen around the editor (navigation, done, help). */
   onAction?(action: EditorAction): void;
-  /** Asked once when a tool first needs superpixels. */
-  requestSuperpixels?(): void;
+  /** Asked once when a tool first needs superpixels of a size (and again when the size changes). */
+  requestSuperpixels?(size: SuperpixelSize): void;
   /** After an accept of the prediction was committed (the image then needs a person's review). */
   onAccept?(pixels: number): void;
 }
@@ -89,7 +89,7 @@ export class Editor {
   readonly history: History;
   readonly view: Viewport;
   readonly labelView: LabelView;
-  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, acceptLasso: false };
+  settings: ToolSettings = { classValue: 0, brushSize: 20, brushShape: 'round', protect: false, fillMode: 'label', fillTolerance: 24, superpixelSize: 'medium', acceptRegion: false };
   labelsVisible = true;
   opacity = 0.55;
   private readonly tools: Record<ToolId, Tool>;
@@ -114,6 +114,8 @@ export class Editor {
   /** What the prediction layer draws (see fillPredictionView); `predictionView` renders it like the labels. */
   private predictionBuffer = new Uint8Array(1);
   predictionView: LabelView | null = null;
+  /** Prediction pixels written by the edit in progress (a brush accepting by region). */
+  private acceptedPixels = 0;
 
   constructor(private readonly o: EditorOptions) {
     this.doc = new LabelMaskDocument(o.width, o.height, o.values);
@@ -227,8 +229,15 @@ export class Editor {
   }
 
   updateSettings(change: Partial<ToolSettings>): void {
+    const resized = change.superpixelSize !== undefined && change.superpixelSize !== this.settings.superpixelSize;
     this.settings = { ...this.settings, ...change };
     if (change.brushSize !== undefined) this.settings.brushSize = clampSize(change.brushSize);
+    if (resized) {
+      // Superpixels of the old size no longer apply; the tool asks for the new ones.
+      this.sp = null;
+      this.spRequested = false;
+      if (this.tool === 'superpixel') this.superpixelsNeeded();
+    }
     this.changed();
     this.overlayChanged();
   }
@@ -252,7 +261,9 @@ export class Editor {
     this.rgba = rgba;
   }
 
-  setSuperpixels(sp: Superpixels): void {
+  /** Superpixels computed for `size`; a late reply for a size no longer chosen is dropped. */
+  setSuperpixels(sp: Superpixels, size: SuperpixelSize = this.settings.superpixelSize): void {
+    if (size !== this.settings.superpixelSize) return;
     this.sp = sp;
     this.spRequested = true;
     if (this.message?.startsWith('Superpixels')) this.message = null;
@@ -514,8 +525,10 @@ export class Editor {
       case 'prediction.acceptUnlabeled': return void this.acceptPrediction('unlabeled');
       case 'prediction.acceptAll': return void this.acceptPrediction('all');
       case 'prediction.lasso':
+        // On: the lasso accepts (and so does the brush, once picked); again on the lasso: off.
+        if (this.activeTool === 'polygon' && s.acceptRegion) return this.updateSettings({ acceptRegion: false });
         this.setTool('polygon');
-        return this.updateSettings({ acceptLasso: !s.acceptLasso });
+        return this.updateSettings({ acceptRegion: true });
       case 'history.undo': return void this.undo();
       case 'history.redo': return void this.redo();
       case 'gesture.complete': return this.tools[this.activeTool].complete?.();
@@ -543,7 +556,7 @@ export class Editor {
   private superpixelsNeeded(): void {
     if (this.sp || this.spRequested) return;
     this.spRequested = true;
-    this.o.requestSuperpixels?.();
+    this.o.requestSuperpixels?.(this.settings.superpixelSize);
   }
 
   private overlayChanged(): void {
@@ -565,10 +578,13 @@ export class Editor {
       },
       setBrushSize: (size) => editor.updateSettings({ brushSize: size }),
       commitEdit: (label) => {
+        const accepted = editor.acceptedPixels;
+        editor.acceptedPixels = 0;
         const diff = editor.doc.commit(label);
         if (!diff) return;
         editor.history.push(diff);
         editor.edited();
+        if (accepted) editor.o.onAccept?.(accepted);
       },
       panBy: (dx, dy) => editor.panBy(dx, dy),
       imagePixels: () => editor.rgba,
@@ -581,6 +597,17 @@ export class Editor {
         editor.changed();
       },
       overlayChanged: () => editor.overlayChanged(),
+      acceptInRegion: (region, bounds, unlabeledOnly) => {
+        const p = editor.predictionData;
+        if (!p) {
+          editor.message = 'No prediction for this image yet: predict it first, then brush over what to accept.';
+          editor.changed();
+          return false;
+        }
+        const { threshold, classValue } = editor.predictionState;
+        editor.acceptedPixels += acceptInto(editor.doc, p, { scope: unlabeledOnly ? 'unlabeled' : 'all', minConfidence: Math.ceil(threshold * 255), classValue, region, regionBounds: bounds });
+        return true;
+      },
       acceptInPolygon: (points) => {
         if (!editor.predictionData) {
           editor.message = 'No prediction for this image yet: predict it first, then lasso what to accept.';

@@ -35,6 +35,7 @@ export type EditorAction =
   | 'prediction.acceptAll'
   | 'prediction.lasso'
   | 'nav.labelNext'
+  | 'nav.checkNext'
   | `class.${number}`;
 
 export interface KeyBinding {
@@ -43,6 +44,16 @@ export interface KeyBinding {
   keys: string[];
   description: string;
   group: 'Tools' | 'Brush' | 'Classes' | 'View' | 'Prediction' | 'History' | 'Images';
+}
+
+/** Classes with a key: 1…9, 0 pick the first ten, Alt+1…Alt+0 the next ten. */
+export const CLASS_KEYS = 20;
+
+/** The key of the class at `index` in the list (`3`, `Alt+3`), or null past the twentieth. */
+export function classKey(index: number): string | null {
+  if (index >= CLASS_KEYS) return null;
+  const digit = String((index + 1) % 10);
+  return index < 10 ? digit : `Alt+${digit}`;
 }
 
 /**
@@ -60,9 +71,9 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'brush.larger', keys: [']'], description: 'Larger brush (or Alt-drag)', group: 'Brush' },
   { action: 'brush.shape', keys: ['Shift+B'], description: 'Round / square tip', group: 'Brush' },
   { action: 'labels.protect', keys: ['K'], description: 'Protect existing labels (hold Shift to flip for one stroke)', group: 'Brush' },
-  ...Array.from({ length: 10 }, (_, i): KeyBinding => ({
+  ...Array.from({ length: CLASS_KEYS }, (_, i): KeyBinding => ({
     action: `class.${i}`,
-    keys: [String((i + 1) % 10)],
+    keys: [classKey(i)!],
     description: `Class ${i + 1} of the list`,
     group: 'Classes',
   })),
@@ -79,7 +90,7 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'prediction.opacityUp', keys: ['>'], description: 'Prediction more opaque', group: 'Prediction' },
   { action: 'prediction.acceptUnlabeled', keys: ['U'], description: 'Accept the prediction where unlabeled', group: 'Prediction' },
   { action: 'prediction.acceptAll', keys: ['Shift+U'], description: 'Accept the prediction everywhere (overwrites labels)', group: 'Prediction' },
-  { action: 'prediction.lasso', keys: ['Shift+L'], description: 'Polygon / lasso accepts the prediction inside it', group: 'Prediction' },
+  { action: 'prediction.lasso', keys: ['Shift+L'], description: 'Accept by region: the polygon / lasso (and the brush, B) accept the prediction where they pass; again: off', group: 'Prediction' },
   { action: 'history.undo', keys: ['Mod+Z'], description: 'Undo', group: 'History' },
   { action: 'history.redo', keys: ['Mod+Shift+Z', 'Ctrl+Y'], description: 'Redo', group: 'History' },
   { action: 'gesture.complete', keys: ['Enter'], description: 'Close the polygon', group: 'History' },
@@ -89,12 +100,15 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'nav.prev', keys: ['ArrowLeft', 'P'], description: 'Previous image', group: 'Images' },
   { action: 'nav.nextUnlabeled', keys: ['Shift+N'], description: 'Next unlabeled image', group: 'Images' },
   { action: 'nav.labelNext', keys: ['J'], description: 'Label next: the most uncertain image', group: 'Images' },
+  { action: 'nav.checkNext', keys: ['Shift+J'], description: 'Check next: the labeled image whose prediction agrees least with its label', group: 'Images' },
   { action: 'image.done', keys: ['D'], description: 'Mark done / not done', group: 'Images' },
   { action: 'help.toggle', keys: ['?'], description: 'Show these shortcuts', group: 'Images' },
 ];
 
 export interface KeyLike {
   key: string;
+  /** The physical key (`Digit3`): with Alt, macOS turns `key` into another character. */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
@@ -107,7 +121,8 @@ export function chordOf(e: KeyLike, isMac = false): string {
   if (isMac ? e.metaKey : e.ctrlKey) parts.push('Mod');
   if (isMac && e.ctrlKey) parts.push('Ctrl');
   if (e.altKey) parts.push('Alt');
-  const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+  const digit = e.altKey && e.code && /^Digit\d$/.test(e.code) ? e.code.slice(5) : null;
+  const key = digit ?? (e.key.length === 1 ? e.key.toUpperCase() : e.key);
   // Shift is part of the chord for letters and named keys; for symbols it only picks the symbol ('?').
   const letterOrNamed = /^[A-Z]$/.test(key) || key.length > 1;
   if (e.shiftKey && letterOrNamed) parts.push('Shift');

@@ -41,27 +41,95 @@ export function acceptInto(doc: LabelMaskDocument, p: ImagePrediction, f: Accept
   const { width, height, values } = doc;
   const b = f.regionBounds ?? { x0: 0, y0: 0, x1: width, y1: height };
   const region = f.region ?? null;
-  const unlabeledOnly = f.scope === 'unlabeled';
+  const keepLabeled = f.scope === 'unlabeled';
+  const { minConfidence, classValue } = f;
+  const filtered = minConfidence > 0 || classValue !== null || region !== null;
   const pred = p.values;
+  const conf = p.confidence;
+  if (!filtered && canUseWords(values, pred, width, b)) return acceptWords(doc, pred, keepLabeled, b);
   let written = 0;
+  for (const rect of tilesOf(b)) {
+    let prepared = false;
+    for (let y = rect.y0; y < rect.y1; y++) {
+      const end = y * width + rect.x1;
+      for (let i = y * width + rect.x0; i < end; i++) {
+        const v = pred[i];
+        const current = values[i];
+        if (v === current || (keepLabeled && current !== UNLABELED)) continue;
+        // Each filter is tested only when it is set.
+        if (filtered && ((region !== null && region[i] === 0) || conf[i] < minConfidence || (classValue !== null && v !== classValue))) continue;
+        if (!prepared) {
+          doc.prepare(rect);
+          prepared = true;
+        }
+        values[i] = v;
+        written++;
+      }
+    }
+  }
+  if (written) doc.changed(b);
+  return written;
+}
+
+/** The pieces of `b` cut along the document's backup tiles (each is backed up once, when first written). */
+function* tilesOf(b: MaskRect): Generator<MaskRect> {
   for (let ty = Math.floor(b.y0 / TILE) * TILE; ty < b.y1; ty += TILE) {
     for (let tx = Math.floor(b.x0 / TILE) * TILE; tx < b.x1; tx += TILE) {
-      const rect = { x0: Math.max(tx, b.x0), y0: Math.max(ty, b.y0), x1: Math.min(tx + TILE, b.x1), y1: Math.min(ty + TILE, b.y1) };
-      let prepared = false;
-      for (let y = rect.y0; y < rect.y1; y++) {
-        for (let i = y * width + rect.x0, end = y * width + rect.x1; i < end; i++) {
-          const v = pred[i];
-          const current = values[i];
-          if (v === current || (unlabeledOnly && current !== UNLABELED)) continue;
-          if (region && !region[i]) continue;
-          if (!offered(p, f, i)) continue;
-          if (!prepared) {
-            doc.prepare(rect);
-            prepared = true;
-          }
-          values[i] = v;
-          written++;
+      yield { x0: Math.max(tx, b.x0), y0: Math.max(ty, b.y0), x1: Math.min(tx + TILE, b.x1), y1: Math.min(ty + TILE, b.y1) };
+    }
+  }
+}
+
+/** Whole-image accepts without filters run four pixels at a time where rows and buffers align on 4 bytes. */
+function canUseWords(values: Uint8Array, pred: Uint8Array, width: number, b: MaskRect): boolean {
+  return width % 4 === 0 && b.x0 % 4 === 0 && b.x1 % 4 === 0 && values.byteOffset % 4 === 0 && pred.byteOffset % 4 === 0;
+}
+
+/** Bytes of a 32-bit word that are 0xFF, as their high bits (0: none); exact per byte (no borrow between bytes). */
+function ffBytes(word: number): number {
+  const inverted = ~word >>> 0;
+  const nonZero = (((inverted & 0x7f7f7f7f) + 0x7f7f7f7f) | inverted) & 0x80808080;
+  return (~nonZero & 0x80808080) >>> 0;
+}
+
+/** Bytes that differ between two words (0..4). */
+function differingBytes(a: number, b: number): number {
+  const x = (a ^ b) >>> 0;
+  return (x & 0xff ? 1 : 0) + (x & 0xff00 ? 1 : 0) + (x & 0xff0000 ? 1 : 0) + (x & 0xff000000 ? 1 : 0);
+}
+
+/**
+ * acceptInto's unfiltered case, a word (four pixels) at a time: a word of four unlabeled pixels
+ * takes the predicted word whole, a word with none is skipped whole, a mixed one goes byte by byte.
+ */
+function acceptWords(doc: LabelMaskDocument, pred: Uint8Array, keepLabeled: boolean, b: MaskRect): number {
+  const { width, values } = doc;
+  const v32 = new Uint32Array(values.buffer, values.byteOffset, values.length >> 2);
+  const p32 = new Uint32Array(pred.buffer, pred.byteOffset, pred.length >> 2);
+  let written = 0;
+  for (const rect of tilesOf(b)) {
+    let prepared = false;
+    for (let y = rect.y0; y < rect.y1; y++) {
+      const end = (y * width + rect.x1) >> 2;
+      for (let w = (y * width + rect.x0) >> 2; w < end; w++) {
+        const current = v32[w];
+        const next = p32[w];
+        if (current === next) continue;
+        let result = next;
+        if (keepLabeled && current !== 0xffffffff) {
+          const ff = ffBytes(current);
+          if (ff === 0) continue;
+          // Mixed: predicted bytes where the label is 255, the label's bytes elsewhere.
+          const mask = (ff >>> 7) * 0xff;
+          result = ((next & mask) | (current & ~mask)) >>> 0;
+          if (result === current) continue;
         }
+        if (!prepared) {
+          doc.prepare(rect);
+          prepared = true;
+        }
+        written += differingBytes(current, result);
+        v32[w] = result;
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { LabelClass } from '../../shared/domain/classes';
 import { decodeMaskPng, encodeMaskPng } from '../../shared/mask/maskPng';
-import { computeSlic, type Superpixels } from '../../shared/mask/slic';
+import { computeSlic, SUPERPIXEL_SIZES, type SuperpixelSize, type Superpixels } from '../../shared/mask/slic';
 import { ApiError, type StudioClient } from '../api/client';
 import { errorMessage } from '../state/errorMessage';
 import { AutosaveQueue, type SaveStatus } from './autosave';
@@ -8,8 +8,8 @@ import { Editor } from './editor';
 import type { EditorAction } from './keymap';
 
 /** Superpixel side in pixels: small enough to follow object edges, large enough to paint quickly. */
-const SUPERPIXEL_SIZE = 20;
-const superpixelCache = new Map<number, Promise<Superpixels>>();
+/** Per image and size (`id:size`). */
+const superpixelCache = new Map<string, Promise<Superpixels>>();
 const SUPERPIXEL_CACHE_IMAGES = 4;
 
 export interface SessionCallbacks {
@@ -67,7 +67,7 @@ export class EditorSession {
       isMac: /Mac|iPhone|iPad/.test(navigator.platform),
       onEdit: () => autosave.changed(),
       onAction: callbacks.onAction,
-      requestSuperpixels: () => void session?.loadSuperpixels(),
+      requestSuperpixels: (size) => void session?.loadSuperpixels(size),
       // The label now holds the model's pixels: it needs a person's review until marked done.
       onAccept: () => void client.invoke('predictions:accepted', { imageId }).catch((e) => callbacks.onError?.(errorMessage(e))),
     });
@@ -94,17 +94,18 @@ export class EditorSession {
     this.editor.setImagePixels(context.getImageData(0, 0, canvas.width, canvas.height).data);
   }
 
-  async loadSuperpixels(): Promise<void> {
-    let pending = superpixelCache.get(this.imageId);
+  async loadSuperpixels(size: SuperpixelSize): Promise<void> {
+    const key = `${this.imageId}:${size}`;
+    let pending = superpixelCache.get(key);
     if (!pending) {
-      pending = computeInWorker(this.image);
-      superpixelCache.set(this.imageId, pending);
+      pending = computeInWorker(this.image, SUPERPIXEL_SIZES[size]);
+      superpixelCache.set(key, pending);
       while (superpixelCache.size > SUPERPIXEL_CACHE_IMAGES) superpixelCache.delete(superpixelCache.keys().next().value!);
-      pending.catch(() => superpixelCache.delete(this.imageId));
+      pending.catch(() => superpixelCache.delete(key));
     }
     try {
       const sp = await pending;
-      if (!this.disposed) this.editor.setSuperpixels(sp);
+      if (!this.disposed) this.editor.setSuperpixels(sp, size);
     } catch (e) {
       if (!this.disposed) this.editor.perform('gesture.cancel');
       throw e;
@@ -179,20 +180,20 @@ function postEncode(width: number, height: number, values: Uint8Array): Promise<
   });
 }
 
-async function computeInWorker(bitmap: ImageBitmap): Promise<Superpixels> {
+async function computeInWorker(bitmap: ImageBitmap, regionSize: number): Promise<Superpixels> {
   try {
-    return await postSlic(bitmap);
+    return await postSlic(bitmap, regionSize);
   } catch (e) {
     if (!(e instanceof WorkerUnavailable)) throw e;
     // No worker: compute here (the UI pauses for a moment, but the brush works).
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d')!;
     context.drawImage(bitmap, 0, 0);
-    return computeSlic(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { regionSize: SUPERPIXEL_SIZE });
+    return computeSlic(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { regionSize });
   }
 }
 
-function postSlic(bitmap: ImageBitmap): Promise<Superpixels> {
+function postSlic(bitmap: ImageBitmap, regionSize: number): Promise<Superpixels> {
   let worker: Worker;
   try {
     worker = new Worker(new URL('./superpixelWorker.ts', import.meta.url), { type: 'module' });
@@ -211,6 +212,6 @@ function postSlic(bitmap: ImageBitmap): Promise<Superpixels> {
       reject(new WorkerUnavailable(e.message));
     };
     // A copy goes to the worker, so the fallback above can still read this bitmap.
-    void createImageBitmap(bitmap).then((copy) => worker.postMessage({ bitmap: copy, regionSize: SUPERPIXEL_SIZE }, [copy]), reject);
+    void createImageBitmap(bitmap).then((copy) => worker.postMessage({ bitmap: copy, regionSize }, [copy]), reject);
   });
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { QueueEntry } from '../../shared/review/predictions';
+import type { QueueEntry, QueueKind } from '../../shared/review/predictions';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
 
@@ -7,22 +7,24 @@ import { useClient } from './ClientContext';
 const QUEUE_LENGTH = 50;
 
 /**
- * The label-next queue (unlabeled and in-progress images, most uncertain first by mean entropy)
- * and its first entry other than the open image. Refreshed when predictions or labels change.
+ * A label-next queue and its first entry other than the open image: `uncertain` (unlabeled and
+ * in-progress images, most uncertain first by mean entropy) or `disagreement` (labeled images
+ * whose prediction agrees least with their label: likely label mistakes). Refreshed when
+ * predictions or labels change.
  */
-export function useLabelNextQueue(openImageId: number) {
+export function useLabelNextQueue(openImageId: number, kind: QueueKind) {
   const client = useClient();
   const [queue, setQueue] = useState<{ runId: number | null; entries: QueueEntry[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const refresh = useCallback(() => {
-    client.invoke('predictions:queue', { kind: 'uncertain', by: 'entropy', limit: QUEUE_LENGTH }).then(
+    client.invoke('predictions:queue', { kind, by: 'entropy', limit: QUEUE_LENGTH }).then(
       (q) => {
         setQueue(q);
         setError(null);
       },
       (e: Error) => setError(e.message),
     );
-  }, [client]);
+  }, [client, kind]);
   useEffect(refresh, [refresh, openImageId]);
   useBackendEvent('predictions:done', refresh);
   useBackendEvent('images:changed', refresh);
@@ -32,6 +34,8 @@ export function useLabelNextQueue(openImageId: number) {
     error ??
     (queue?.runId === null
       ? 'No trained run yet: train a model, then predict unlabeled images to get a label-next queue.'
-      : 'No predicted image is left to label: predict the unlabeled images (from the grid) to fill the queue.');
+      : kind === 'uncertain'
+        ? 'No predicted image is left to label: predict the unlabeled images (from the grid) to fill the queue.'
+        : 'No labeled image has a prediction to compare with: predict a split (from the grid) to fill this queue.');
   return { next, runId: queue?.runId ?? null, emptyReason };
 }

@@ -79,7 +79,7 @@ export function useTrainingJob(): TrainingJob {
     follow: useCallback(
       (run) => {
         if (run.jobId === null || !follow(run.jobId)) return;
-        const epochs = run.epochs.map(({ epoch, trainLoss, meanIoU, pixelAccuracy }) => ({ epoch, trainLoss, meanIoU, pixelAccuracy }));
+        const epochs = run.epochs.map(({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }) => ({ epoch, trainLoss, valLoss, meanIoU, pixelAccuracy, seconds }));
         setState({ phase: 'running', jobId: run.jobId, runId: run.id, download: null, progress: null, epochs, cancelling: false });
       },
       [follow],

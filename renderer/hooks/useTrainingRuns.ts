@@ -12,8 +12,8 @@ export interface TrainingRuns {
 }
 
 /**
- * The project's training runs, reloaded whenever a run starts reporting, an epoch ends or a run
- * stops (in this window or another).
+ * The project's training runs, reloaded whenever a run starts reporting, an epoch ends, a run
+ * stops, or one is evaluated or deleted (in this window or another).
  */
 export function useTrainingRuns(): TrainingRuns {
   const client = useClient();
@@ -27,5 +27,6 @@ export function useTrainingRuns(): TrainingRuns {
   });
   useBackendEvent('runs:epoch', query.refresh);
   useBackendEvent('runs:done', query.refresh);
+  useBackendEvent('runs:changed', query.refresh);
   return { runs: query.data, error: query.error, refresh: query.refresh };
 }

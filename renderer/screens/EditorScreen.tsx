@@ -132,12 +132,18 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
     }
     setError('Every other image already has labels.');
   }, [order, index, imageId, rows, leaveTo, onNavigate]);
-  const labelNext = useLabelNextQueue(imageId);
-  const goLabelNext = useCallback(() => {
-    if (!labelNext.next) return setError(labelNext.emptyReason);
-    const id = labelNext.next.imageId;
-    void leaveTo(() => onNavigate(id));
-  }, [labelNext, leaveTo, onNavigate]);
+  const labelNext = useLabelNextQueue(imageId, 'uncertain');
+  const checkNext = useLabelNextQueue(imageId, 'disagreement');
+  const goTo = useCallback(
+    (queue: ReturnType<typeof useLabelNextQueue>) => {
+      if (!queue.next) return setError(queue.emptyReason);
+      const id = queue.next.imageId;
+      void leaveTo(() => onNavigate(id));
+    },
+    [leaveTo, onNavigate],
+  );
+  const goLabelNext = useCallback(() => goTo(labelNext), [goTo, labelNext]);
+  const goCheckNext = useCallback(() => goTo(checkNext), [goTo, checkNext]);
   const isDone = row?.status === 'done';
   const refreshImages = images.refresh;
   const toggleDone = useCallback(async () => {
@@ -156,11 +162,12 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
       else if (action === 'nav.prev') step(-1);
       else if (action === 'nav.nextUnlabeled') nextUnlabeled();
       else if (action === 'nav.labelNext') goLabelNext();
+      else if (action === 'nav.checkNext') goCheckNext();
       else if (action === 'image.done') void toggleDone();
       else if (action === 'help.toggle') setHelpOpen((o) => !o);
       else if (action === 'gesture.cancel') setHelpOpen(false);
     },
-    [step, nextUnlabeled, goLabelNext, toggleDone],
+    [step, nextUnlabeled, goLabelNext, goCheckNext, toggleDone],
   );
   const { session, loadError, save } = useEditorSession(imageId, classes, onAction, setError);
   useEffect(() => {
@@ -253,6 +260,16 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
           >
             Label next{labelNext.next && <span className="muted"> · {labelNext.next.score.toFixed(3)}</span>}
           </button>
+          <button
+            className="btn"
+            onClick={goCheckNext}
+            disabled={leaving}
+            title={checkNext.next ? `The labeled image whose prediction agrees least with its label (Shift+J); run ${checkNext.runId}` : (checkNext.emptyReason ?? '')}
+            data-testid="nav-check-next"
+            data-next-image-id={checkNext.next?.imageId}
+          >
+            Check next{checkNext.next && <span className="muted"> · IoU {(checkNext.next.score * 100).toFixed(0)}%</span>}
+          </button>
           <button className={`btn${row?.status === 'done' ? ' btn-active' : ''}`} onClick={() => void toggleDone()} title="Mark this image done (D)" data-testid="mark-done">
             {row?.status === 'done' ? '✓ Done' : 'Mark done'}
           </button>
@@ -315,6 +332,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
                 snapshot={snapshot}
                 classes={classes}
                 imageId={imageId}
+                labelVersion={save?.version ?? null}
                 onPredicted={(runId) => void session?.loadPrediction(runId).catch((e) => setError(errorMessage(e)))}
               />
               <ToolOptions editor={editor} snapshot={snapshot} />

@@ -55,7 +55,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
         </aside>
         <DropZone onFiles={upload}>
           <main className="main-area">
-            <ImportBar onImport={imports.importPaths} onChooseFiles={upload} />
+            <ImportBar ignoreIndex={project.ignoreIndex} onImport={imports.importPaths} onChooseFiles={upload} />
             <InlineError message={uploadError} />
             <ImportProgressList running={imports.running} onCancel={(id) => void imports.cancel(id).catch((e) => setUploadError(errorMessage(e)))} />
             {imports.finished.map((item) => (

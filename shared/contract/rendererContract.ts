@@ -39,6 +39,7 @@ const byte = z.number().int().min(0).max(255);
 const rgb = z.tuple([byte, byte, byte]);
 const imageIds = z.array(z.number().int().positive()).min(1).max(100_000);
 const projectPath = z.string().trim().min(1, 'choose a project folder');
+const runIdSchema = z.number().int().positive();
 
 export interface AppInfo {
   version: string;
@@ -79,7 +80,83 @@ export interface RunSummary {
   settings: Record<string, unknown>;
   /** The Keras weights the run started from; null: freshly initialised. */
   initialWeights: InitialWeightsSummary | null;
-  epochs: Array<{ epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null; seconds: number }>;
+  epochs: RunEpochSummary[];
+  finishedAt: string | null;
+  /** Labeled images the run trained and validated on, as counted when it started (null: runs stored before). */
+  trainImages: number | null;
+  valImages: number | null;
+  /** Images with a stored prediction of this run (from predict, eval or the review). */
+  predictions: number;
+  /** The epoch whose weights are the run's best checkpoint (what eval, predict and export use); null before one. */
+  bestEpoch: BestEpochSummary | null;
+}
+
+export interface RunEpochSummary {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  meanIoU: number | null;
+  pixelAccuracy: number | null;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+/** The best checkpoint's validation, as measured during training (at the training scale). */
+export interface BestEpochSummary {
+  epoch: number;
+  meanIoU: number | null;
+  pixelAccuracy: number | null;
+  perClassIoU: Array<number | null> | null;
+  /** Rows = true class, columns = predicted, in class-value order. */
+  confusion: number[][] | null;
+}
+
+/** A checkpoint's scores on a split, with the paper's metrics from one confusion matrix (what `eval` computes). */
+export interface EvaluationScores {
+  runId: number;
+  images: number;
+  /** Class names in class-value order: the rows and columns of `confusion`. */
+  classes: string[];
+  pixelAccuracy: number;
+  meanAccuracy: number;
+  meanIoU: number;
+  fwIoU: number;
+  perClassIoU: Array<number | null>;
+  confusion: number[][];
+}
+
+/** A run's best checkpoint scored at full resolution: exactly what `fcn-studio eval --json` prints. */
+export interface RunEvaluation extends EvaluationScores {
+  split: EvaluationSplit;
+  /** The epoch of the checkpoint that was scored. */
+  checkpointEpoch: number;
+  evaluatedAt: string;
+  /** The split's labels or the run's best checkpoint changed since: the numbers no longer describe them. */
+  stale: boolean;
+}
+
+export const EVALUATION_SPLITS = ['val', 'test', 'train'] as const;
+export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
+
+/** Images of a split a run would use (labeled, file present) and those it would leave out. */
+export interface SplitTrainingData {
+  labeled: number;
+  /** In the split but unlabeled, or with a missing or changed file. */
+  leftOut: number;
+}
+
+/** What a new run will train and validate on. */
+export interface TrainingData {
+  train: SplitTrainingData;
+  val: SplitTrainingData;
+}
+
+/** What deleting a run removes, shown before the user confirms. */
+export interface RunDeleteImpact {
+  runId: number;
+  checkpointBytes: number;
+  epochs: number;
+  predictions: number;
 }
 
 export interface InitialWeightsSummary {
@@ -169,6 +246,8 @@ export const rendererContract = {
         val: z.number().min(0).max(1),
         test: z.number().min(0).max(1),
         onlyUnassigned: z.boolean().default(true),
+        /** Only images with labels move, stratified by the classes they hold; unlabeled ones stay. */
+        labeledOnly: z.boolean().default(false),
       })
       .refine((f) => Math.abs(f.train + f.val + f.test - 1) < 1e-6, 'train + val + test must add up to 1'),
   ),
@@ -195,6 +274,8 @@ export const rendererContract = {
       force: z.boolean().default(false),
       unlabeledValue: byte.optional(),
       unlabeledColor: rgb.optional(),
+      /** Masks from this run's stored predictions instead of the labels (the CLI's `--source predictions:RUN`). */
+      predictionsOf: z.number().int().positive().optional(),
     }),
   ),
   'export:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
@@ -209,6 +290,20 @@ export const rendererContract = {
   ),
   'runs:cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'runs:list': channel<RunSummary[]>()(empty),
+  // Run history: evaluate, export, delete (the "runs" block).
+  /** Scores the run's best checkpoint on a split at full resolution (as `fcn-studio eval`) and stores the result. */
+  'runs:evaluate': channel<RunEvaluation>()(z.object({ runId: runIdSchema, split: z.enum(EVALUATION_SPLITS).default('val') })),
+  /** The stored evaluation, or null when the run was never evaluated on that split. */
+  'runs:evaluation': channel<RunEvaluation | null>()(z.object({ runId: runIdSchema, split: z.enum(EVALUATION_SPLITS).default('val') })),
+  'runs:deleteImpact': channel<RunDeleteImpact>()(z.object({ runId: runIdSchema })),
+  /** Deletes a run that is not training, its epochs, predictions and checkpoint files. */
+  'runs:delete': channel<RunDeleteImpact>()(z.object({ runId: runIdSchema })),
+  /** What a new run would train and validate on, counted now. */
+  'runs:trainingData': channel<TrainingData>()(empty),
+  /** The run's best checkpoint as TF.js and ONNX models (as `fcn-studio export --format model`). */
+  'runs:exportModel': channel<{ outDir: string; epoch: number; files: string[] }>()(
+    z.object({ runId: runIdSchema, outDir: z.string().trim().min(1, 'choose an output folder'), force: z.boolean().default(false) }),
+  ),
 
   // --- live training (issue 12) ---
   /** Turns Live on for the open project (remembered); `imageId`: the open image, predicted after every round. */
@@ -258,10 +353,12 @@ export interface RendererEvents {
   'classes:changed': Record<string, never>;
   /** The ML process's progress event, with the run it belongs to. */
   'runs:progress': TrainProgress & { jobId: string; runId: number | null };
-  'runs:epoch': { jobId: string; epoch: number; trainLoss: number; meanIoU: number | null; pixelAccuracy: number | null };
+  'runs:epoch': { jobId: string; epoch: number; trainLoss: number; valLoss: number | null; meanIoU: number | null; pixelAccuracy: number | null; seconds: number };
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };
   'runs:done': { jobId: string; runId: number | null; stoppedBy: StoppedBy | null; error: WireError | null };
+  /** A run was deleted or evaluated (in any window): its summary or evaluation changed. */
+  'runs:changed': { runId: number; reason: 'deleted' | 'evaluated' };
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;
@@ -285,6 +382,7 @@ export const EVENT_NAMES: EventName[] = [
   'runs:epoch',
   'runs:download',
   'runs:done',
+  'runs:changed',
   'ml:status',
   'live:status',
   'live:prediction',

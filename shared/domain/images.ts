@@ -76,4 +76,6 @@ export interface ProjectSummary {
   name: string;
   createdAt: string;
   schemaVersion: number;
+  /** The class file's "ignore" mask value (CamVid: 11), read as unlabeled on import; null when it named none. */
+  ignoreIndex: number | null;
 }

@@ -12,11 +12,20 @@ export function encodeRle(values: Uint8Array): Uint8Array {
     grown.set(out.subarray(0, n));
     out = grown;
   };
+  // Long runs are scanned four bytes at a time where the raster is 4-byte aligned.
+  const words = values.byteOffset % 4 === 0 ? values.length >> 2 : 0;
+  const v32 = words ? new Uint32Array(values.buffer, values.byteOffset, words) : null;
   let i = 0;
   while (i < values.length) {
     const v = values[i];
     let j = i + 1;
-    while (j < values.length && values[j] === v) j++;
+    while (j < values.length && values[j] === v) {
+      j++;
+      if ((j & 3) === 0 && v32) {
+        const word = (v * 0x01010101) >>> 0;
+        while (j >> 2 < words && v32[j >> 2] === word) j += 4;
+      }
+    }
     let run = j - i;
     ensure(6);
     out[n++] = v;

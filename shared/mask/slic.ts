@@ -6,6 +6,11 @@ export interface SlicOptions {
   /** Weight of spatial distance against colour distance (SLIC's m; 10 is the paper's default for Lab). */
   compactness: number;
   iterations: number;
+  /**
+   * Stretch the image's levels to the full range before clustering (percentile contrast stretch),
+   * so that edges in dark or flat frames weigh as much against distance as in well-lit ones.
+   */
+  normalize: boolean;
 }
 
 export interface Superpixels {
@@ -18,7 +23,11 @@ export interface Superpixels {
   bounds: Int32Array;
 }
 
-export const DEFAULT_SLIC: SlicOptions = { regionSize: 24, compactness: 10, iterations: 5 };
+export const DEFAULT_SLIC: SlicOptions = { regionSize: 24, compactness: 10, iterations: 5, normalize: true };
+
+/** Superpixel sizes the editor offers (grid step in image pixels). */
+export const SUPERPIXEL_SIZES = { small: 12, medium: 20, large: 40 } as const;
+export type SuperpixelSize = keyof typeof SUPERPIXEL_SIZES;
 
 /**
  * SLIC superpixels (Achanta et al., 2012) on RGBA pixels: k-means in CIELAB + xy, each centre
@@ -29,7 +38,7 @@ export function computeSlic(rgba: Uint8Array | Uint8ClampedArray, width: number,
   const n = width * height;
   let step = Math.max(2, Math.round(o.regionSize));
   while (Math.ceil(width / step) * Math.ceil(height / step) > 65535) step++;
-  const lab = toLab(rgba, n);
+  const lab = toLab(o.normalize ? stretchLevels(rgba, n) : rgba, n);
   const gx = Math.ceil(width / step);
   const gy = Math.ceil(height / step);
   const k = gx * gy;
@@ -157,6 +166,38 @@ function densify(labels: Uint16Array, width: number, height: number, k: number):
       if (y + 1 > bounds[b + 3]) bounds[b + 3] = y + 1;
     }
   return { width, height, labels, count, bounds };
+}
+
+/** Share of the darkest and of the brightest channel values ignored when stretching (noise, specular spots). */
+const STRETCH_CLIP = 0.005;
+
+/**
+ * One linear map of all three channels (so hues keep their balance) that sends the 0.5th
+ * percentile of channel values to 0 and the 99.5th to 255. A frame already spanning the range,
+ * or a flat one, is returned as it is.
+ */
+function stretchLevels(rgba: Uint8Array | Uint8ClampedArray, n: number): Uint8Array | Uint8ClampedArray {
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < n; i++) {
+    histogram[rgba[i * 4]]++;
+    histogram[rgba[i * 4 + 1]]++;
+    histogram[rgba[i * 4 + 2]]++;
+  }
+  const clip = Math.floor(3 * n * STRETCH_CLIP);
+  let lo = 0;
+  for (let seen = histogram[0]; seen <= clip && lo < 255; ) seen += histogram[++lo];
+  let hi = 255;
+  for (let seen = histogram[255]; seen <= clip && hi > 0; ) seen += histogram[--hi];
+  if (hi - lo < 2 || (lo === 0 && hi === 255)) return rgba;
+  const map = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) map[v] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));
+  const out = new Uint8Array(n * 4);
+  for (let i = 0; i < n * 4; i += 4) {
+    out[i] = map[rgba[i]];
+    out[i + 1] = map[rgba[i + 1]];
+    out[i + 2] = map[rgba[i + 2]];
+  }
+  return out;
 }
 
 function toLab(rgba: Uint8Array | Uint8ClampedArray, n: number): Float32Array {

@@ -1,38 +1,7 @@
-import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decode } from 'fast-png';
-import type { Locator, Page } from '@playwright/test';
-import { createProject, expect, openStudio, pagePoint, stroke, test } from './studioFixtures';
-
-/** The newest stored mask of an image, read from the project's database as the backend wrote it. */
-function storedMask(projectDir: string, imageId: number): { version: number; values: Uint8Array; width: number } | null {
-  const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true });
-  try {
-    const row = db.prepare('SELECT version, png FROM label_masks WHERE image_id = ? ORDER BY version DESC LIMIT 1').get(imageId) as { version: number; png: Buffer } | undefined;
-    if (!row) return null;
-    const png = decode(row.png);
-    return { version: row.version, values: png.data as Uint8Array, width: png.width };
-  } finally {
-    db.close();
-  }
-}
-
-async function expectSavedVersion(page: Page, version: number): Promise<void> {
-  const status = page.getByTestId('save-status');
-  await expect(status).toHaveAttribute('data-version', String(version));
-  await expect(status).toHaveAttribute('data-state', 'saved');
-}
-
-async function openImage(page: Page, fileName: string): Promise<{ canvas: Locator; imageId: number }> {
-  const card = page.locator(`[data-testid="image-card"][data-file-name="${fileName}"]`);
-  const imageId = Number(await card.getAttribute('data-image-id'));
-  await card.dblclick();
-  await expect(page.getByTestId('editor-screen')).toBeVisible();
-  const canvas = page.getByTestId('editor-canvas');
-  await expect(canvas).toHaveAttribute('data-scale', /\d/);
-  return { canvas, imageId };
-}
+import { createProject, expect, openStudio, test } from './studioFixtures';
+import { expectSavedVersion, openImage, pagePoint, storedMask, stroke } from './editorPage';
 
 test('paints a stroke and a fill, undoes and redoes, and finds the mask as left after a reload', async ({ page, studio, images }) => {
   const projectDir = join(studio.dir, 'paint');

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
-import { cli, expect, openStudio, stroke, test } from './studioFixtures';
+import { cli, expect, openStudio, test } from './studioFixtures';
+import { stroke } from './editorPage';
 
 const WIDTH = 96;
 const HEIGHT = 64;

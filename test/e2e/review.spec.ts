@@ -34,7 +34,7 @@ async function trainedProject(dir: string): Promise<string> {
   cli('import', '--project', project, '--images', set.images, '--labels', set.labels, '--format', 'png-gray', '--split', 'train', '--json');
   cli('import', '--project', project, '--images', val.images, '--labels', val.labels, '--format', 'png-gray', '--split', 'val', '--json');
   cli('import', '--project', project, '--images', unlabeled.images, '--json');
-  cli('train', '--project', project, '--epochs', '8', '--backend', 'wasm', '--size', String(SIZE), '--lr', '0.01', '--json');
+  cli('train', '--project', project, '--epochs', '20', '--batch', '2', '--backend', 'wasm', '--size', String(SIZE), '--lr', '0.003', '--json');
   return project;
 }
 
@@ -115,6 +115,12 @@ test('predicts from the grid, orders label-next by entropy, accepts where unlabe
   await expect(page.getByTestId('review-entropy')).toHaveText(/^\d+\.\d{3}$/);
   await expect(page.getByTestId('review-iou')).toHaveText('—');
   await page.screenshot({ path: join(SHOTS, 'editor-prediction.png') });
+  await page.keyboard.press('c');
+  await expect(canvas).toHaveAttribute('data-prediction', 'confidence');
+  await page.screenshot({ path: join(SHOTS, 'editor-confidence.png') });
+  await page.keyboard.press('c');
+  await page.keyboard.press('c');
+  await expect(canvas).toHaveAttribute('data-prediction', 'prediction');
 
   // U: accept where unlabeled, one step; undo and redo, each saved as a version.
   const predicted = storedPrediction(project, first);
@@ -143,10 +149,20 @@ test('predicts from the grid, orders label-next by entropy, accepts where unlabe
   expect(expectedNext.fileName).toBe(`${UNLABELED[1]}.png`);
   await page.keyboard.press('j');
   await expect(page.getByTestId('editor-file-name')).toHaveText(expectedNext.fileName);
+  // Check next (Shift+J's button) names the labeled image of lowest IoU with its label.
+  const [lowest] = query<{ imageId: number }>(project, 'SELECT image_id AS imageId FROM predictions WHERE iou IS NOT NULL ORDER BY iou ASC, image_id LIMIT 1');
+  await expect(page.getByTestId('nav-check-next')).toHaveAttribute('data-next-image-id', String(lowest.imageId));
+
+  // "Predict again" from the editor: a new prediction is stored and shown (the panel waits for its job).
+  const second = imageIdOf(project, UNLABELED[1]);
+  const stamp = () => query<{ at: string }>(project, 'SELECT created_at AS at FROM predictions WHERE image_id = ?', second)[0].at;
+  const before = stamp();
+  await page.getByTestId('predict-image').click();
+  await expect(page.getByTestId('predict-cancel')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(stamp).not.toBe(before);
+  await expect(canvas).toHaveAttribute('data-prediction', /prediction|confidence|errors/);
 
   // Lasso accept: only inside the polygon.
-  const second = imageIdOf(project, UNLABELED[1]);
-  await expect(canvas).toHaveAttribute('data-prediction', /prediction|confidence|errors/);
   await page.getByTestId('accept-lasso').click();
   for (const [x, y] of [[6, 6], [30, 6], [30, 30], [6, 30]]) {
     const p = await pagePoint(canvas, x, y);

@@ -1,4 +1,4 @@
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,20 +177,4 @@ export async function expectThumbnailsLoaded(page: Page, count: number): Promise
   await expect
     .poll(() => thumbs.evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length))
     .toBe(count);
-}
-
-/** Page coordinates of image pixel (x, y)'s centre, from the view transform the editor canvas publishes. */
-export async function pagePoint(canvas: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
-  const box = (await canvas.boundingBox())!;
-  const t = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), tx: Number(el.dataset.tx), ty: Number(el.dataset.ty) }));
-  return { x: box.x + t.tx + (x + 0.5) * t.scale, y: box.y + t.ty + (y + 0.5) * t.scale };
-}
-
-/** One mouse drag through image pixels `points` on the editor canvas. */
-export async function stroke(page: Page, canvas: Locator, points: [number, number][]): Promise<void> {
-  const [first, ...rest] = await Promise.all(points.map(([x, y]) => pagePoint(canvas, x, y)));
-  await page.mouse.move(first.x, first.y);
-  await page.mouse.down();
-  for (const p of rest) await page.mouse.move(p.x, p.y, { steps: 4 });
-  await page.mouse.up();
 }

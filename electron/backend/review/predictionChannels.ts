@@ -33,20 +33,18 @@ export function predictionChannels(ctx: PredictionChannelContext): Handlers {
   return {
     'predictions:start': ({ runId: requested, target }) => {
       const project = ctx.project();
-      const ml = ctx.ml();
       const runId = requested === undefined ? defaultPredictionRun(project) : resolveRun(project, String(requested));
-      // The target and the checkpoint are checked now, so a wrong request is an answer, not a failed job.
+      // The run and the target are checked now, so a wrong request is an answer, not a failed job.
       const items = predictionItems(project, target);
+      const ml = ctx.ml();
       let jobId = '';
       jobId = ctx.jobs.start(
         (signal) =>
           predictForReview(project, ml, runId, items, {
             signal,
             onProgress: (done, total) => ctx.emit('predictions:progress', { jobId, runId, done, total }),
-            onSaved: (summary) => {
-              ctx.emit('predictions:saved', { jobId, summary });
-              ctx.emit('images:changed', { reason: 'prediction', ids: [summary.imageId] });
-            },
+            // The event carries the new numbers: lists patch themselves, nothing else is reloaded.
+            onSaved: (summary) => ctx.emit('predictions:saved', { jobId, summary }),
           }),
         {
           progress: () => {},

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { PredictionEvent } from '../../../shared/contract/mlContract';
-import type { InitialWeightsSummary } from '../../../shared/contract/rendererContract';
+import type { EvaluationScores, InitialWeightsSummary } from '../../../shared/contract/rendererContract';
 import { accumulateConfusion, confusionRows, createConfusionMatrix, segmentationMetrics, type SegmentationMetrics } from '../../../shared/metrics';
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import type { Split } from '../../../shared/domain/images';
@@ -96,22 +96,31 @@ export function storePrediction(project: Project, runId: number, p: PredictionEv
   });
 }
 
+/** How long one request may spend recomputing stale agreement; the rest reads as unknown until the next. */
+export const AGREEMENT_REFRESH_BUDGET_MS = 150;
+
 /**
  * Recomputes agreement where a label was saved after the prediction (decoding two 8-bit PNGs per
- * image: milliseconds), so no screen ever shows an IoU against a label that has changed.
+ * image: milliseconds each), for at most `budgetMs` so a backend answering the UI never stalls on
+ * thousands of them; rows not reached read as unknown (the repository never returns a stale
+ * figure). Returns how many were recomputed.
  */
-export function refreshAgreement(project: Project, runId: number, imageId?: number): number {
+export function refreshAgreement(project: Project, runId: number, imageId?: number, budgetMs = AGREEMENT_REFRESH_BUDGET_MS): number {
   const stale =
     imageId === undefined
       ? project.predictions.stale(runId)
       : [project.predictions.staleVersion(runId, imageId)].flatMap((v) => (v === null ? [] : [{ imageId, labelVersion: v }]));
+  const deadline = performance.now() + budgetMs;
+  let done = 0;
   for (const { imageId: id } of stale) {
+    if (done > 0 && performance.now() > deadline) break;
     const mask = project.predictions.mask(runId, id);
     if (!mask) continue;
     const { labelVersion, agreement } = currentAgreement(project, id, decodeMaskPng(mask).values);
     project.predictions.setAgreement(runId, id, labelVersion, agreement);
+    done++;
   }
-  return stale.length;
+  return done;
 }
 
 /** The images a prediction target names, whose files are where they were. */
@@ -181,17 +190,8 @@ export interface PredictedWith {
   reason: string;
 }
 
-export interface EvaluationReport {
-  runId: number;
+export interface EvaluationReport extends EvaluationScores {
   split: Split;
-  images: number;
-  classes: string[];
-  pixelAccuracy: number;
-  meanAccuracy: number;
-  meanIoU: number;
-  fwIoU: number;
-  perClassIoU: Array<number | null>;
-  confusion: number[][];
   /** The Keras weights the run started from; null: freshly initialised. */
   initialWeights: InitialWeightsSummary | null;
   predictedWith: PredictedWith | null;

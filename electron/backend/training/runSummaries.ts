@@ -22,6 +22,32 @@ export function runSummaries(project: Project, trainingJobs: ReadonlyMap<number,
     error: run.error,
     settings: (run.config.settings as Record<string, unknown>) ?? {},
     initialWeights: runInitialWeights(run),
-    epochs: project.runs.epochs(run.id).map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, meanIoU: e.meanIoU, pixelAccuracy: e.pixelAccuracy, seconds: e.seconds })),
+    ...runHistory(project, run),
   }));
+}
+
+/** A run's curve, its size of data, and the epoch its best checkpoint holds. */
+function runHistory(project: Project, run: RunRecord): Pick<RunSummary, 'epochs' | 'finishedAt' | 'trainImages' | 'valImages' | 'predictions' | 'bestEpoch'> {
+  const epochs = project.runs.epochs(run.id);
+  const bestCheckpoint = project.runs.checkpoints(run.id).find((c) => c.kind === 'best');
+  const best = bestCheckpoint && epochs.find((e) => e.epoch === bestCheckpoint.epoch);
+  const count = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    epochs: epochs.map((e) => ({
+      epoch: e.epoch,
+      trainLoss: e.trainLoss,
+      valLoss: e.valLoss,
+      meanIoU: e.meanIoU,
+      pixelAccuracy: e.pixelAccuracy,
+      seconds: e.seconds,
+      imagesPerSecond: e.imagesPerSecond,
+    })),
+    finishedAt: run.finishedAt,
+    trainImages: count(run.config.trainImages),
+    valImages: count(run.config.valImages),
+    predictions: project.runs.predictionCount(run.id),
+    bestEpoch: best
+      ? { epoch: best.epoch, meanIoU: best.meanIoU, pixelAccuracy: best.pixelAccuracy, perClassIoU: best.perClassIoU, confusion: best.confusion }
+      : null,
+  };
 }

@@ -13,8 +13,12 @@ export interface NewPrediction {
   agreement: { iou: number; agreement: number } | null;
 }
 
+// Agreement measured against another label version than the image's current one is stale: it
+// reads as unknown (NULL) until recomputed, so no caller can show it against the wrong label.
+const CURRENT = 'p.label_version IS i.label_version';
 const SUMMARY = `p.run_id AS runId, p.image_id AS imageId, p.mean_entropy AS meanEntropy, p.mean_margin AS meanMargin,
-  p.iou, p.agreement, p.created_at AS createdAt`;
+  CASE WHEN ${CURRENT} THEN p.iou END AS iou, CASE WHEN ${CURRENT} THEN p.agreement END AS agreement, p.created_at AS createdAt`;
+const JOINED = 'FROM predictions p JOIN images i ON i.id = p.image_id';
 
 /** Predictions as review data: masks and confidences per (image, run), their uncertainty and agreement with labels. */
 export function predictionRepository(db: Db) {
@@ -25,9 +29,9 @@ export function predictionRepository(db: Db) {
       mean_entropy = excluded.mean_entropy, mean_margin = excluded.mean_margin, label_version = excluded.label_version,
       iou = excluded.iou, agreement = excluded.agreement, created_at = excluded.created_at`);
   const one = db.prepare<[number, number], PredictionSummary & { mask: Buffer; confidence: Buffer }>(
-    `SELECT ${SUMMARY}, p.mask_png AS mask, p.confidence_png AS confidence FROM predictions p WHERE p.run_id = ? AND p.image_id = ?`,
+    `SELECT ${SUMMARY}, p.mask_png AS mask, p.confidence_png AS confidence ${JOINED} WHERE p.run_id = ? AND p.image_id = ?`,
   );
-  const summaries = db.prepare<[number], PredictionSummary>(`SELECT ${SUMMARY} FROM predictions p WHERE p.run_id = ?`);
+  const summaries = db.prepare<[number], PredictionSummary>(`SELECT ${SUMMARY} ${JOINED} WHERE p.run_id = ?`);
   // A label saved after the prediction (or a prediction stored by the CLI, without agreement) is stale.
   const stale = db.prepare<[number], { imageId: number; labelVersion: number }>(
     `SELECT p.image_id AS imageId, i.label_version AS labelVersion FROM predictions p JOIN images i ON i.id = p.image_id
@@ -47,9 +51,9 @@ export function predictionRepository(db: Db) {
     entropy: db.prepare(`SELECT p.image_id AS imageId, p.mean_entropy AS score ${toLabel} ORDER BY p.mean_entropy DESC, p.image_id LIMIT ?`),
     margin: db.prepare(`SELECT p.image_id AS imageId, p.mean_margin AS score ${toLabel} AND p.mean_margin IS NOT NULL ORDER BY p.mean_margin ASC, p.image_id LIMIT ?`),
   };
-  // Callers refresh stale agreement first (see predictionService), so the IoU ranked is the current label's.
+  // Stale rows are left out until recomputed (see predictionService.refreshAgreement).
   const disagreement = db.prepare<[number, number], QueueEntry>(
-    'SELECT p.image_id AS imageId, p.iou AS score FROM predictions p WHERE p.run_id = ? AND p.iou IS NOT NULL ORDER BY p.iou ASC, p.image_id LIMIT ?',
+    `SELECT p.image_id AS imageId, p.iou AS score ${JOINED} WHERE p.run_id = ? AND p.iou IS NOT NULL AND ${CURRENT} ORDER BY p.iou ASC, p.image_id LIMIT ?`,
   );
 
   return {

@@ -1,3 +1,4 @@
+import type { EpochMetrics } from '../../../shared/domain/training';
 import type { Db } from '../connection';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -13,19 +14,8 @@ export interface RunRecord {
   finishedAt: string | null;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number | null;
-  pixelAccuracy: number | null;
-  meanAccuracy: number | null;
-  meanIoU: number | null;
-  fwIoU: number | null;
-  perClassIoU: Array<number | null> | null;
-  confusion: number[][] | null;
-  seconds: number;
-  imagesPerSecond: number;
-}
+/** One stored epoch: the shared vocabulary's epoch metrics. */
+export type EpochRecord = EpochMetrics;
 
 /** The process training a run now: only it may write the run's rows and checkpoint folder. */
 export interface RunLease {
@@ -74,6 +64,13 @@ export function runRepository(db: Db) {
   };
 
   const predictedImages = db.prepare<[number], { imageId: number }>('SELECT image_id AS imageId FROM predictions WHERE run_id = ?');
+
+  // A run's full-resolution evaluations (what `eval` computes) live in project_meta like its lease,
+  // one key per split (`run-evaluation:<id>:<split>`); deleting the run deletes them.
+  const evaluationKey = (runId: number, split: string) => `run-evaluation:${runId}:${split}`;
+  const removeRun = db.prepare('DELETE FROM runs WHERE id = ?');
+  const removeRunMeta = db.prepare('DELETE FROM project_meta WHERE key LIKE ?');
+  const countPredictions = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM predictions WHERE run_id = ?');
 
   const toRun = (r: Record<string, unknown> | undefined): RunRecord | undefined =>
     r && {
@@ -159,6 +156,21 @@ export function runRepository(db: Db) {
     },
     predictedImageIds(runId: number): number[] {
       return predictedImages.all(runId).map((r) => r.imageId);
+    },
+    predictionCount: (runId: number) => countPredictions.get(runId)!.n,
+    saveEvaluation(runId: number, split: string, evaluation: object): void {
+      setLease.run(evaluationKey(runId, split), JSON.stringify(evaluation));
+    },
+    evaluation(runId: number, split: string): Record<string, unknown> | null {
+      const row = getLease.get(evaluationKey(runId, split));
+      return row ? (JSON.parse(row.value) as Record<string, unknown>) : null;
+    },
+    /** Deletes the run with its epochs, checkpoint rows, predictions and evaluations (its files are the caller's). */
+    remove(runId: number): void {
+      db.transaction(() => {
+        removeRun.run(runId);
+        removeRunMeta.run(`run-evaluation:${runId}:%`);
+      })();
     },
   };
 }

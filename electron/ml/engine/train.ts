@@ -7,6 +7,7 @@ import {
   createConfusionMatrix,
   segmentationMetrics,
 } from '../../../shared/metrics';
+import { resizeNearest } from '../../../shared/mask/resizeNearest';
 import { softmaxCrossEntropyIgnore } from './loss';
 import { LeanAdam } from './optimizers';
 import type { FcnModel } from './model/fcn';
@@ -254,44 +255,107 @@ export interface PredictOptions {
    * same tiling, argmax, confidence and entropy follow.
    */
   forward?: LogitsForward;
+  /**
+   * The size to predict at when the image was scaled for the network (its original size): the
+   * logits are upsampled bilinearly before the argmax, so edges fall between the network's pixels
+   * rather than on a blocky nearest-neighbour grid. Absent: the image's own size.
+   */
+  outputSize?: { width: number; height: number };
 }
 
 /** Logits [N, H, W, C] (NHWC, flat) of RGB 0..255 images [N, H, W, 3] of any size. */
 export type LogitsForward = (images: Float32Array, n: number, height: number, width: number) => Promise<Float32Array>;
 
-/** Argmax, its softmax probability and the softmax entropy (nats) of each pixel's logits, in place of the tf ops. */
-function scoreLogits(logits: Float32Array, classes: number): { mask: Uint8Array; confidence: Float32Array; entropy: Float32Array; margin: Float32Array } {
-  const pixels = logits.length / classes;
-  const mask = new Uint8Array(pixels);
-  const confidence = new Float32Array(pixels);
-  const entropy = new Float32Array(pixels);
-  const margin = new Float32Array(pixels);
-  for (let p = 0, o = 0; p < pixels; p++, o += classes) {
-    let best = 0;
-    let max = logits[o];
-    let second = -Infinity;
-    for (let c = 1; c < classes; c++) {
-      if (logits[o + c] > max) {
-        second = max;
-        max = logits[o + c];
-        best = c;
-      } else if (logits[o + c] > second) second = logits[o + c];
-    }
-    // With z = Σ exp(x − max): p_c = exp(x_c − max)/z, H = log z − Σ p_c (x_c − max).
-    let z = 0;
-    let weighted = 0;
-    for (let c = 0; c < classes; c++) {
-      const d = logits[o + c] - max;
-      const e = Math.exp(d);
-      z += e;
-      weighted += e * d;
-    }
-    mask[p] = best;
-    confidence[p] = 1 / z;
-    entropy[p] = Math.log(z) - weighted / z;
-    margin[p] = (1 - Math.exp(second - max)) / z;
+interface Scores {
+  mask: Uint8Array;
+  confidence: Float32Array;
+  entropy: Float32Array;
+  /** The two highest softmax probabilities' difference. */
+  margin: Float32Array;
+}
+
+/** Argmax, its softmax probability, the softmax entropy (nats) and the top-two margin of the logits at `o`, written at pixel p. */
+function scoreInto(logits: ArrayLike<number>, o: number, classes: number, out: Scores, p: number): void {
+  let best = 0;
+  let max = logits[o];
+  let second = -Infinity;
+  for (let c = 1; c < classes; c++) {
+    if (logits[o + c] > max) {
+      second = max;
+      max = logits[o + c];
+      best = c;
+    } else if (logits[o + c] > second) second = logits[o + c];
   }
-  return { mask, confidence, entropy, margin };
+  // With z = Σ exp(x − max): p_c = exp(x_c − max)/z, H = log z − Σ p_c (x_c − max).
+  let z = 0;
+  let weighted = 0;
+  for (let c = 0; c < classes; c++) {
+    const d = logits[o + c] - max;
+    const e = Math.exp(d);
+    z += e;
+    weighted += e * d;
+  }
+  out.mask[p] = best;
+  out.confidence[p] = 1 / z;
+  out.entropy[p] = Math.log(z) - weighted / z;
+  out.margin[p] = (1 - Math.exp(second - max)) / z;
+}
+
+function allocateScores(pixels: number): Scores {
+  return { mask: new Uint8Array(pixels), confidence: new Float32Array(pixels), entropy: new Float32Array(pixels), margin: new Float32Array(pixels) };
+}
+
+/** Argmax, confidence, entropy and margin of each pixel's logits, in place of the tf ops. */
+function scoreLogits(logits: Float32Array, classes: number): Scores {
+  const pixels = logits.length / classes;
+  const out = allocateScores(pixels);
+  for (let p = 0; p < pixels; p++) scoreInto(logits, p * classes, classes, out, p);
+  return out;
+}
+
+/** Source coordinate, its lower neighbour and weight for each output position (half-pixel centres, as PyTorch's align_corners=False). */
+function bilinearTaps(size: number, outSize: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const w = new Float32Array(outSize);
+  for (let d = 0; d < outSize; d++) {
+    const src = Math.min(Math.max(((d + 0.5) * size) / outSize - 0.5, 0), size - 1);
+    i0[d] = Math.floor(src);
+    i1[d] = Math.min(i0[d] + 1, size - 1);
+    w[d] = src - i0[d];
+  }
+  return { i0, i1, w };
+}
+
+/**
+ * Scores logits [h, w, C] at another size: each output pixel's logits are the bilinear blend of the
+ * four nearest, then argmax, confidence and entropy. Row by row, so the full-size logits (C floats
+ * a pixel) never exist at once.
+ */
+export function scoreLogitsResized(logits: Float32Array, width: number, height: number, classes: number, outWidth: number, outHeight: number): Scores {
+  const out = allocateScores(outWidth * outHeight);
+  const xs = bilinearTaps(width, outWidth);
+  const ys = bilinearTaps(height, outHeight);
+  const pixel = new Float32Array(classes);
+  for (let y = 0; y < outHeight; y++) {
+    const r0 = ys.i0[y] * width;
+    const r1 = ys.i1[y] * width;
+    const wy = ys.w[y];
+    for (let x = 0; x < outWidth; x++) {
+      const wx = xs.w[x];
+      const a = (r0 + xs.i0[x]) * classes;
+      const b = (r0 + xs.i1[x]) * classes;
+      const c = (r1 + xs.i0[x]) * classes;
+      const d = (r1 + xs.i1[x]) * classes;
+      for (let k = 0; k < classes; k++) {
+        const top = logits[a + k] + (logits[b + k] - logits[a + k]) * wx;
+        const bottom = logits[c + k] + (logits[d + k] - logits[c + k]) * wx;
+        pixel[k] = top + (bottom - top) * wy;
+      }
+      scoreInto(pixel, 0, classes, out, y * outWidth + x);
+    }
+  }
+  return out;
 }
 
 /** Tile origins covering `length` with tiles of `tile` overlapping by at least `overlap`. */
@@ -308,6 +372,17 @@ function tileStarts(length: number, tile: number, overlap: number): number[] {
   return starts;
 }
 
+/** The model's logits [H, W, C] for one image, read back. */
+async function modelLogits(model: FcnModel, image: { data: Float32Array; width: number; height: number }): Promise<Float32Array> {
+  const x = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'float32');
+  const logits = tf.tidy(() => model.forward(x, false));
+  try {
+    return (await logits.data()) as Float32Array;
+  } finally {
+    tf.dispose([x, logits]);
+  }
+}
+
 /**
  * Full-resolution prediction for one RGB 0..255 image (HWC float32); any size, padded and cropped
  * inside; very large images go tile by tile with overlap, so memory stays bounded.
@@ -319,6 +394,19 @@ export async function predict(
 ): Promise<Prediction> {
   const { width, height } = image;
   const maxPixels = options.maxPixels ?? 2048 * 2048;
+  const out = options.outputSize;
+  if (out && (out.width !== width || out.height !== height)) {
+    if (width * height > maxPixels) {
+      // Too large for one pass even at the network's scale: tiles at that scale, brought to size by nearest neighbour.
+      const p = await predict(model, image, { ...options, outputSize: undefined });
+      const resize = <T extends Uint8Array | Float32Array>(a: T) => resizeNearest(a, width, height, out.width, out.height);
+      return { ...p, width: out.width, height: out.height, mask: resize(p.mask), confidence: resize(p.confidence) };
+    }
+    const logits = options.forward ? await options.forward(image.data, 1, height, width) : await modelLogits(model, image);
+    const scored = scoreLogitsResized(logits, width, height, model.config.numClasses, out.width, out.height);
+    const mean = (a: Float32Array) => a.reduce((sum, v) => sum + v, 0) / Math.max(1, a.length);
+    return { width: out.width, height: out.height, mask: scored.mask, confidence: scored.confidence, meanEntropy: mean(scored.entropy), meanMargin: mean(scored.margin) };
+  }
   const tile = Math.max(32, Math.floor((options.tileSize ?? 1024) / 32) * 32);
   const overlap = Math.min(options.overlap ?? 128, tile / 2);
   const mask = new Uint8Array(width * height);

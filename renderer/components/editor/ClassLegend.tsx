@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { LabelClass } from '../../../shared/domain/classes';
 import type { Editor, EditorSnapshot } from '../../editor/editor';
+import { classKey } from '../../editor/keymap';
 
 interface Props {
   editor: Editor;
@@ -52,7 +53,7 @@ export function ClassLegend({ editor, snapshot, classes }: Props) {
               >
                 <span className="legend-swatch" style={{ background: c.color }} />
                 <span className="legend-name">{c.name}</span>
-                <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels labeled`}>
+                <span className="legend-count" data-testid="class-count" title={`${count.toLocaleString()} pixels`}>
                   {count > 0 ? formatPixels(count) : ''}
                 </span>
                 {snapshot.prediction && (
@@ -60,7 +61,7 @@ export function ClassLegend({ editor, snapshot, classes }: Props) {
                     {snapshot.prediction.counts[c.value] > 0 ? `≈${formatPixels(snapshot.prediction.counts[c.value])}` : ''}
                   </span>
                 )}
-                {index < 10 && <kbd className="legend-key">{(index + 1) % 10}</kbd>}
+                {classKey(index) && <kbd className="legend-key">{classKey(index)}</kbd>}
               </button>
             </li>
           );

@@ -1,16 +1,18 @@
-import { useState } from 'react';
+import { useCallback, useMemo } from 'react';
+import { labelAgreement } from '../../../shared/review/labelAgreement';
 import type { LabelClass } from '../../../shared/domain/classes';
 import type { Editor, EditorSnapshot } from '../../editor/editor';
 import type { PredictionView } from '../../editor/predictionReview';
 import { useBackendEvent } from '../../hooks/useBackendEvent';
-import { useClient } from '../../hooks/ClientContext';
-import { errorMessage } from '../../state/errorMessage';
+import { usePredictionJob } from '../../hooks/usePredictionJob';
 
 interface Props {
   editor: Editor;
   snapshot: EditorSnapshot;
   classes: readonly LabelClass[];
   imageId: number;
+  /** The mask version the editor holds: agreement is measured again whenever it moves. */
+  labelVersion: number | null;
   /** A new prediction of this image was stored: show it. */
   onPredicted(runId: number): void;
 }
@@ -22,31 +24,21 @@ function percent(v: number | null): string {
 }
 
 /** The model's prediction of this image: how sure it is, how it agrees with the label, and accepting it into the label. */
-export function ReviewPanel({ editor, snapshot, classes, imageId, onPredicted }: Props) {
-  const client = useClient();
-  const [job, setJob] = useState<{ jobId: string; runId: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+export function ReviewPanel({ editor, snapshot, classes, imageId, labelVersion, onPredicted }: Props) {
+  const { job, error, start, cancel } = usePredictionJob(useCallback(() => {}, []));
   const p = snapshot.prediction;
+  // The stored agreement is for the label as it was when predicted or listed; the editor's label
+  // moves on with every save, so it is measured here against the pixels the editor holds.
+  const prediction = editor.prediction;
+  const agreement = useMemo(
+    () => (prediction && labelVersion !== null ? labelAgreement(prediction.values, editor.doc.values) : null),
+    [prediction, labelVersion, editor],
+  );
 
   useBackendEvent('predictions:saved', ({ summary }) => {
     if (summary.imageId === imageId) onPredicted(summary.runId);
   });
-  useBackendEvent('predictions:done', (e) => {
-    if (e.jobId !== job?.jobId) return;
-    setJob(null);
-    if (e.error) setError(e.error.message);
-  });
-
-  const predict = async () => {
-    setError(null);
-    try {
-      const started = await client.invoke('predictions:start', { target: { kind: 'images', ids: [imageId] } });
-      setJob({ jobId: started.jobId, runId: started.runId });
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  const cancel = () => job && void client.invoke('predictions:cancel', { jobId: job.jobId });
+  const predict = () => start({ kind: 'images', ids: [imageId] });
 
   return (
     <section className="panel editor-review" data-testid="review-panel">
@@ -83,9 +75,9 @@ export function ReviewPanel({ editor, snapshot, classes, imageId, onPredicted }:
             <dt title="Mean gap between the two likeliest classes: lower = less sure">Margin</dt>
             <dd>{p.summary.meanMargin === null ? '—' : p.summary.meanMargin.toFixed(3)}</dd>
             <dt title="Against this image's saved label (labeled pixels only)">IoU with label</dt>
-            <dd data-testid="review-iou">{percent(p.summary.iou)}</dd>
+            <dd data-testid="review-iou">{percent(agreement?.iou ?? null)}</dd>
             <dt>Agreement</dt>
-            <dd>{percent(p.summary.agreement)}</dd>
+            <dd>{percent(agreement?.agreement ?? null)}</dd>
           </dl>
           <label className="option-row">
             <input type="checkbox" className="layer-check" checked={p.visible} onChange={(e) => editor.setPredictionVisible(e.target.checked)} aria-label="Show the prediction (T)" data-testid="prediction-visible" />
@@ -125,8 +117,8 @@ export function ReviewPanel({ editor, snapshot, classes, imageId, onPredicted }:
             <button className="btn" onClick={() => editor.perform('prediction.acceptAll')} data-testid="accept-all" title="Accept everywhere, over existing labels (Shift+U)">
               Accept all
             </button>
-            <button className={`btn${snapshot.settings.acceptLasso ? ' btn-active' : ''}`} onClick={() => editor.perform('prediction.lasso')} data-testid="accept-lasso" title="Polygon / lasso accepts the prediction inside it (Shift+L)">
-              Lasso accept
+            <button className={`btn${snapshot.settings.acceptRegion ? ' btn-active' : ''}`} onClick={() => editor.perform('prediction.lasso')} data-testid="accept-lasso" title="The brush or the polygon / lasso accepts the prediction where it passes (Shift+L)">
+              Brush / lasso accept
             </button>
           </div>
           <p className="option-help muted">Each accept is one step: undo with Ctrl+Z. An accepted image needs review until you mark it done.</p>

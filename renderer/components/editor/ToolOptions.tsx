@@ -1,4 +1,8 @@
+import { SUPERPIXEL_SIZES, type SuperpixelSize } from '../../../shared/mask/slic';
 import { MAX_BRUSH, MIN_BRUSH, type Editor, type EditorSnapshot } from '../../editor/editor';
+
+const SUPERPIXEL_SIZE_CHOICES = Object.keys(SUPERPIXEL_SIZES) as SuperpixelSize[];
+const SUPERPIXEL_SIZE_NAMES: Record<SuperpixelSize, string> = { small: 'Small', medium: 'Medium', large: 'Large' };
 
 /** Settings of the active tool, and the label layer's visibility and opacity. */
 export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: EditorSnapshot }) {
@@ -48,10 +52,23 @@ export function ToolOptions({ editor, snapshot }: { editor: Editor; snapshot: Ed
           )}
         </>
       )}
+      {snapshot.tool === 'brush' && s.acceptRegion && <p className="option-help muted">The brush accepts the prediction where it passes (Shift or K: only where unlabeled).</p>}
       {snapshot.tool === 'polygon' && (
         <p className="option-help muted">
-          Click to add points, click the first point, double-click or press Enter to {s.acceptLasso ? 'accept the prediction inside it' : 'fill'}. Drag to draw a lasso.
+          Click to add points, click the first point, double-click or press Enter to {s.acceptRegion ? 'accept the prediction inside it' : 'fill'}. Drag to draw a lasso.
         </p>
+      )}
+      {snapshot.tool === 'superpixel' && (
+        <div className="option-row" title="Superpixel size (levels are stretched first, so they follow edges in dark images too)">
+          <span>Grain</span>
+          <div className="segmented segmented-compact">
+            {SUPERPIXEL_SIZE_CHOICES.map((size) => (
+              <button key={size} className={s.superpixelSize === size ? 'active' : ''} onClick={() => editor.updateSettings({ superpixelSize: size })} data-testid={`superpixel-size-${size}`}>
+                {SUPERPIXEL_SIZE_NAMES[size]}
+              </button>
+            ))}
+          </div>
+        </div>
       )}
       {snapshot.tool === 'superpixel' && snapshot.superpixels === 'computing' && <p className="option-help muted">Computing superpixels for this image…</p>}
       {snapshot.tool === 'pan' && <p className="option-help muted">Drag to move. Anywhere: hold Space or the middle button.</p>}

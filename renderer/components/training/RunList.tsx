@@ -1,13 +1,25 @@
 import type { RunSummary } from '../../../shared/contract/rendererContract';
-import { bestMeanIoU, describeSettings, formatMetric, plannedEpochs, RUN_STATUS_NAMES } from './trainingNames';
+import type { RunPrediction } from '../../hooks/useTrainingPredictions';
+import { runColor } from './RunCompareChart';
+import { bestMeanIoU, describeSettings, formatDuration, formatMetric, plannedEpochs, runSeconds, RUN_STATUS_NAMES } from './trainingNames';
 
 interface Props {
   runs: RunSummary[];
   selectedId: number | null;
+  /** Runs ticked for the compare chart, in tick order. */
+  comparedIds: number[];
   /** False while a run is starting or running here: one run at a time. */
   canResume: boolean;
   onSelect(id: number): void;
+  onToggleCompare(id: number): void;
   onResume(id: number): void;
+  onEvaluate(id: number): void;
+  onExport(id: number): void;
+  onDelete(id: number): void;
+  /** Prediction jobs started from a row, by run. */
+  predictions: ReadonlyMap<number, RunPrediction>;
+  onPredictUnlabeled(id: number): void;
+  onCancelPrediction(jobId: string): void;
 }
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
@@ -17,8 +29,11 @@ function formatCreated(createdAt: string): string {
   return Number.isNaN(date.getTime()) ? createdAt : dateFormat.format(date);
 }
 
-/** Every run of the project, newest first; a row selects the run whose curves the chart shows. */
-export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Props) {
+/**
+ * Every run of the project, newest first: what it trained on and with, how long, its best val
+ * numbers, and what to do next with it. A row selects the run the curves and detail show.
+ */
+export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, onToggleCompare, onResume, onEvaluate, onExport, onDelete, predictions, onPredictUnlabeled, onCancelPrediction }: Props) {
   if (runs.length === 0) return <p className="runs-empty muted">No runs yet. Start one above; finished runs are listed here.</p>;
   return (
     <ul className="run-list" data-testid="run-list">
@@ -26,6 +41,22 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
         const planned = plannedEpochs(run);
         const best = bestMeanIoU(run);
         const resumable = run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted';
+        const compareIndex = comparedIds.indexOf(run.id);
+        const hasCheckpoint = run.bestEpoch !== null;
+        const prediction = predictions.get(run.id);
+        const action = (label: string, testId: string, onClick: () => void, disabled = false) => (
+          <button
+            className="btn btn-small"
+            disabled={disabled}
+            onClick={(e) => {
+              e.stopPropagation();
+              onClick();
+            }}
+            data-testid={testId}
+          >
+            {label}
+          </button>
+        );
         return (
           <li
             key={run.id}
@@ -35,6 +66,10 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
             data-run-id={run.id}
           >
             <div className="run-line">
+              <label className="run-compare" title="Compare this run's val mean IU with other ticked runs" onClick={(e) => e.stopPropagation()}>
+                <input type="checkbox" checked={compareIndex >= 0} onChange={() => onToggleCompare(run.id)} data-testid="run-compare" />
+                <span className="swatch" style={{ background: compareIndex >= 0 ? runColor(compareIndex) : 'transparent' }} aria-hidden />
+              </label>
               <strong className="run-id">#{run.id}</strong>
               <span className={`chip run-status status-${run.status}`} data-testid="run-status">
                 {RUN_STATUS_NAMES[run.status]}
@@ -49,44 +84,55 @@ export function RunList({ runs, selectedId, canResume, onSelect, onResume }: Pro
                 {run.epochs.length}
                 {planned ? ` / ${planned}` : ''} epochs
               </span>
+              <span data-testid="run-duration" title="Time spent in epochs">
+                {formatDuration(runSeconds(run))}
+              </span>
+              {run.backend && <span className="chip chip-backend">{run.backend}</span>}
               <span>{describeSettings(run.settings)}</span>
+              {run.trainImages !== null && (
+                <span data-testid="run-data">
+                  {run.trainImages} train · {run.valImages ?? 0} val images
+                </span>
+              )}
               {run.initialWeights && (
                 <span title={run.initialWeights.path} data-testid="run-weights">
                   {run.initialWeights.source === 'imagenet' ? `ImageNet ${run.initialWeights.kerasModel}` : `${run.initialWeights.kerasModel} weights from file`}
                 </span>
               )}
             </div>
-            {run.backend && (
-              <div className="run-line run-backend" data-testid="run-backend">
-                <span className="chip chip-backend">{run.backend}</span>
-                {run.backendReason && (
-                  <span className="muted run-backend-reason" title={run.backendReason}>
-                    {run.backendReason}
-                  </span>
-                )}
+            {run.error && (
+              <div className="run-line run-problem">
+                <span className="run-error" title={run.error} data-testid="run-error">
+                  {run.error}
+                </span>
               </div>
             )}
-            {(run.error || resumable) && (
-              <div className="run-line run-problem">
-                {run.error && (
-                  <span className="run-error" title={run.error} data-testid="run-error">
-                    {run.error}
-                  </span>
-                )}
-                {resumable && (
-                  <button
-                    className="btn btn-small run-resume"
-                    disabled={!canResume}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      onResume(run.id);
-                    }}
-                    data-testid="run-resume"
-                  >
-                    Resume
-                  </button>
-                )}
+            <div className="run-line run-actions">
+              {resumable && action('Resume', 'run-resume', () => onResume(run.id), !canResume)}
+              {prediction?.jobId ? (
+                <span className="run-predicting" data-testid="run-predicting">
+                  Predicting {prediction.done} / {prediction.total}
+                  {action('Cancel', 'run-predict-cancel', () => onCancelPrediction(prediction.jobId!))}
+                </span>
+              ) : (
+                action('Predict unlabeled', 'run-predict', () => onPredictUnlabeled(run.id), !hasCheckpoint)
+              )}
+              {action('Evaluate', 'run-row-evaluate', () => onEvaluate(run.id), !hasCheckpoint)}
+              {action('Export model…', 'run-export', () => onExport(run.id), !hasCheckpoint)}
+              {action('Delete…', 'run-delete', () => onDelete(run.id), run.status === 'running')}
+            </div>
+            {prediction?.message && (
+              <div className="run-line muted run-predicted" data-testid="run-predicted">
+                {prediction.message}
               </div>
+            )}
+            {run.backendReason && (
+              <details className="run-diagnostics" onClick={(e) => e.stopPropagation()} data-testid="run-backend">
+                <summary className="muted">Backend diagnostics</summary>
+                <p className="muted run-backend-reason">
+                  {run.backend}: {run.backendReason}
+                </p>
+              </details>
             )}
           </li>
         );

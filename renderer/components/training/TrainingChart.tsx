@@ -1,22 +1,36 @@
-import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { CHART_AXIS, EPOCH_AXIS, formatSeriesValue, useTrainingPlot } from '../../hooks/useTrainingPlot';
 
 export interface ChartEpoch {
   epoch: number;
   trainLoss: number;
+  /** Mean loss over the validation images; null for a run without a val split. */
+  valLoss: number | null;
   meanIoU: number | null;
 }
 
 const HEIGHT = 190;
 const LOSS_COLOR = '#3b5bdb';
+const VAL_LOSS_COLOR = '#e8590c';
 const IOU_COLOR = '#2b8a3e';
-const AXIS = { stroke: '#5b6474', grid: { stroke: '#eef0f3', width: 1 }, ticks: { stroke: '#e2e5ea', width: 1 }, font: '11px Inter, system-ui, sans-serif' };
 
 function chartData(epochs: ChartEpoch[]): uPlot.AlignedData {
   const sorted = [...epochs].sort((a, b) => a.epoch - b.epoch);
-  return [sorted.map((e) => e.epoch), sorted.map((e) => e.trainLoss), sorted.map((e) => e.meanIoU)];
+  return [sorted.map((e) => e.epoch), sorted.map((e) => e.trainLoss), sorted.map((e) => e.valLoss), sorted.map((e) => e.meanIoU)];
 }
+
+const line = (label: string, scale: string, stroke: string, digits: number, dash?: number[]): uPlot.Series => ({
+  label,
+  scale,
+  stroke,
+  width: 2,
+  dash,
+  // Validation runs every few seconds, not necessarily every epoch: join the epochs that have it.
+  spanGaps: true,
+  points: { show: true, size: 5, fill: stroke },
+  value: formatSeriesValue(digits),
+});
 
 function options(width: number): uPlot.Options {
   return {
@@ -26,42 +40,25 @@ function options(width: number): uPlot.Options {
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     scales: { x: { time: false }, loss: { auto: true, range: (_u, min, max) => [0, Math.max(max * 1.1, min + 1e-3)] }, iou: { auto: false, range: [0, 1] } },
     axes: [
-      { ...AXIS, label: 'Epoch', labelSize: 18, labelFont: '11px Inter, system-ui, sans-serif', incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, ticks) => ticks.map(String) },
-      { ...AXIS, scale: 'loss', size: 46, values: (_u, ticks) => ticks.map((t) => t.toFixed(2)) },
-      { ...AXIS, scale: 'iou', side: 1, size: 40, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => t.toFixed(1)) },
+      EPOCH_AXIS,
+      { ...CHART_AXIS, scale: 'loss', size: 46, values: (_u, ticks) => ticks.map((t) => t.toFixed(2)) },
+      { ...CHART_AXIS, scale: 'iou', side: 1, size: 40, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => t.toFixed(1)) },
     ],
     series: [
       { label: 'Epoch' },
-      { label: 'Train loss', scale: 'loss', stroke: LOSS_COLOR, width: 2, points: { show: true, size: 5, fill: LOSS_COLOR }, value: (_u, v) => (v === null ? '—' : v.toFixed(4)) },
-      { label: 'Val mean IU', scale: 'iou', stroke: IOU_COLOR, width: 2, points: { show: true, size: 5, fill: IOU_COLOR }, value: (_u, v) => (v === null ? '—' : v.toFixed(3)) },
+      line('Train loss', 'loss', LOSS_COLOR, 4),
+      // Dashed: the same loss on images the net never trained on; the gap between them is overfitting.
+      line('Val loss', 'loss', VAL_LOSS_COLOR, 4, [5, 4]),
+      line('Val mean IU', 'iou', IOU_COLOR, 3),
     ],
   };
 }
 
-/** Train loss (left axis) and validation mean IU (right axis, 0–1) per epoch, redrawn as epochs arrive. */
+/** Train and validation loss (left axis) and validation mean IU (right axis, 0–1) per epoch, redrawn as epochs arrive. */
 export function TrainingChart({ epochs }: { epochs: ChartEpoch[] }) {
   const container = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
-  const latest = useRef(epochs);
-  useEffect(() => {
-    latest.current = epochs;
-  });
-
-  useEffect(() => {
-    const element = container.current!;
-    const chart = new uPlot(options(Math.max(200, element.clientWidth)), chartData(latest.current), element);
-    plot.current = chart;
-    const observer = new ResizeObserver(() => chart.setSize({ width: Math.max(200, element.clientWidth), height: HEIGHT }));
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      chart.destroy();
-      plot.current = null;
-    };
-  }, []);
-
-  useEffect(() => plot.current?.setData(chartData(epochs)), [epochs]);
-
+  const data = useMemo(() => chartData(epochs), [epochs]);
+  useTrainingPlot(container, options, data, 'one-run');
   return (
     <div className="training-chart" data-testid="training-chart" data-epochs={epochs.length}>
       <div ref={container} className={epochs.length ? undefined : 'chart-hidden'} />

@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import type { TrainingRequest } from '../../hooks/useTrainingJob';
 import { defaultLearningRate, FULL_RESOLUTION_LIMIT, TRAIN_DEFAULTS } from '../../../shared/domain/training';
 import { BACKBONE_NAMES, BACKEND_NAMES, HEAD_HELP, HEAD_NAMES, type BackboneName, type BackendName, type HeadName } from './trainingNames';
@@ -19,6 +19,8 @@ export interface TrainingDraft {
   learningRate: string;
   /** Colour jitter strength, blank = off. */
   colorJitter: string;
+  /** Seconds between validations, blank = the default. */
+  validateEvery: string;
   weights: WeightsChoice;
   /** A Keras .h5 file on the machine the backend runs on. */
   weightsFile: string;
@@ -39,6 +41,7 @@ export const DEFAULT_DRAFT: TrainingDraft = {
   longSide: '',
   learningRate: '',
   colorJitter: '',
+  validateEvery: '',
   weights: 'none',
   weightsFile: '',
 };
@@ -48,6 +51,8 @@ interface Props {
   onChange(draft: TrainingDraft): void;
   busy: boolean;
   onStart(request: TrainingRequest): void;
+  /** What the run will train on and how long it will take, shown above Start. */
+  children?: ReactNode;
 }
 
 function optionalNumber(text: string): number | undefined {
@@ -55,16 +60,26 @@ function optionalNumber(text: string): number | undefined {
   return text.trim() === '' || !Number.isFinite(value) ? undefined : value;
 }
 
+/** A number field of the draft; null when blank (the backend chooses). */
+export function draftNumber(text: string): number | null {
+  return optionalNumber(text) ?? null;
+}
+
+/** The epochs the draft will train: as typed, else the default, or none when minutes alone are the budget. */
+export function draftEpochs(draft: TrainingDraft): number | null {
+  return draftNumber(draft.epochs) ?? (draftNumber(draft.maxMinutes) === null ? TRAIN_DEFAULTS.epochs : null);
+}
+
 /** New-run settings. The draft lives with the panel so it survives the run it starts. */
-export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
-  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, colorJitter, weights, weightsFile } = draft;
+export function TrainingForm({ draft, onChange, busy, onStart, children }: Props) {
+  const { head, backbone, backend, epochs, maxMinutes, batch, longSide, learningRate, colorJitter, validateEvery, weights, weightsFile } = draft;
   // The small backbone is ours: no ImageNet weights exist for it.
   const imagenetAvailable = backbone !== 'small';
   const weightsChoice: WeightsChoice = weights === 'imagenet' && !imagenetAvailable ? 'none' : weights;
   const set = <K extends keyof TrainingDraft>(key: K) => (value: TrainingDraft[K]) => onChange({ ...draft, [key]: value });
   const [setHead, setBackbone, setBackend] = [set('head'), set('backbone'), set('backend')];
   const [setEpochs, setMaxMinutes, setBatch, setLongSide, setLearningRate] = [set('epochs'), set('maxMinutes'), set('batch'), set('longSide'), set('learningRate')];
-  const [setWeights, setWeightsFile, setColorJitter] = [set('weights'), set('weightsFile'), set('colorJitter')];
+  const [setWeights, setWeightsFile, setColorJitter, setValidateEvery] = [set('weights'), set('weightsFile'), set('colorJitter'), set('validateEvery')];
 
   // "File" without a path would quietly train from scratch: Start waits for the path.
   const missingWeightsFile = weightsChoice === 'file' && weightsFile.trim() === '';
@@ -81,6 +96,7 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
       longSide: optionalNumber(longSide),
       learningRate: optionalNumber(learningRate),
       colorJitter: optionalNumber(colorJitter),
+      validateEverySeconds: optionalNumber(validateEvery),
       weights: weightsChoice === 'file' ? weightsFile.trim() || undefined : weightsChoice,
     });
   };
@@ -238,9 +254,23 @@ export function TrainingForm({ draft, onChange, busy, onStart }: Props) {
                 data-testid="training-color-jitter"
               />
             </label>
+            <label className="field">
+              <span title="Validation (and the best checkpoint) at most this often, and always after the last epoch; 0 = after every epoch">Validate every (s)</span>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                step={1}
+                placeholder={String(TRAIN_DEFAULTS.validateEverySeconds)}
+                value={validateEvery}
+                onChange={(e) => setValidateEvery(e.target.value)}
+                data-testid="training-validate-every"
+              />
+            </label>
           </div>
         </details>
       </fieldset>
+      {children}
       <div className="training-actions">
         <button
           type="submit"

@@ -54,3 +54,12 @@ export function describeSettings(settings: Record<string, unknown>): string {
 export function plannedEpochs(run: RunSummary | undefined): number | null {
   return typeof run?.settings.epochs === 'number' ? run.settings.epochs : null;
 }
+
+/** Time the run spent in its epochs (training and validation), however many sessions it took. */
+export function runSeconds(run: RunSummary): number {
+  return run.epochs.reduce((sum, e) => sum + e.seconds, 0);
+}
+
+export function plannedMinutes(run: RunSummary | undefined): number | null {
+  return typeof run?.settings.maxMinutes === 'number' ? run.settings.maxMinutes : null;
+}

@@ -13,6 +13,8 @@ export class BrushTool implements Tool {
   private last: [number, number] = [0, 0];
   private protect = false;
   private resizeFrom = { sx: 0, size: 0 };
+  /** While accepting the prediction by brush: the pixels this stroke has covered. */
+  private swept: Uint8Array | null = null;
 
   constructor(
     readonly id: 'brush' | 'eraser',
@@ -28,6 +30,8 @@ export class BrushTool implements Tool {
     }
     this.state = 'painting';
     this.protect = this.id === 'brush' && this.ctx.settings.protect !== p.shift;
+    const { doc, settings } = this.ctx;
+    this.swept = this.id === 'brush' && settings.acceptRegion ? new Uint8Array(doc.width * doc.height) : null;
     this.last = brushCentre(p.x, p.y, this.ctx.settings.brushSize);
     this.paintTo(this.last);
   }
@@ -46,13 +50,15 @@ export class BrushTool implements Tool {
   pointerUp(p: ToolPointer): void {
     if (this.state === 'painting') {
       this.pointerMove(p);
-      this.ctx.commitEdit(this.id === 'brush' ? 'Brush stroke' : 'Erase');
+      this.ctx.commitEdit(this.swept ? 'Accept prediction (brush)' : this.id === 'brush' ? 'Brush stroke' : 'Erase');
     }
+    this.swept = null;
     this.state = 'idle';
   }
 
   cancel(): void {
     if (this.state === 'painting') this.ctx.doc.cancel();
+    this.swept = null;
     this.state = 'idle';
   }
 
@@ -61,6 +67,13 @@ export class BrushTool implements Tool {
     const [ax, ay] = this.last;
     const [bx, by] = next;
     const bounds = segmentBounds(ax, ay, bx, by, settings.brushSize, doc.width, doc.height);
+    if (this.swept) {
+      // Accepting by brush: the stroke marks where; the prediction (within the threshold and class) says what.
+      paintSegment(this.swept, doc.width, doc.height, ax, ay, bx, by, { size: settings.brushSize, shape: settings.brushShape, value: 1, protect: false });
+      if (!this.ctx.acceptInRegion(this.swept, bounds, this.protect)) this.cancel();
+      this.last = next;
+      return;
+    }
     doc.prepare(bounds);
     paintSegment(doc.values, doc.width, doc.height, ax, ay, bx, by, {
       size: settings.brushSize,

@@ -57,7 +57,7 @@ export class PolygonTool implements Tool {
     this.reset();
     if (points.length < 6) return;
     const { doc, settings } = this.ctx;
-    if (settings.acceptLasso) return this.ctx.acceptInPolygon(points);
+    if (settings.acceptRegion) return this.ctx.acceptInPolygon(points);
     doc.prepare(polygonBounds(points, doc.width, doc.height));
     const bounds = paintPolygon(doc.values, doc.width, doc.height, points, settings.classValue, this.protect);
     doc.changed(bounds);

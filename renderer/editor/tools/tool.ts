@@ -1,7 +1,9 @@
 import type { BrushShape } from '../../../shared/mask/brushStroke';
 import type { FloodMode } from '../../../shared/mask/floodFill';
 import type { Superpixels } from '../../../shared/mask/slic';
+import type { MaskRect } from '../../../shared/mask/maskRect';
 import type { LabelMaskDocument } from '../maskDocument';
+import type { SuperpixelSize } from '../../../shared/mask/slic';
 
 export type ToolId = 'brush' | 'eraser' | 'fill' | 'polygon' | 'superpixel' | 'pan';
 
@@ -25,8 +27,10 @@ export interface ToolSettings {
   protect: boolean;
   fillMode: FloodMode;
   fillTolerance: number;
-  /** The polygon / lasso accepts the model's prediction inside it instead of filling a class. */
-  acceptLasso: boolean;
+  /** How large the superpixel brush's superpixels are. */
+  superpixelSize: SuperpixelSize;
+  /** The brush and the polygon / lasso accept the model's prediction where they pass instead of painting a class. */
+  acceptRegion: boolean;
 }
 
 /** What tools may use of the editor: the mask, the settings, and a way to commit an edit. */
@@ -49,6 +53,11 @@ export interface ToolContext {
   overlayChanged(): void;
   /** Accepts the prediction inside a closed polygon (mask coordinates, flat x,y pairs) as one edit. */
   acceptInPolygon(points: readonly number[]): void;
+  /**
+   * Writes the prediction where `region` ≠ 0 within `bounds` into the edit in progress (a brush
+   * stroke, committed at pointer-up); `unlabeledOnly` keeps existing labels. False: no prediction.
+   */
+  acceptInRegion(region: Uint8Array, bounds: MaskRect, unlabeledOnly: boolean): boolean;
 }
 
 /**

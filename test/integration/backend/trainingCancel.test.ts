@@ -69,4 +69,26 @@ describe('cancelling a run', () => {
     expect(env.ml.status()).toMatchObject({ state: 'ready', pid: before.pid });
     expect((await env.ml.request('ping', {})).pid).toBe(before.pid);
   });
+
+  it('writes last/ on a cancel between validations, so the epochs trained since are kept for a resume', async () => {
+    await ready();
+    const controller = new AbortController();
+    // The default validates every 25 s at most: these millisecond epochs are not validated before the cancel.
+    const outcome = await train(
+      env.project,
+      env.ml,
+      { ...FAST, epochs: 500 },
+      (event) => {
+        if (event.type === 'progress' && event.epoch === 3) controller.abort();
+      },
+      controller.signal,
+    );
+    // The cancel lands in epoch 3 or, when that epoch's last step was already under way, just after it.
+    expect(outcome).toMatchObject({ cancelled: true, stoppedBy: 'cancel' });
+    expect(outcome.epochs).toBeGreaterThanOrEqual(2);
+    const epochs = env.project.runs.epochs(outcome.runId);
+    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: outcome.epochs }, (_, i) => i + 1));
+    expect(epochs.every((e) => e.meanIoU === null)).toBe(true);
+    expect(env.project.runs.checkpoints(outcome.runId)).toMatchObject([{ kind: 'last', epoch: outcome.epochs }]);
+  });
 });

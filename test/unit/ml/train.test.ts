@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { buildFcn, createOptimizer, evaluate, predict, selectBackend, trainEpoch, trainStep } from '../../../electron/ml/engine';
+import { scoreLogitsResized } from '../../../electron/ml/engine/train';
 import type { FcnConfig } from '../../../electron/ml/engine';
 import { arraySource, syntheticBatch } from './syntheticSegmentation';
 
@@ -111,5 +112,39 @@ describe('prediction', () => {
     expect(tiled.meanEntropy).toBeCloseTo(whole.meanEntropy, 1);
     model.dispose();
     optimizer.dispose();
+  });
+
+  it('upsamples the logits bilinearly before the argmax, as tf.image.resizeBilinear does', async () => {
+    const model = buildFcn({ ...config, seed: 23 });
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 3e-3 });
+    for (let i = 0; i < 10; i++) await trainStep(model, optimizer, syntheticBatch(4, 64, 400 + i));
+    const small = syntheticBatch(1, 40, 91);
+    const image = { data: small.images, width: 40, height: 40 };
+    const up = await predict(model, image, { outputSize: { width: 100, height: 90 } });
+    expect([up.width, up.height, up.mask.length]).toEqual([100, 90, 9000]);
+    // The reference: TF.js's own bilinear resize (half-pixel centres) of the logits, then argmax and softmax.
+    const [refMask, refConf] = tf.tidy(() => {
+      const logits = tf.image.resizeBilinear(model.forward(tf.tensor4d(image.data, [1, 40, 40, 3]), false) as tf.Tensor4D, [90, 100], false, true);
+      return [tf.argMax(logits, -1), tf.max(tf.softmax(logits, -1), -1)];
+    });
+    const [m, c] = await Promise.all([refMask.data(), refConf.data()]);
+    tf.dispose([refMask, refConf]);
+    let same = 0;
+    for (let i = 0; i < m.length; i++) if (m[i] === up.mask[i]) same++;
+    // Ties between nearly equal logits may flip; everything else agrees.
+    expect(same / m.length).toBeGreaterThan(0.999);
+    for (let i = 0; i < c.length; i += 97) expect(up.confidence[i]).toBeCloseTo(c[i], 4);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('puts an upsampled edge between the network pixels, where nearest neighbour makes steps', () => {
+    // Two classes, a vertical edge between columns 1 and 2 of a 4×1 logit row, upsampled 4×.
+    const logits = Float32Array.from([2, -2, 1, -1, -1, 1, -2, 2]);
+    const { mask, confidence } = scoreLogitsResized(logits, 4, 1, 2, 16, 1);
+    expect([...mask]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+    // Confidence falls towards the edge, where the blended logits meet.
+    expect(confidence[7]).toBeLessThan(confidence[5]);
+    expect(confidence[0]).toBeCloseTo(1 / (1 + Math.exp(-4)), 5);
   });
 });

@@ -17,6 +17,15 @@ describe('keymap', () => {
     expect(keys.get(chordOf(ev('+', { shift: true })))).toBe('view.zoomIn');
   });
 
+  it('picks classes 11 to 20 with Alt and a digit, by the physical key (macOS turns Alt+3 into £)', () => {
+    const keys = keyLookup(DEFAULT_KEYMAP);
+    expect(keys.get(chordOf({ ...ev('1', { alt: true }), code: 'Digit1' }))).toBe('class.10');
+    expect(keys.get(chordOf({ ...ev('0', { alt: true }), code: 'Digit0' }))).toBe('class.19');
+    const mac = keyLookup(DEFAULT_KEYMAP, true);
+    expect(mac.get(chordOf({ ...ev('£', { alt: true }), code: 'Digit3' }, true))).toBe('class.12');
+    expect(keys.get(chordOf({ ...ev('3'), code: 'Digit3' }))).toBe('class.2');
+  });
+
   it('uses Cmd as Mod on a Mac, where Ctrl+Y stays Ctrl', () => {
     const keys = keyLookup(DEFAULT_KEYMAP, true);
     expect(keys.get(chordOf(ev('z', { meta: true }), true))).toBe('history.undo');

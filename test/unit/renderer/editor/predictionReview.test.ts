@@ -37,6 +37,11 @@ describe('accepting a prediction', () => {
     expect(valueAt(editor, 30, 5)).toBe(1);
     expect(valueAt(editor, 80, 70)).toBe(7);
     expect(countOf(editor, 255)).toBe(0);
+    expect([...editor.getSnapshot().counts.entries()].filter(([, n]) => n > 0)).toEqual([
+      [0, 400],
+      [1, (W / 2) * H - 400],
+      [7, (W / 2) * H],
+    ]);
     expect(editor.history.size).toBe(1);
     expect(onEdit).toHaveBeenCalledTimes(1);
     expect(onAccept).toHaveBeenCalledWith(W * H - 400);
@@ -65,7 +70,7 @@ describe('accepting a prediction', () => {
   it('inside a lasso only, as one step', () => {
     const editor = labeledEditor();
     editor.perform('prediction.lasso');
-    expect(editor.getSnapshot()).toMatchObject({ tool: 'polygon', settings: { acceptLasso: true } });
+    expect(editor.getSnapshot()).toMatchObject({ tool: 'polygon', settings: { acceptRegion: true } });
     // A closed polygon from (40,40) to (60,60) by clicks, finished with Enter.
     for (const [x, y] of [[40, 40], [60, 40], [60, 60], [40, 60]] as const) click(editor, x, y);
     editor.perform('gesture.complete');
@@ -78,6 +83,28 @@ describe('accepting a prediction', () => {
     drag(editor, [[70, 10], [90, 10], [90, 30], [70, 30], [70, 11]]);
     expect(valueAt(editor, 80, 20)).toBe(7);
     expect(editor.history.size).toBe(2);
+  });
+
+  it('by brush: the stroke says where, the prediction what; one step, and the image then needs review', () => {
+    const onAccept = vi.fn();
+    const editor = labeledEditor({ onAccept });
+    editor.perform('prediction.lasso');
+    editor.perform('tool.brush');
+    expect(editor.getSnapshot()).toMatchObject({ tool: 'brush', settings: { acceptRegion: true } });
+    editor.updateSettings({ brushSize: 5, brushShape: 'square' });
+    // Across the labeled square and on into unlabeled pixels, along row 10.
+    drag(editor, [[10, 10], [40, 10], [70, 10]]);
+    expect(editor.history.size).toBe(1);
+    expect(valueAt(editor, 10, 10)).toBe(1);
+    expect(valueAt(editor, 40, 10)).toBe(1);
+    expect(valueAt(editor, 70, 10)).toBe(7);
+    expect(valueAt(editor, 40, 20)).toBe(255);
+    expect(onAccept).toHaveBeenCalledTimes(1);
+    // Shift (protect): only where unlabeled, the labeled square keeps its class.
+    editor.undo();
+    drag(editor, [[10, 10], [40, 10]], { shift: true });
+    expect(valueAt(editor, 10, 10)).toBe(0);
+    expect(valueAt(editor, 40, 10)).toBe(1);
   });
 
   it('nothing to take is no history entry, and says so', () => {
@@ -113,5 +140,30 @@ describe('the prediction layer', () => {
     expect([counts[1], counts[7]]).toEqual([(W * H) / 2, (W * H) / 2]);
     editor.perform('prediction.toggle');
     expect(editor.getSnapshot().prediction?.visible).toBe(false);
+  });
+});
+
+describe('acceptInto, four pixels at a time', () => {
+  it('matches the pixel-by-pixel rule on random masks (254 beside 255 included), for both scopes, and undoes exactly', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const scope of ['unlabeled', 'all'] as const) {
+      const w = 136;
+      const h = 70;
+      const values = Uint8Array.from({ length: w * h }, () => [255, 255, 254, 0, 1, 7][Math.floor(random() * 6)]);
+      const predicted = Uint8Array.from({ length: w * h }, () => [0, 1, 7, 254][Math.floor(random() * 4)]);
+      const expected = values.map((v, i) => (scope === 'all' || v === 255 ? predicted[i] : v));
+      const changed = values.reduce((n, v, i) => n + (v !== expected[i] ? 1 : 0), 0);
+      const editor = testEditor(w, h, { values: values.slice() });
+      editor.setPrediction({ summary: prediction().summary, values: predicted, confidence: new Uint8Array(w * h).fill(255) });
+      expect(editor.acceptPrediction(scope)).toBe(changed);
+      expect(editor.doc.values).toEqual(expected);
+      // The class counts moved with the pixels (kept incrementally, checked against a recount).
+      const recount = new Float64Array(256);
+      for (const v of expected) recount[v]++;
+      expect(editor.getSnapshot().counts).toEqual(recount);
+      editor.undo();
+      expect(editor.doc.values).toEqual(values);
+    }
   });
 });

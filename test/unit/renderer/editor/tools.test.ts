@@ -155,6 +155,23 @@ describe('superpixel tool', () => {
     expect(countOf(editor, 255)).toBe(100);
     expect(editor.getSnapshot().message).toMatch(/Superpixels/);
   });
+
+  it('asks again for the new size when the size changes, and drops a late reply of the old size', () => {
+    const asked: string[] = [];
+    const editor = testEditor(10, 10, { requestSuperpixels: (size) => asked.push(size) });
+    editor.perform('tool.superpixel');
+    click(editor, 5, 5);
+    const sp = computeSlic(new Uint8Array(10 * 10 * 4), 10, 10, { regionSize: 5 });
+    editor.setSuperpixels(sp, 'medium');
+    expect(editor.getSnapshot().superpixels).toBe('ready');
+    editor.updateSettings({ superpixelSize: 'large' });
+    expect(asked).toEqual(['medium', 'large']);
+    expect(editor.getSnapshot().superpixels).toBe('computing');
+    editor.setSuperpixels(sp, 'medium'); // the old size's reply, arriving late
+    expect(editor.getSnapshot().superpixels).toBe('computing');
+    editor.setSuperpixels(sp, 'large');
+    expect(editor.getSnapshot().superpixels).toBe('ready');
+  });
 });
 
 describe('pan', () => {

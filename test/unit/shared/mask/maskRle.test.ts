@@ -16,4 +16,20 @@ describe('mask RLE', () => {
     expect(() => decodeRle(encoded, 9)).toThrow();
     expect(() => decodeRle(encoded, 11)).toThrow();
   });
+
+  it('codes the same bytes whether the raster is 4-byte aligned (word scan) or not (byte scan)', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const raster = new Uint8Array(5000);
+    for (let i = 0; i < raster.length; ) {
+      const run = 1 + Math.floor(random() * 40);
+      raster.fill([0, 255, 7, 254][Math.floor(random() * 4)], i, i + run);
+      i += run;
+    }
+    const unaligned = new Uint8Array(raster.length + 1).subarray(1);
+    unaligned.set(raster);
+    const encoded = encodeRle(raster);
+    expect(encodeRle(unaligned)).toEqual(encoded);
+    expect(decodeRle(encoded, raster.length)).toEqual(raster);
+  });
 });
