@@ -123,7 +123,7 @@ describe('Live through the backend and the ML process', () => {
     // A new class changes the network's outputs: Live starts again, on a new run.
     const addedAt = statuses.length;
     await call('classes:add', { name: 'extra', color: '#00aa00' });
-    const renewed = await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) >= addedAt);
+    const renewed = await waitForEvent('live:status', (s) => s.state === 'training' && s.runId !== runId && statuses.indexOf(s) >= addedAt);
     expect(renewed.runId).not.toBe(runId);
     const liveRunId = renewed.runId!;
 
