@@ -2,6 +2,7 @@ import Konva from 'konva';
 import { brushCentre } from '../../shared/mask/brushStroke';
 import type { Superpixels } from '../../shared/mask/slic';
 import type { Editor } from './editor';
+import { adjustLut, applyLut, isIdentityAdjust, type ImageAdjust } from './imageAdjust';
 
 /**
  * Draws the editor's state with Konva and forwards pointer input to it; it holds no editing state.
@@ -35,6 +36,11 @@ export class CanvasView {
   private readonly cursorSquareShadow = new Konva.Rect({ stroke: 'rgba(0,0,0,0.75)', strokeWidth: 1, listening: false, visible: false });
   private readonly polygon = new Konva.Line({ stroke: '#ffffff', strokeWidth: 1.5, dash: [6, 4], shadowColor: '#000', shadowBlur: 2, listening: false });
   private readonly polygonFill = new Konva.Line({ fill: 'rgba(59, 91, 219, 0.18)', closed: true, listening: false });
+  /** The photo as adjusted for display (brightness / contrast / gamma), and its untouched pixels. */
+  private adjustedCanvas: HTMLCanvasElement | null = null;
+  private sourcePixels: ImageData | null = null;
+  private pendingAdjust: ImageAdjust | null = null;
+  private adjustFrame = 0;
   private pointer: { sx: number; sy: number } | null = null;
   private viewFrame = 0;
   private readonly cleanups: (() => void)[] = [];
@@ -42,7 +48,7 @@ export class CanvasView {
   constructor(
     private readonly container: HTMLDivElement,
     private readonly editor: Editor,
-    image: CanvasImageSource,
+    private readonly image: CanvasImageSource,
   ) {
     const width = Math.max(1, container.clientWidth);
     const height = Math.max(1, container.clientHeight);
@@ -87,8 +93,44 @@ export class CanvasView {
 
   dispose(): void {
     cancelAnimationFrame(this.viewFrame);
+    cancelAnimationFrame(this.adjustFrame);
     for (const c of this.cleanups) c();
     this.stage.destroy();
+  }
+
+  /** Shows the photo with `adjust` applied; slider drags coalesce to one re-render per frame. */
+  setImageAdjust(adjust: ImageAdjust): void {
+    this.pendingAdjust = adjust;
+    if (this.adjustFrame) return;
+    this.adjustFrame = requestAnimationFrame(() => {
+      this.adjustFrame = 0;
+      if (this.pendingAdjust) this.renderImageAdjust(this.pendingAdjust);
+    });
+  }
+
+  /** One pass of the lookup table over a copy of the photo; the image layer alone is redrawn. */
+  private renderImageAdjust(adjust: ImageAdjust): void {
+    if (isIdentityAdjust(adjust)) {
+      this.imageNode.image(this.image);
+    } else {
+      const width = this.imageNode.width();
+      const height = this.imageNode.height();
+      if (!this.adjustedCanvas || !this.sourcePixels) {
+        this.adjustedCanvas = document.createElement('canvas');
+        this.adjustedCanvas.width = width;
+        this.adjustedCanvas.height = height;
+        const context = this.adjustedCanvas.getContext('2d', { willReadFrequently: true })!;
+        context.drawImage(this.image, 0, 0);
+        this.sourcePixels = context.getImageData(0, 0, width, height);
+      }
+      const out = new ImageData(width, height);
+      applyLut(this.sourcePixels.data, out.data, adjustLut(adjust));
+      this.adjustedCanvas.getContext('2d')!.putImageData(out, 0, 0);
+      this.imageNode.image(this.adjustedCanvas);
+    }
+    this.imageLayer.batchDraw();
+    // The adjustment on screen, readable by end-to-end tests.
+    this.container.dataset.imageAdjust = `${adjust.brightness},${adjust.contrast},${adjust.gamma}`;
   }
 
   private resize(): void {

@@ -6,6 +6,8 @@ import { EditorCanvas } from '../components/editor/EditorCanvas';
 import { SaveStatusBadge } from '../components/editor/SaveStatusBadge';
 import { ShortcutOverlay } from '../components/editor/ShortcutOverlay';
 import { ToolOptions } from '../components/editor/ToolOptions';
+import { ImageAdjustPanel } from '../components/editor/ImageAdjustPanel';
+import { useImageAdjust } from '../hooks/useImageAdjust';
 import { ToolRail } from '../components/editor/ToolRail';
 import '../components/editor/editor.css';
 import { InlineError } from '../components/InlineError';
@@ -23,6 +25,8 @@ import { STATUS_NAMES } from '../state/displayNames';
 import { errorMessage } from '../state/errorMessage';
 
 interface Props {
+  /** The project's path: the display adjustment is remembered per project. */
+  projectKey: string;
   imageId: number;
   /** Image ids in the grid's order: what next/previous walk through. */
   order: readonly number[];
@@ -87,7 +91,8 @@ function useEditorSnapshot(editor: Editor | null) {
   return useSyncExternalStore(subscribe, () => editor?.getSnapshot() ?? null);
 }
 
-export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
+export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose }: Props) {
+  const [imageAdjust, setImageAdjust] = useImageAdjust(projectKey);
   const client = useClient();
   const { classes } = useClasses();
   const images = useImages(ALL_IMAGES);
@@ -304,7 +309,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
       <div className="editor-body">
         {editor && snapshot ? <ToolRail editor={editor} snapshot={snapshot} /> : <nav className="tool-rail" />}
         <div className="editor-stage-wrap">
-          {session ? <EditorCanvas key={session.imageId} session={session} /> : !loadError && <div className="editor-loading">Loading image…</div>}
+          {session ? <EditorCanvas key={session.imageId} session={session} imageAdjust={imageAdjust} /> : !loadError && <div className="editor-loading">Loading image…</div>}
           {snapshot && (
             <div className="editor-hud" data-testid="editor-hud">
               <span data-testid="zoom-level">{zoom}%</span>
@@ -336,6 +341,7 @@ export function EditorScreen({ imageId, order, onNavigate, onClose }: Props) {
                 onPredicted={(runId) => void session?.loadPrediction(runId).catch((e) => setError(errorMessage(e)))}
               />
               <ToolOptions editor={editor} snapshot={snapshot} />
+              <ImageAdjustPanel adjust={imageAdjust} onChange={setImageAdjust} />
             </>
           )}
         </aside>

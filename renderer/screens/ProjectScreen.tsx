@@ -40,6 +40,7 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
     <>
     {editing && (
       <EditorScreen
+        projectKey={project.path}
         imageId={editing.id}
         order={editing.order}
         onNavigate={(id) => setEditing({ ...editing, id })}
