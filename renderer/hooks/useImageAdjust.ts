@@ -1,16 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { readImageAdjust, saveImageAdjust, type ImageAdjust } from '../editor/imageAdjust';
 
 /** The editor's display adjustment, remembered per project (keyed by its path) in localStorage. */
-export function useImageAdjust(projectKey: string): [ImageAdjust, (change: Partial<ImageAdjust> | ImageAdjust) => void] {
-  const [adjust, setAdjust] = useState(() => readImageAdjust(projectKey));
-  useEffect(() => setAdjust(readImageAdjust(projectKey)), [projectKey]);
+export function useImageAdjust(projectKey: string): [ImageAdjust, (change: Partial<ImageAdjust>) => void] {
+  const [state, setState] = useState(() => ({ projectKey, adjust: readImageAdjust(projectKey) }));
+  // Another project: its own remembered adjustment, read during render rather than after it.
+  const adjust = useMemo(() => (state.projectKey === projectKey ? state.adjust : readImageAdjust(projectKey)), [state, projectKey]);
   const update = useCallback(
     (change: Partial<ImageAdjust>) =>
-      setAdjust((current) => {
-        const next = { ...current, ...change };
+      setState((current) => {
+        const base = current.projectKey === projectKey ? current.adjust : readImageAdjust(projectKey);
+        const next = { ...base, ...change };
         saveImageAdjust(projectKey, next);
-        return next;
+        return { projectKey, adjust: next };
       }),
     [projectKey],
   );
