@@ -21,6 +21,12 @@ export const IMAGE_ADJUST_RANGES: Readonly<Record<keyof ImageAdjust, { min: numb
   gamma: { min: 0.2, max: 5, step: 0.05 },
 };
 
+/** The gamma one press of the keys `O` / Shift+O moves to (`direction` +1 or -1), within its range. */
+export function stepGamma(gamma: number, direction: 1 | -1): number {
+  const { min, max } = IMAGE_ADJUST_RANGES.gamma;
+  return Math.min(max, Math.max(min, Math.round((gamma + direction * 0.25) * 100) / 100));
+}
+
 export function isIdentityAdjust(a: ImageAdjust): boolean {
   return a.brightness === 0 && a.contrast === 0 && a.gamma === 1;
 }

@@ -27,6 +27,9 @@ export type EditorAction =
   | 'gesture.back'
   | 'gesture.cancel'
   | 'help.toggle'
+  | 'display.brighter'
+  | 'display.darker'
+  | 'display.reset'
   | 'prediction.toggle'
   | 'prediction.view'
   | 'prediction.opacityDown'
@@ -84,6 +87,9 @@ export const DEFAULT_KEYMAP: KeyBinding[] = [
   { action: 'view.actual', keys: ['A'], description: 'Actual size (100%)', group: 'View' },
   { action: 'view.zoomIn', keys: ['=', '+'], description: 'Zoom in (or the wheel)', group: 'View' },
   { action: 'view.zoomOut', keys: ['-'], description: 'Zoom out', group: 'View' },
+  { action: 'display.brighter', keys: ['O'], description: 'Lift the shadows of the image on screen (gamma up; display only)', group: 'View' },
+  { action: 'display.darker', keys: ['Shift+O'], description: 'Darken the image on screen (gamma down; display only)', group: 'View' },
+  { action: 'display.reset', keys: ['I'], description: 'Show the image as it is (reset brightness / contrast / gamma)', group: 'View' },
   { action: 'prediction.toggle', keys: ['T'], description: 'Show / hide the prediction', group: 'Prediction' },
   { action: 'prediction.view', keys: ['C'], description: 'Prediction → confidence heat-map → errors against the label', group: 'Prediction' },
   { action: 'prediction.opacityDown', keys: ['<'], description: 'Prediction more transparent', group: 'Prediction' },

@@ -8,6 +8,7 @@ import { ShortcutOverlay } from '../components/editor/ShortcutOverlay';
 import { ToolOptions } from '../components/editor/ToolOptions';
 import { ImageAdjustPanel } from '../components/editor/ImageAdjustPanel';
 import { useImageAdjust } from '../hooks/useImageAdjust';
+import { IMAGE_ADJUST_DEFAULTS, stepGamma } from '../editor/imageAdjust';
 import { ToolRail } from '../components/editor/ToolRail';
 import '../components/editor/editor.css';
 import { InlineError } from '../components/InlineError';
@@ -171,8 +172,11 @@ export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose }
       else if (action === 'image.done') void toggleDone();
       else if (action === 'help.toggle') setHelpOpen((o) => !o);
       else if (action === 'gesture.cancel') setHelpOpen(false);
+      else if (action === 'display.brighter') setImageAdjust((a) => ({ gamma: stepGamma(a.gamma, 1) }));
+      else if (action === 'display.darker') setImageAdjust((a) => ({ gamma: stepGamma(a.gamma, -1) }));
+      else if (action === 'display.reset') setImageAdjust({ ...IMAGE_ADJUST_DEFAULTS });
     },
-    [step, nextUnlabeled, goLabelNext, goCheckNext, toggleDone],
+    [step, nextUnlabeled, goLabelNext, goCheckNext, toggleDone, setImageAdjust],
   );
   const { session, loadError, save } = useEditorSession(imageId, classes, onAction, setError);
   useEffect(() => {

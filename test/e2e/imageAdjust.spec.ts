@@ -78,5 +78,16 @@ test('brightness / contrast / gamma change the image on screen only, and are rem
   await page.getByTestId('image-adjust-reset').click();
   await expect(canvas).toHaveAttribute('data-image-adjust', '0,0,1');
   expect(await imageLayerPixel(canvas, 300, 250)).toEqual(before);
+
+  // The keys: O lifts the shadows (gamma up), Shift+O darkens, I resets.
+  await canvas.focus();
+  await page.keyboard.press('o');
+  await expect(canvas).toHaveAttribute('data-image-adjust', '0,0,1.25');
+  expect((await imageLayerPixel(canvas, 300, 250))[0]).toBeGreaterThan(before[0]);
+  await page.keyboard.press('Shift+O');
+  await page.keyboard.press('Shift+O');
+  await expect(canvas).toHaveAttribute('data-image-adjust', '0,0,0.75');
+  await page.keyboard.press('i');
+  await expect(canvas).toHaveAttribute('data-image-adjust', '0,0,1');
   await page.screenshot({ path: '/work/screens/display/reset.png' });
 });

@@ -7,7 +7,9 @@ import {
   parseImageAdjust,
   readImageAdjust,
   saveImageAdjust,
+  stepGamma,
 } from '../../../../renderer/editor/imageAdjust';
+import { chordOf, DEFAULT_KEYMAP, keyLookup } from '../../../../renderer/editor/keymap';
 
 describe('the display adjustment lookup table', () => {
   it('is the identity at the defaults', () => {
@@ -50,6 +52,20 @@ describe('the display adjustment lookup table', () => {
     applyLut(source, target, lut);
     expect(Array.from(target)).toEqual([lut[0], lut[100], lut[200], 7, lut[255], lut[1], lut[2], 128]);
     expect(Array.from(source)).toEqual([0, 100, 200, 7, 255, 1, 2, 128]);
+  });
+});
+
+describe('the display keys', () => {
+  it('O / Shift+O step gamma by a quarter within its range; I resets', () => {
+    const keys = keyLookup(DEFAULT_KEYMAP);
+    const ev = (key: string, shift = false) => ({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: shift });
+    expect(keys.get(chordOf(ev('o')))).toBe('display.brighter');
+    expect(keys.get(chordOf(ev('O', true)))).toBe('display.darker');
+    expect(keys.get(chordOf(ev('i')))).toBe('display.reset');
+    expect(stepGamma(1, 1)).toBe(1.25);
+    expect(stepGamma(1, -1)).toBe(0.75);
+    expect(stepGamma(4.9, 1)).toBe(5);
+    expect(stepGamma(0.3, -1)).toBe(0.2);
   });
 });
 
