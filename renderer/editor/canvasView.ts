@@ -39,6 +39,7 @@ export class CanvasView {
   /** The photo as adjusted for display (brightness / contrast / gamma), and its untouched pixels. */
   private adjustedCanvas: HTMLCanvasElement | null = null;
   private sourcePixels: ImageData | null = null;
+  private adjustedPixels: ImageData | null = null;
   private pendingAdjust: ImageAdjust | null = null;
   private adjustFrame = 0;
   private pointer: { sx: number; sy: number } | null = null;
@@ -122,10 +123,11 @@ export class CanvasView {
         const context = this.adjustedCanvas.getContext('2d', { willReadFrequently: true })!;
         context.drawImage(this.image, 0, 0);
         this.sourcePixels = context.getImageData(0, 0, width, height);
+        // Reused by every later change: a 12 MP photo is 48 MB of pixels, not to be reallocated per slider frame.
+        this.adjustedPixels = new ImageData(width, height);
       }
-      const out = new ImageData(width, height);
-      applyLut(this.sourcePixels.data, out.data, adjustLut(adjust));
-      this.adjustedCanvas.getContext('2d')!.putImageData(out, 0, 0);
+      applyLut(this.sourcePixels.data, this.adjustedPixels!.data, adjustLut(adjust));
+      this.adjustedCanvas.getContext('2d')!.putImageData(this.adjustedPixels!, 0, 0);
       this.imageNode.image(this.adjustedCanvas);
     }
     this.imageLayer.batchDraw();
