@@ -72,6 +72,23 @@ export default tseslint.config(
     },
   },
   {
+    // The backend talks to the ML process through the supervisor and shared/contract/mlContract, never by
+    // importing the engine: only the checkpoint folder layout (which both sides read on disk) is shared.
+    files: ['electron/backend/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'renderer/ and electron/ meet only in shared/.' },
+            { regex: '(^|/)ml/(?!engine/checkpointDir$)', message: 'electron/backend reaches the ML process through MlSupervisor and the ML contract, not its internals.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/main.ts', 'electron/preload.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'renderer/ and electron/ meet only in shared/.' }] }],

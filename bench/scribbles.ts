@@ -59,6 +59,11 @@ function hashName(name: string): number {
  * walk) started at random interior pixels, classes taken in turn so small classes get strokes too.
  */
 export function scribble(labels: Uint8Array, width: number, height: number, name: string, options: ScribbleOptions): Uint8Array {
+  return scribbleStrokes(labels, width, height, name, options).values;
+}
+
+/** `scribble`, with the pixels each stroke painted first, in drawing order (to replay them as a user's strokes). */
+export function scribbleStrokes(labels: Uint8Array, width: number, height: number, name: string, options: ScribbleOptions): { values: Uint8Array; strokes: number[][] } {
   const random = mulberry32((options.seed * 7919) ^ hashName(name));
   const interior = erodedInterior(labels, width, height, ERODE, options.ignore);
   const byClass = new Map<number, number[]>();
@@ -72,11 +77,14 @@ export function scribble(labels: Uint8Array, width: number, height: number, name
   const target = Math.round(options.coverage * labels.length);
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   let painted = 0;
+  const strokes: number[][] = [];
   for (let turn = 0; painted < target && classes.length && turn < 100_000; turn++) {
     const value = classes[turn % classes.length];
     const starts = byClass.get(value)!;
     let at = starts[Math.floor(random() * starts.length)];
     let angle = random() * 2 * Math.PI;
+    const stroke: number[] = [];
+    strokes.push(stroke);
     for (let step = 0; step < STEPS && painted < target; step++) {
       const cx = at % width;
       const cy = Math.floor(at / width);
@@ -84,7 +92,10 @@ export function scribble(labels: Uint8Array, width: number, height: number, name
         for (let dx = -RADIUS; dx <= RADIUS; dx++) {
           if (dx * dx + dy * dy > RADIUS * RADIUS + 1) continue;
           const p = (cy + dy) * width + cx + dx;
-          if (out[p] === 255) painted++;
+          if (out[p] === 255) {
+            painted++;
+            stroke.push(p);
+          }
           out[p] = value;
         }
       }
@@ -98,7 +109,7 @@ export function scribble(labels: Uint8Array, width: number, height: number, name
       at = next;
     }
   }
-  return out;
+  return { values: out, strokes: strokes.filter((st) => st.length > 0) };
 }
 
 /** Writes scribble PNGs (8-bit grey, same file names) for the given label files; returns the labeled share. */

@@ -3,7 +3,7 @@
  *
  * A fresh project with the first 20 CamVid train images by name outside the `0006R0` sequence
  * (unlabeled) and that sequence as the labeled val split. A user "scribbles" for SCRIBBLE minutes
- * (default 5): the scribble set's strokes (bench/camvidScribbles.ts, ~5 % of the pixels) are saved
+ * (default 5): the scribble set's strokes (bench/scribbles.ts via bench/camvidScribbles.ts, ~5 % of the pixels) are saved
  * one by one through labels:save, as the editor saves them, with Live on; then Live trains LIVE more
  * minutes (default 10). Prints the live run's mean IU on the held-out sequence; with --peer, beside
  * the PyTorch peer trained LIVE minutes on the same scribble files (ratio = ours / peer); with

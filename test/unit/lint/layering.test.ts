@@ -27,4 +27,11 @@ describe('layering lint rule', () => {
     expect(await restrictedImports("import fs from 'node:fs'; export const x = fs;", 'renderer/probe.ts')).toHaveLength(1);
     expect(await restrictedImports("import { x } from '../renderer/api/client'; export const y = x;", 'electron/backend/probe.ts')).toHaveLength(1);
   });
+
+  it('keeps electron/backend out of the ML process internals (only the checkpoint folder layout is shared)', async () => {
+    expect(await restrictedImports("import { trainRun } from '../../ml/engine/train'; export const x = trainRun;", 'electron/backend/training/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { x } from '../ml/worker'; export const y = x;", 'electron/backend/probe.ts')).toHaveLength(1);
+    expect(await restrictedImports("import { readableCheckpointDir } from '../../ml/engine/checkpointDir'; export const x = readableCheckpointDir;", 'electron/backend/training/probe.ts')).toHaveLength(0);
+    expect(await restrictedImports("import type { MlSupervisor } from '../mlSupervisor'; export type X = MlSupervisor;", 'electron/backend/training/probe.ts')).toHaveLength(0);
+  });
 });
