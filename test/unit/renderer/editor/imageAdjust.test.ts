@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMemoryLocalStorage } from '../memoryStorage';
 import {
   IMAGE_ADJUST_DEFAULTS,
   adjustLut,
@@ -70,16 +71,7 @@ describe('the display keys', () => {
 });
 
 describe('the remembered adjustment', () => {
-  const store = new Map<string, string>();
-  beforeEach(() => {
-    store.clear();
-    vi.stubGlobal('localStorage', {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-      removeItem: (k: string) => void store.delete(k),
-    });
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const store = useMemoryLocalStorage();
 
   it('is remembered per project', () => {
     saveImageAdjust('/p/one', { brightness: 30, contrast: -10, gamma: 1.5 });

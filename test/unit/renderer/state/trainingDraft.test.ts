@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMemoryLocalStorage } from '../memoryStorage';
 
 import { DEFAULT_DRAFT } from '../../../../renderer/components/training/TrainingForm';
 import { readTrainingDraft, saveTrainingDraft } from '../../../../renderer/state/trainingDraft';
 
 describe('the Training form draft', () => {
-  const store = new Map<string, string>();
-  beforeEach(() => {
-    store.clear();
-    vi.stubGlobal('localStorage', {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    });
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const store = useMemoryLocalStorage();
 
   it('comes back as it was saved', () => {
     const draft = { ...DEFAULT_DRAFT, backbone: 'mobilenetv2' as const, weights: 'file' as const, weightsFile: '/w.h5', epochs: '12', colorJitter: '0.2' };
