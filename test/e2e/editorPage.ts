@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import type { Locator, Page } from '@playwright/test';
-import { expect } from './studioFixtures';
+import { createProject, expect, openStudio, type ImageFolder, type StudioServer } from './studioFixtures';
 
 /** Page coordinates of image pixel (x, y)'s centre, from the view transform the canvas publishes. */
 export async function pagePoint(canvas: Locator, x: number, y: number): Promise<{ x: number; y: number }> {
@@ -46,4 +46,15 @@ export function storedMask(projectDir: string, imageId: number): { version: numb
   } finally {
     db.close();
   }
+}
+
+/** Opens the studio, creates a project `name` under the server's folder, and imports `images` into it; returns its folder. */
+export async function createProjectWithImages(page: Page, studio: StudioServer, images: ImageFolder, name: string, preset: 'voc' | 'camvid' | 'none'): Promise<string> {
+  const projectDir = join(studio.dir, name);
+  await openStudio(page, studio);
+  await createProject(page, projectDir, preset);
+  await page.getByTestId('import-path').fill(images.path);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+  return projectDir;
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from '@playwright/test';
-import { createProject, expect, openStudio, test } from './studioFixtures';
-import { expectSavedVersion, openImage, pagePoint, storedMask, stroke } from './editorPage';
+import { expect, test } from './studioFixtures';
+import { createProjectWithImages, expectSavedVersion, openImage, pagePoint, storedMask, stroke } from './editorPage';
 
 /** The RGB the image layer (the stage's bottom canvas) shows at image pixel (x, y). */
 async function imageLayerPixel(canvas: Locator, x: number, y: number): Promise<number[]> {
@@ -35,12 +35,7 @@ function filesDigest(dir: string): string {
 }
 
 test('brightness / contrast / gamma change the image on screen only, and are remembered for the project', async ({ page, studio, images }) => {
-  const projectDir = join(studio.dir, 'adjust');
-  await openStudio(page, studio);
-  await createProject(page, projectDir, 'voc');
-  await page.getByTestId('import-path').fill(images.path);
-  await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('image-card')).toHaveCount(images.valid.length);
+  const projectDir = await createProjectWithImages(page, studio, images, 'adjust', 'voc');
 
   const { canvas, imageId } = await openImage(page, 'street-001.jpg');
   await page.keyboard.press('2');
