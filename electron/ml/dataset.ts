@@ -265,6 +265,23 @@ function augmentInto(s: Sample, o: AugmentOptions, random: () => number, image: 
   const x0 = s.width > window ? random() * (s.width - window) : (s.width - window) / 2;
   const y0 = s.height > window ? random() * (s.height - window) : (s.height - window) / 2;
   const flip = (o.flip ?? true) && random() < 0.5;
+  sampleWindow(s, x0, y0, window, flip, crop, image, mask);
+}
+
+/**
+ * Resamples the source window (x0, y0, side `window`, optionally mirrored) into a crop×crop sample:
+ * bilinear image, nearest labels, unlabeled and black where the window leaves the image.
+ */
+export function sampleWindow(
+  s: Pick<Sample, 'width' | 'height' | 'rgb' | 'labels'>,
+  x0: number,
+  y0: number,
+  window: number,
+  flip: boolean,
+  crop: number,
+  image: Float32Array,
+  mask: Uint8Array,
+): void {
   const step = window / crop;
   for (let y = 0; y < crop; y++) {
     const sy = y0 + (y + 0.5) * step - 0.5;

@@ -4,6 +4,7 @@
  * job they belong to. The ML process never writes the database: the backend stores what it sends.
  */
 import type { SegmentationMetrics } from '../metrics';
+import type { LivePrediction } from '../domain/live';
 import type { BackboneName, BackendPreference, StoppedBy, TrainProgress, TrainSettings, WeightsReport } from '../domain/training';
 
 export { BACKBONES, type BackboneName, type BackendPreference, type HeadName, type WeightsReport } from '../domain/training';
@@ -119,21 +120,8 @@ export interface LiveRoundEvent {
   memoryBytes: number;
 }
 
-/** The focus image predicted after a round; `trainedVersion`: the newest label version of it a step has trained on. */
-export interface LivePredictionEvent {
-  type: 'live-prediction';
-  jobId: string;
-  round: number;
-  imageId: number;
-  trainedVersion: number | null;
-  width: number;
-  height: number;
-  /** Project class values, full resolution. */
-  mask: Uint8Array;
-  /** Softmax probability of the predicted class ×255. */
-  confidence: Uint8Array;
-  meanEntropy: number;
-}
+/** The focus image predicted after a live round, as the ML process sends it (the backend adds the run id). */
+export type LivePredictionEvent = { type: 'live-prediction'; jobId: string } & Omit<LivePrediction, 'runId'>;
 
 export interface MlRequests {
   ping: { request: Record<string, never>; reply: { pid: number; uptimeS: number; node: string } };

@@ -9,7 +9,7 @@ import type { Project } from '../project';
 import { lockRun } from '../training/runLock';
 import { resolveTrainSettings, type TrainSettings } from '../../../shared/domain/training';
 import { classValues } from '../training/trainingService';
-import { recordEpochEvent } from './liveRunRecord';
+import { recordEpochEvent } from '../training/epochRecord';
 
 export interface LiveServiceEvents {
   status(status: LiveStatus): void;

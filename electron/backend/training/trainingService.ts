@@ -11,6 +11,7 @@ import { lockRun } from './runLock';
 import { z } from 'zod';
 import { runConfigSchema, trainSettingsInputSchema, type RunConfig } from '../../../shared/domain/training';
 import { resolveTrainSettings, type TrainSettings, type TrainSettingsInput } from './trainingDefaults';
+import { recordEpochEvent } from './epochRecord';
 
 /** The weights a run started from, as stored in its config (`initialWeights`). */
 export type RunInitialWeights = NonNullable<RunConfig['initialWeights']>;
@@ -141,23 +142,7 @@ export async function train(
     if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);
     if (event.type === 'epoch') {
       epochsDone++;
-      const m = event.val?.metrics;
-      project.runs.recordEpoch(
-        runId,
-        {
-          epoch: event.epoch,
-          trainLoss: event.trainLoss,
-          valLoss: event.val?.meanLoss ?? null,
-          pixelAccuracy: m?.pixelAccuracy ?? null,
-          meanAccuracy: m?.meanAccuracy ?? null,
-          meanIoU: m?.meanIoU ?? null,
-          fwIoU: m?.fwIoU ?? null,
-          perClassIoU: m?.perClassIoU ?? null,
-          confusion: event.val?.confusion ?? null,
-          seconds: event.seconds,
-          imagesPerSecond: event.imagesPerSecond,
-        },
-      );
+      recordEpochEvent(project, runId, event);
     }
     if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });
     onEvent(event);

@@ -1,6 +1,7 @@
 import { mulberry32 } from '../../../shared/random';
 import type { Batch } from '../engine';
 import type { LiveSample, LiveSampleStore } from './liveSampleStore';
+import { sampleWindow } from '../dataset';
 
 export interface LiveSamplerOptions {
   batch: number;
@@ -108,33 +109,5 @@ function cropAround(s: LiveSample, cx: number, cy: number, crop: number, random:
   const x0 = cx - window * (0.25 + random() * 0.5);
   const y0 = cy - window * (0.25 + random() * 0.5);
   const flip = random() < 0.5;
-  const step = window / crop;
-  for (let y = 0; y < crop; y++) {
-    const sy = y0 + (y + 0.5) * step - 0.5;
-    const ny = Math.round(sy);
-    for (let x = 0; x < crop; x++) {
-      const sx = x0 + ((flip ? crop - 1 - x : x) + 0.5) * step - 0.5;
-      const nx = Math.round(sx);
-      const o3 = (y * crop + x) * 3;
-      if (nx < 0 || ny < 0 || nx >= s.width || ny >= s.height) {
-        mask[y * crop + x] = 255;
-        image[o3] = image[o3 + 1] = image[o3 + 2] = 0;
-        continue;
-      }
-      mask[y * crop + x] = s.labels[ny * s.width + nx];
-      const fx = Math.min(Math.max(sx, 0), s.width - 1);
-      const fy = Math.min(Math.max(sy, 0), s.height - 1);
-      const ix = Math.floor(fx);
-      const iy = Math.floor(fy);
-      const ax = fx - ix;
-      const ay = fy - iy;
-      const ix1 = Math.min(ix + 1, s.width - 1);
-      const iy1 = Math.min(iy + 1, s.height - 1);
-      for (let c = 0; c < 3; c++) {
-        const top = s.rgb[(iy * s.width + ix) * 3 + c] * (1 - ax) + s.rgb[(iy * s.width + ix1) * 3 + c] * ax;
-        const bottom = s.rgb[(iy1 * s.width + ix) * 3 + c] * (1 - ax) + s.rgb[(iy1 * s.width + ix1) * 3 + c] * ax;
-        image[o3 + c] = top * (1 - ay) + bottom * ay;
-      }
-    }
-  }
+  sampleWindow(s, x0, y0, window, flip, crop, image, mask);
 }

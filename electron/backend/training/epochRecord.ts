@@ -1,7 +1,7 @@
 import type { EpochEvent } from '../../../shared/contract/mlContract';
 import type { Project } from '../project';
 
-/** Stores a live checkpoint's epoch event (epoch = rounds so far) as the run's epoch row. */
+/** Stores an epoch event as the run's epoch row (a live run's epoch = rounds so far). */
 export function recordEpochEvent(project: Project, runId: number, event: EpochEvent): void {
   const m = event.val?.metrics;
   project.runs.recordEpoch(runId, {
