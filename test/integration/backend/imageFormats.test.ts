@@ -1,36 +1,25 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { presetClassFile } from '../../../shared/domain/presets';
+import { describe, expect, it } from 'vitest';
 import { encodeMaskPng } from '../../../shared/mask/maskPng';
 import { importImages } from '../../../electron/backend/importService';
 import { exportMasks } from '../../../electron/backend/interop/exportService';
 import { indexPngSource } from '../../../electron/backend/interop/labelSources';
 import { saveLabels } from '../../../electron/backend/labelService';
-import { Project } from '../../../electron/backend/project';
 import { decodeScaled } from '../../../electron/ml/dataset';
-import { bmpBytes, bmpHeaderOnly, gradientPixels, pngHeaderOnly, pngInflatingTo, tempDir, writeMask } from '../../fixtures/images';
+import { bmpBytes, bmpHeaderOnly, gradientPixels, pngHeaderOnly, pngInflatingTo, writeMask } from '../../fixtures/images';
+import { useTempProject } from '../../fixtures/trainingProject';
 
-let root: string;
-let project: Project;
-
-beforeEach(() => {
-  root = tempDir();
-  project = Project.create(join(root, 'p'), presetClassFile('camvid'));
-});
-afterEach(() => {
-  project.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const env = useTempProject();
 
 /** Mean absolute difference of two RGB rasters (JPEG re-encoding is lossy). */
 const meanDiff = (a: Uint8Array, b: Uint8Array) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
 
 describe('every image format import accepts is read by training, prediction and export', () => {
   it('BMPs (bottom-up, top-down, 8-bit palette, 32-bit) train, predict and export as they look', async () => {
-    const dir = join(root, 'bmps');
-    const labels = join(root, 'labels');
+    const dir = join(env.root, 'bmps');
+    const labels = join(env.root, 'labels');
     mkdirSync(dir);
     mkdirSync(labels);
     const pixels = new Uint8Array(gradientPixels(12, 10, 4));
@@ -46,7 +35,7 @@ describe('every image format import accepts is read by training, prediction and 
       writeFileSync(join(dir, `${name}.bmp`), bytes);
       writeMask(join(labels, `${name}.png`), 12, 10, (x) => x % 3);
     }
-    const report = await importImages(project, { paths: [dir], labels: indexPngSource(labels, []), split: 'train' });
+    const report = await importImages(env.project, { paths: [dir], labels: indexPngSource(labels, []), split: 'train' });
     expect(report).toMatchObject({ added: 4, labelsAdded: 4, skipped: [] });
 
     // What the ML process decodes for training and prediction.
@@ -56,8 +45,8 @@ describe('every image format import accepts is read by training, prediction and 
       expect(meanDiff(decoded.rgb, want), name).toBe(0);
     }
 
-    const out = join(root, 'voc');
-    const exported = await exportMasks(project, { format: 'voc', outDir: out });
+    const out = join(env.root, 'voc');
+    const exported = await exportMasks(env.project, { format: 'voc', outDir: out });
     expect(exported).toMatchObject({ written: 4, skipped: [] });
     expect(readdirSync(join(out, 'JPEGImages')).sort()).toEqual(['alpha.jpg', 'down.jpg', 'palette.jpg', 'up.jpg']);
     for (const [name, want] of Object.entries(expected)) {
@@ -67,8 +56,8 @@ describe('every image format import accepts is read by training, prediction and 
   });
 
   it('refuses an oversize BMP as too_large from its header, without decoding it', async () => {
-    writeFileSync(join(root, 'huge.bmp'), bmpHeaderOnly(30_000, -30_000));
-    const report = await importImages(project, { paths: [join(root, 'huge.bmp')] });
+    writeFileSync(join(env.root, 'huge.bmp'), bmpHeaderOnly(30_000, -30_000));
+    const report = await importImages(env.project, { paths: [join(env.root, 'huge.bmp')] });
     expect(report.added).toBe(0);
     expect(report.skipped[0]).toMatchObject({ reason: 'too_large' });
     expect(report.skipped[0].message).toContain('30000×30000');
@@ -77,36 +66,36 @@ describe('every image format import accepts is read by training, prediction and 
 
 describe('mask sizes are read from the PNG header before anything is inflated', () => {
   it('import rejects a 30000×30000 mask by its header', async () => {
-    const dir = join(root, 'imgs');
-    const labels = join(root, 'labels');
+    const dir = join(env.root, 'imgs');
+    const labels = join(env.root, 'labels');
     mkdirSync(dir);
     mkdirSync(labels);
     writeFileSync(join(dir, 'a.bmp'), bmpBytes({ width: 8, height: 6, rgb: new Uint8Array(gradientPixels(8, 6)), bitsPerPixel: 24 }));
     writeFileSync(join(labels, 'a.png'), pngHeaderOnly(30_000, 30_000));
-    const report = await importImages(project, { paths: [dir], labels: indexPngSource(labels, []) });
+    const report = await importImages(env.project, { paths: [dir], labels: indexPngSource(labels, []) });
     expect(report).toMatchObject({ added: 1, labelsAdded: 0 });
     expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: 'mask is 30000×30000 but its image is 8×6' });
   });
 
   it('labels:save rejects an oversize or wrong-size mask by its header', async () => {
-    writeFileSync(join(root, 'a.bmp'), bmpBytes({ width: 8, height: 6, rgb: new Uint8Array(gradientPixels(8, 6)), bitsPerPixel: 24 }));
-    await importImages(project, { paths: [join(root, 'a.bmp')] });
-    const id = project.images.all()[0].id;
-    expect(() => saveLabels(project, id, 0, pngHeaderOnly(30_000, 30_000))).toThrow('mask is 30000×30000 but its image is 8×6');
-    expect(() => saveLabels(project, id, 0, encodeMaskPng({ width: 8, height: 5, values: new Uint8Array(40) }))).toThrow('mask is 8×5 but its image is 8×6');
-    expect(saveLabels(project, id, 0, encodeMaskPng({ width: 8, height: 6, values: new Uint8Array(48) })).version).toBe(1);
+    writeFileSync(join(env.root, 'a.bmp'), bmpBytes({ width: 8, height: 6, rgb: new Uint8Array(gradientPixels(8, 6)), bitsPerPixel: 24 }));
+    await importImages(env.project, { paths: [join(env.root, 'a.bmp')] });
+    const id = env.project.images.all()[0].id;
+    expect(() => saveLabels(env.project, id, 0, pngHeaderOnly(30_000, 30_000))).toThrow('mask is 30000×30000 but its image is 8×6');
+    expect(() => saveLabels(env.project, id, 0, encodeMaskPng({ width: 8, height: 5, values: new Uint8Array(40) }))).toThrow('mask is 8×5 but its image is 8×6');
+    expect(saveLabels(env.project, id, 0, encodeMaskPng({ width: 8, height: 6, values: new Uint8Array(48) })).version).toBe(1);
   });
 
   it('a mask whose pixel data inflates past the size its header states is refused, never inflated whole', async () => {
-    writeFileSync(join(root, 'a.bmp'), bmpBytes({ width: 8, height: 6, rgb: new Uint8Array(gradientPixels(8, 6)), bitsPerPixel: 24 }));
-    const labels = join(root, 'labels');
+    writeFileSync(join(env.root, 'a.bmp'), bmpBytes({ width: 8, height: 6, rgb: new Uint8Array(gradientPixels(8, 6)), bitsPerPixel: 24 }));
+    const labels = join(env.root, 'labels');
     mkdirSync(labels);
     const bomb = pngInflatingTo(8, 6, 64 * 2 ** 20); // 64 MiB of zeros behind an 8×6 header, about 64 KiB on the wire
     writeFileSync(join(labels, 'a.png'), bomb);
-    const report = await importImages(project, { paths: [join(root, 'a.bmp')], labels: indexPngSource(labels, []) });
+    const report = await importImages(env.project, { paths: [join(env.root, 'a.bmp')], labels: indexPngSource(labels, []) });
     expect(report.skipped[0]).toMatchObject({ reason: 'label_rejected', message: expect.stringMatching(/inflates to more than/) });
-    const id = project.images.all()[0].id;
-    expect(() => saveLabels(project, id, 0, bomb)).toThrow(/inflates to more than/);
-    expect(project.images.byId(id)!.labelVersion).toBe(0);
+    const id = env.project.images.all()[0].id;
+    expect(() => saveLabels(env.project, id, 0, bomb)).toThrow(/inflates to more than/);
+    expect(env.project.images.byId(id)!.labelVersion).toBe(0);
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MlStatus } from '../../../shared/contract/rendererContract';
 import { decodeMaskPng, encodeMaskPng } from '../../../shared/mask/maskPng';
 import type { PredictionSummary } from '../../../shared/review/predictions';
 import { saveLabels } from '../../../electron/backend/labelService';
@@ -10,23 +9,13 @@ import {
   refreshAgreement,
 } from '../../../electron/backend/training/predictionService';
 import { train } from '../../../electron/backend/training/trainingService';
-import { useTrainingBackend } from '../../fixtures/trainingProject';
+import { mlReady, useTrainingBackend } from '../../fixtures/trainingProject';
 
 const env = useTrainingBackend({ count: 10, size: 32, train: 8 });
 
 const SETTINGS = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const, learningRate: 3e-3 };
 
-function ready(): Promise<MlStatus> {
-  return new Promise((resolve) => {
-    const check = (s: MlStatus) => {
-      if (s.state !== 'ready') return;
-      env.ml.off('status', check);
-      resolve(s);
-    };
-    env.ml.on('status', check);
-    check(env.ml.status());
-  });
-}
+const ready = () => mlReady(env.ml);
 
 describe('predictions as review data', () => {
   it('stores mask, confidence, entropy, margin and agreement per (image, run), never touching labels; agreement follows later label saves', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MlStatus } from '../../../shared/contract/rendererContract';
 import { train, type TrainEvent } from '../../../electron/backend/training/trainingService';
-import { useTrainingBackend } from '../../fixtures/trainingProject';
+import { mlReady, useTrainingBackend } from '../../fixtures/trainingProject';
 
 const env = useTrainingBackend({ count: 10, size: 48, train: 8 });
 
@@ -10,17 +9,7 @@ const SLOW = { backbone: 'small' as const, longSide: 48, crop: 48, batch: 4, bac
 /** Steps of milliseconds. */
 const FAST = { backbone: 'small' as const, longSide: 32, crop: 32, batch: 4, backend: 'wasm' as const };
 
-function ready(): Promise<MlStatus> {
-  return new Promise((resolve) => {
-    const check = (s: MlStatus) => {
-      if (s.state !== 'ready') return;
-      env.ml.off('status', check);
-      resolve(s);
-    };
-    env.ml.on('status', check);
-    check(env.ml.status());
-  });
-}
+const ready = () => mlReady(env.ml);
 
 /** Trains until the first step has been reported, then cancels; resolves with the outcome and the seconds the cancel took. */
 async function cancelAfterFirstStep(settings: object) {
