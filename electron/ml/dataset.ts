@@ -258,7 +258,8 @@ export function jitterColours(image: Float32Array, strength: number, random: () 
   }
 }
 
-function augmentInto(s: Sample, o: AugmentOptions, random: () => number, image: Float32Array, mask: Uint8Array): void {
+/** One explicit-training sample: random scale, window and flip over the whole image (Live's ordinary crops too). */
+export function augmentInto(s: Sample, o: AugmentOptions, random: () => number, image: Float32Array, mask: Uint8Array): void {
   const { crop } = o;
   const scale = (o.minScale ?? 0.75) + random() * ((o.maxScale ?? 1.25) - (o.minScale ?? 0.75));
   const window = crop / scale; // source pixels the crop covers

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { MlEventMessage, TrainRequest, TrainResult } from '../../shared/contract/mlContract';
 import { confusionRows } from '../../shared/metrics';
 import { valueToIndexTable } from '../../shared/domain/classes';
+import { polyLearningRate } from '../../shared/domain/training';
 import { SampleStore, defaultSampleBudget, evalSource, trainSource } from './dataset';
 import { recoverCheckpointDir } from './engine/checkpointDir';
 import { buildFcn, createOptimizer, evaluate, loadCheckpoint, saveCheckpoint, selectBackend, setLearningRate, trainEpoch, type FcnModel } from './engine';
@@ -116,7 +117,7 @@ export async function runTraining(req: TrainRequest, emit: Emit, signal: AbortSi
         signal,
         // Poly decay over the planned length (epochs, or the minutes when they end first), as the
         // FCN and DeepLab recipes do: big steps early, settling at the end of a time-boxed run.
-        beforeStep: () => setLearningRate(optimizer, optimizerConfig.learningRate * Math.max(0.01, (1 - clock.fraction(epoch, step)) ** 0.9)),
+        beforeStep: () => setLearningRate(optimizer, polyLearningRate(optimizerConfig.learningRate, clock.fraction(epoch, step))),
         stopAfterStep: () => clock.timeUp(),
         onProgress: (p) => {
           step = p.step;

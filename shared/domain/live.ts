@@ -36,6 +36,8 @@ export interface LivePrediction {
   confidence: Uint8Array;
   /** Mean per-pixel softmax entropy (nats). */
   meanEntropy: number;
+  /** Mean per-pixel margin between the two most probable classes (0..1; small = unsure). */
+  meanMargin: number;
 }
 
 export const LIVE_OFF: LiveStatus = {

@@ -120,6 +120,14 @@ export function defaultLearningRate(backbone: BackboneName, pretrained: boolean)
   return backbone === 'vgg16' || pretrained ? 1e-4 : 1e-3;
 }
 
+/**
+ * Poly decay, as the FCN and DeepLab recipes do: the step size `fraction` (0..1) through a
+ * planned run, big steps early and settling at the end (never below 1 % of the base).
+ */
+export function polyLearningRate(base: number, fraction: number): number {
+  return base * Math.max(0.01, (1 - Math.min(1, Math.max(0, fraction))) ** 0.9);
+}
+
 /** The scale a project trains at by default (see HALF_SCALE_FROM). */
 export function defaultLongSide(largestImageSide: number): number {
   const side = largestImageSide >= HALF_SCALE_FROM ? largestImageSide / 2 : largestImageSide;

@@ -7,13 +7,17 @@ import { readableCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { lockRun } from '../training/runLock';
-import { resolveTrainSettings, type TrainSettings } from '../../../shared/domain/training';
+import { TRAIN_DEFAULTS, resolveTrainSettings, type TrainSettings } from '../../../shared/domain/training';
 import { classValues } from '../training/trainingService';
 import { recordEpochEvent } from '../training/epochRecord';
+import { storePrediction } from '../training/predictionService';
+import type { PredictionSummary } from '../../../shared/review/predictions';
 
 export interface LiveServiceEvents {
   status(status: LiveStatus): void;
   prediction(prediction: LivePrediction): void;
+  /** A live prediction stored as the live run's prediction of that image (what `predictions:saved` tells the grid and queues). */
+  stored?(jobId: string, summary: PredictionSummary): void;
 }
 
 export interface LiveOptions {
@@ -21,13 +25,13 @@ export interface LiveOptions {
   roundSeconds: number;
   /** Validation on labeled val images and a checkpoint at most this often. */
   checkpointSeconds: number;
-  /** Crops per step: small, so a round holds several steps and a stroke shows within seconds. */
-  batch: number;
+  /** Crops per step (default: explicit training's, so Live learns as `train` does). */
+  batch?: number;
   /** Compute backend (default: the training default, auto). */
   backend?: BackendPreference;
 }
 
-export const LIVE_DEFAULTS: LiveOptions = { roundSeconds: 1.5, checkpointSeconds: 30, batch: 4 };
+export const LIVE_DEFAULTS: LiveOptions = { roundSeconds: 1.5, checkpointSeconds: TRAIN_DEFAULTS.validateEverySeconds };
 
 /** project_meta keys: whether Live is on for this project, and the run it trains. */
 const ENABLED_KEY = 'live.enabled';
@@ -217,8 +221,9 @@ export class LiveService {
           this.setStatus({ state: 'training', round: event.round, trainImages: event.trainImages, labeledPixels: event.labeledPixels, lastRoundAt: Date.now() });
         }
         if (event.type === 'live-prediction') {
-          const { round, imageId, trainedVersion, width, height, mask, confidence, meanEntropy } = event;
-          this.events.prediction({ runId, round, imageId, trainedVersion, width, height, mask, confidence, meanEntropy });
+          const { type: _type, jobId: _jobId, ...prediction } = event;
+          this.events.prediction({ runId, ...prediction });
+          this.store(jobId, runId, event);
         }
       };
       const request = {
@@ -262,6 +267,19 @@ export class LiveService {
       this.job = { jobId, runId, classValues: values, done, cancel: () => controller.abort() };
     } catch (err) {
       this.setStatus({ ...LIVE_OFF, state: 'failed', error: (err as Error).message });
+    }
+  }
+
+  /**
+   * Keeps a live prediction as the live run's prediction of its image (replacing the previous one),
+   * so accept, the grid and "label next" work from it as from an explicit run's.
+   */
+  private store(jobId: string, runId: number, p: MlJobEvent<'live'> & { type: 'live-prediction' }): void {
+    try {
+      const summary = storePrediction(this.project, runId, { ...p, type: 'prediction' });
+      this.events.stored?.(jobId, summary);
+    } catch {
+      // The project closed under a last round: the overlay had it, and the next live round stores a newer one.
     }
   }
 

@@ -6,8 +6,9 @@ import { AppError } from '../../../shared/contract/errors';
 import type { LiveFocus, LiveRequest, LiveResult, LiveUpdate, MlEventMessage } from '../../../shared/contract/mlContract';
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import { confusionRows } from '../../../shared/metrics';
+import { polyLearningRate } from '../../../shared/domain/training';
 import { decodeScaled, resizeNearest } from '../dataset';
-import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, trainStep } from '../engine';
+import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, setLearningRate, trainStep } from '../engine';
 import { recoverCheckpointDir } from '../engine/checkpointDir';
 import { kerasInitialTensors } from '../engine/weights/kerasApplications';
 import { LiveSampleStore } from './liveSampleStore';
@@ -16,7 +17,17 @@ import { LiveSampler } from './liveSampler';
 type Emit = (event: MlEventMessage) => void;
 
 /** After a label update, the round ends once this many steps have trained on it (the overlay follows fast). */
-const STEPS_AFTER_UPDATE = 2;
+const STEPS_AFTER_UPDATE = 1;
+
+/**
+ * Learning rate while nobody labels: explicit training's poly decay over this long since the train
+ * labels last changed. Labels changing keep the full step size; a user who stops painting gets,
+ * after these seconds, a model settled as a 10-minute `train` run's is.
+ */
+const SETTLE_SECONDS = 600;
+
+/** Predicting the open image takes at most this share of the time: a round lasts at least that many predictions. */
+const PREDICT_SHARE = 0.1;
 
 /** The live jobs running in this process, by job id: how liveUpdate and liveFocus reach them. */
 const sessions = new Map<string, LiveSession>();
@@ -105,7 +116,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   const { settings } = req;
   // The session exists before the first await: label updates sent while the backend starts are kept.
   const store = new LiveSampleStore({ scaling: { longSide: settings.longSide }, lut: valueToIndexTable(req.classValues), numClasses: req.classValues.length });
-  const sampler = new LiveSampler(store, { batch: settings.batch, crop: settings.crop, seed: settings.seed });
+  const sampler = new LiveSampler(store, { batch: settings.batch, crop: settings.crop, seed: settings.seed, colorJitter: settings.colorJitter });
   const session = new LiveSession(store, sampler, req);
   sessions.set(req.jobId, session);
   let model: FcnModel | null = null;
@@ -124,8 +135,10 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let stepsSinceCheckpoint = 0;
     let lastCheckpoint = performance.now();
     let lastCheckpointMs = 0;
+    let lastPredictMs = 0;
     while (!signal.aborted) {
       const started = performance.now();
+      const roundMs = Math.max(req.roundSeconds * 1000, lastPredictMs / PREDICT_SHARE);
       const generation = store.generation;
       let roundSteps = 0;
       let roundLoss = 0;
@@ -133,6 +146,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       while (!signal.aborted) {
         const next = sampler.next();
         if (!next) break;
+        setLearningRate(optimizer, polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS));
         const loss = await trainStep(model, optimizer, next.batch);
         roundSteps++;
         roundLoss += loss;
@@ -141,7 +155,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         await new Promise((resolve) => setImmediate(resolve));
         if (stepsAfterChange >= 0) stepsAfterChange++;
         else if (store.generation !== generation) stepsAfterChange = 0;
-        if (stepsAfterChange >= STEPS_AFTER_UPDATE || performance.now() - started >= req.roundSeconds * 1000) break;
+        if (stepsAfterChange >= STEPS_AFTER_UPDATE || performance.now() - started >= roundMs) break;
       }
       if (roundSteps === 0) {
         // Nothing labeled yet: wait for the first stroke (or a new focus to predict).
@@ -165,7 +179,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         memoryBytes: process.memoryUsage.rss(),
       });
       if (signal.aborted) break;
-      await predictFocus(model, session, req, round, checkpoints, emit);
+      const predictStarted = performance.now();
+      if (await predictFocus(model, session, req, round, checkpoints, emit)) lastPredictMs = performance.now() - predictStarted;
       // Validation gets at most a fifth of the time: with many val images it runs less often than checkpointSeconds.
       if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, 4 * lastCheckpointMs)) {
         const saveStarted = performance.now();
@@ -209,9 +224,9 @@ async function initialModel(req: LiveRequest, emit: Emit): Promise<FcnModel> {
 }
 
 /** Predicts the focus image with the model as it is now; its mask and confidence at full resolution, in class values. */
-async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequest, round: number, checkpoints: LiveCheckpoints, emit: Emit): Promise<void> {
+async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequest, round: number, checkpoints: LiveCheckpoints, emit: Emit): Promise<boolean> {
   const image = await session.focusPixels();
-  if (!image) return;
+  if (!image) return false;
   const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height });
   const values = new Uint8Array(p.mask.length);
   for (let i = 0; i < values.length; i++) values[i] = req.classValues[p.mask[i]];
@@ -228,7 +243,9 @@ async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequ
     mask: resizeNearest(values, image.width, image.height, image.fullWidth, image.fullHeight),
     confidence: resizeNearest(confidence, image.width, image.height, image.fullWidth, image.fullHeight),
     meanEntropy: p.meanEntropy,
+    meanMargin: p.meanMargin,
   });
+  return true;
 }
 
 /**

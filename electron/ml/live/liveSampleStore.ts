@@ -45,9 +45,12 @@ export class LiveSampleStore {
   private readonly now: () => number;
   /** Bumped on every change: the sampler and the trainer notice updates by it. */
   generation = 0;
+  /** When the train split's labels last changed (ms, the store's clock): the learning rate settles from there. */
+  trainChangedAt: number;
 
   constructor(private readonly options: LiveSampleStoreOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.trainChangedAt = this.now();
   }
 
   get(imageId: number): LiveSample | undefined {
@@ -70,6 +73,7 @@ export class LiveSampleStore {
     const held = this.samples.get(item.imageId);
     if (held && held.path === item.path) {
       if (item.version < held.version) return;
+      if (held.split === 'train' || item.split === 'train') this.trainChangedAt = this.now();
       const labels = this.scaleLabels(item, held.fullWidth, held.fullHeight, held.width, held.height);
       const indexed = indexLabels(labels, this.options.numClasses);
       this.samples.set(item.imageId, { ...held, split: item.split, ...indexed, changed: changedPixels(held.labels, labels), version: item.version, updatedAt: this.now() });
@@ -79,6 +83,7 @@ export class LiveSampleStore {
       // A newer version may have arrived while this one's image was decoding.
       const current = this.samples.get(item.imageId);
       if (current && current.version > item.version) return;
+      if (item.split === 'train' || current?.split === 'train') this.trainChangedAt = this.now();
       const indexed = indexLabels(labels, this.options.numClasses);
       this.samples.set(item.imageId, {
         imageId: item.imageId,
@@ -99,7 +104,11 @@ export class LiveSampleStore {
   }
 
   remove(imageId: number): void {
-    if (this.samples.delete(imageId)) this.generation++;
+    const held = this.samples.get(imageId);
+    if (!held) return;
+    this.samples.delete(imageId);
+    this.generation++;
+    if (held.split === 'train') this.trainChangedAt = this.now();
   }
 
   private scaleLabels(item: LiveItem, fullWidth: number, fullHeight: number, width: number, height: number): Uint8Array {

@@ -81,6 +81,14 @@ describe('Live through the backend and the ML process', () => {
     const after = await waitForEvent('live:prediction', (p) => p.imageId === first.id && p.trainedVersion === saved.version);
     expect(after.round).toBeGreaterThan(before.round);
 
+    // A live prediction is the live run's prediction of that image: accept, the grid and "label next" read it.
+    const stored = await call('predictions:get', { imageId: first.id, runId });
+    expect(stored?.summary).toMatchObject({ runId, imageId: first.id });
+    expect(stored!.width).toBe(SIZE);
+    // Scored against the label saved above (the whole image is labeled, so agreement is known).
+    expect(stored!.summary.iou).not.toBeNull();
+    expect((await call('predictions:list', { runId })).predictions.map((p) => p.imageId)).toEqual([first.id]);
+
     // The live run is a run: epochs (= rounds) with val mean IU, checkpoints, in the run list.
     const measured = await waitForEvent('live:status', (s) => s.valMeanIoU !== null && s.state === 'training');
     expect(measured).toMatchObject({ runId, trainImages: 4, valImages: 2, labeledPixels: 4 * SIZE * SIZE });
