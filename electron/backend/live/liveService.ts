@@ -7,8 +7,8 @@ import { readableCheckpointDir } from '../../ml/engine/checkpointDir';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { lockRun } from '../training/runLock';
-import { TRAIN_DEFAULTS, resolveTrainSettings, type TrainSettings } from '../../../shared/domain/training';
-import { classValues } from '../training/trainingService';
+import { TRAIN_DEFAULTS, resolveTrainSettings, runConfigSchema, type TrainSettings } from '../../../shared/domain/training';
+import { classValues, type RunInitialWeights } from '../training/trainingService';
 import { recordEpochEvent } from '../training/epochRecord';
 import { storePrediction } from '../training/predictionService';
 import type { PredictionSummary } from '../../../shared/review/predictions';
@@ -197,10 +197,7 @@ export class LiveService {
     try {
       const values = classValues(project);
       if (values.length < 2) throw new AppError('BAD_REQUEST', 'Live needs at least two classes');
-      const sides = project.images.all().map((i) => Math.max(i.width, i.height));
-      // A live run has no epoch count or time budget: it trains until turned off.
-      const settings: TrainSettings = { ...resolveTrainSettings({ backend: this.options.backend, batch: this.options.batch }, sides.length ? Math.max(...sides) : 480), epochs: null, maxMinutes: null };
-      const { runId, startRound, unlock } = this.liveRun(settings, values);
+      const { runId, startRound, unlock, settings, initialWeights } = this.liveRun(values);
       const jobId = `live-${runId}-${Date.now()}`;
       const checkpointDir = join(project.dir, 'checkpoints', `run-${runId}`);
       this.sent.clear();
@@ -235,6 +232,7 @@ export class LiveService {
         checkpointDir,
         startFrom: startRound > 0 ? join(checkpointDir, 'last') : null,
         startRound,
+        initialWeights: initialWeights && { source: initialWeights.source, path: initialWeights.path },
         roundSeconds: this.options.roundSeconds,
         checkpointSeconds: this.options.checkpointSeconds,
       };
@@ -283,23 +281,48 @@ export class LiveService {
     }
   }
 
-  /** The project's live run, continued where its last checkpoint is, or a new one. */
-  private liveRun(settings: TrainSettings, values: number[]): { runId: number; startRound: number; unlock: () => void } {
+  /**
+   * The project's live run, continued where its last checkpoint is (with the settings it was
+   * started with), or a new one: train's defaults, or — where the project's newest explicit run
+   * started from Keras weights whose file is still there — that run's head, backbone and weights
+   * (the user has them), with train's learning rate for a pretrained start.
+   */
+  private liveRun(values: number[]): { runId: number; startRound: number; unlock: () => void; settings: TrainSettings; initialWeights: RunInitialWeights | null } {
     const project = this.project;
     const previous = Number(project.meta.get(RUN_KEY));
     const run = previous ? project.runs.byId(previous) : undefined;
     const round = run && JSON.stringify(run.config.classValues) === JSON.stringify(values) ? checkpointRound(join(project.dir, 'checkpoints', `run-${run.id}`)) : null;
     if (run && round !== null) {
+      const config = runConfigSchema.parse(run.config);
       const unlock = lockRun(project, run.id);
       project.runs.reopen(run.id, round);
-      return { runId: run.id, startRound: round, unlock };
+      return { runId: run.id, startRound: round, unlock, settings: config.settings, initialWeights: null };
     }
+    const initialWeights = this.usersWeights();
+    const sides = project.images.all().map((i) => Math.max(i.width, i.height));
+    const input = { backend: this.options.backend, batch: this.options.batch, head: initialWeights?.head, backbone: initialWeights?.backbone };
+    // A live run has no epoch count or time budget: it trains until turned off.
+    const settings: TrainSettings = { ...resolveTrainSettings(input, sides.length ? Math.max(...sides) : 480, initialWeights !== null), epochs: null, maxMinutes: null };
+    const weights = initialWeights && { source: initialWeights.source, path: initialWeights.path, report: initialWeights.report };
     const [runId, unlock] = project.db.transaction(() => {
-      const id = project.runs.create({ settings, classValues: values, trainImages: 0, valImages: 0, initialWeights: null, live: true });
+      const id = project.runs.create({ settings, classValues: values, trainImages: 0, valImages: 0, initialWeights: weights, live: true });
       return [id, lockRun(project, id)] as const;
     })();
     project.meta.set(RUN_KEY, String(runId));
-    return { runId, startRound: 0, unlock };
+    return { runId, startRound: 0, unlock, settings, initialWeights: weights };
+  }
+
+  /** The newest explicit run's Keras weights with its head and backbone, while the file is still there; else null. */
+  private usersWeights(): (RunInitialWeights & { head: TrainSettings['head']; backbone: TrainSettings['backbone'] }) | null {
+    for (const run of this.project.runs.all()) {
+      if (run.config.live === true) continue;
+      const config = runConfigSchema.safeParse(run.config);
+      if (!config.success) continue;
+      const weights = config.data.initialWeights;
+      if (!weights || !existsSync(weights.path)) return null;
+      return { ...weights, head: config.data.settings.head, backbone: config.data.settings.backbone };
+    }
+    return null;
   }
 
   private async halt(): Promise<void> {
