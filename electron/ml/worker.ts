@@ -77,6 +77,10 @@ const handlers: Handlers = {
     liveSession(jobId).setFocus(focus);
     return null;
   },
+  livePainting: ({ jobId, painting }) => {
+    liveSession(jobId).setPainting(painting);
+    return null;
+  },
   shutdown: () => {
     for (const job of jobs.values()) job.abort();
     setImmediate(() => process.exit(0));

@@ -143,6 +143,8 @@ export interface MlRequests {
   liveUpdate: { request: LiveUpdate; reply: { train: number; val: number } };
   /** The image whose prediction follows each round (the editor's open image); null: none. */
   liveFocus: { request: { jobId: string; focus: LiveFocus | null }; reply: null };
+  /** The user is painting (true) or stopped (false): a live job trains no step meanwhile, so the editor keeps the CPU. */
+  livePainting: { request: { jobId: string; painting: boolean }; reply: null };
 }
 export type MlRequestType = keyof MlRequests;
 

@@ -132,6 +132,15 @@ export class LiveService {
     void this.ml.request('liveFocus', { jobId: job.jobId, focus: this.focusOf(imageId) }).catch(() => {});
   }
 
+  /** The user started (true) or stopped (false) painting: the live job trains no step meanwhile. */
+  setPainting(painting: boolean): void {
+    const job = this.job;
+    if (!job) return;
+    void this.ml.request('livePainting', { jobId: job.jobId, painting }).catch(() => {
+      // The job is ending: nothing to pause.
+    });
+  }
+
   /**
    * Labels or splits changed (a save, a split change): the live job gets exactly the images whose
    * label version or split differ from what it holds, in place; nothing else is reloaded.

@@ -26,6 +26,12 @@ const STEPS_AFTER_UPDATE = 1;
  */
 const SETTLE_SECONDS = 600;
 
+/**
+ * Longest pause for one "painting" message: a stroke lasts seconds, so a lost "stopped" message
+ * (a closed window) never halts training for longer than this.
+ */
+const MAX_PAINTING_PAUSE_MS = 15_000;
+
 /** Predicting the open image takes at most this share of the time: a round lasts at least that many predictions. */
 const PREDICT_SHARE = 0.1;
 
@@ -41,6 +47,8 @@ export function liveSession(jobId: string): LiveSession {
 /** What a running live job receives from outside: label updates and the focus image. */
 export class LiveSession {
   focus: LiveFocus | null;
+  /** Until when the user paints (ms, performance.now()); 0: not painting. */
+  private paintingUntil = 0;
   private readonly waiters = new Set<() => void>();
   private focusImage: { imageId: number; path: string; rgb: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number } | null = null;
 
@@ -72,6 +80,18 @@ export class LiveSession {
   setFocus(focus: LiveFocus | null): void {
     this.focus = focus;
     this.wake();
+  }
+
+  setPainting(painting: boolean): void {
+    this.paintingUntil = painting ? performance.now() + MAX_PAINTING_PAUSE_MS : 0;
+    if (!painting) this.wake();
+  }
+
+  /** Resolves when the user is not painting (at once if they are not), or when `signal` aborts. */
+  async paintingDone(signal: AbortSignal): Promise<void> {
+    for (let left = this.paintingUntil - performance.now(); left > 0 && !signal.aborted; left = this.paintingUntil - performance.now()) {
+      await this.waitForChange(signal, left);
+    }
   }
 
   /** Resolves on the next update or focus change, after `ms`, or when `signal` aborts. */
@@ -144,6 +164,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       let roundLoss = 0;
       let stepsAfterChange = -1;
       while (!signal.aborted) {
+        // While the user paints, no step takes the CPU from the editor (a step in progress finishes).
+        await session.paintingDone(signal);
         const next = sampler.next();
         if (!next) break;
         setLearningRate(optimizer, polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS));

@@ -144,4 +144,37 @@ describe('live job', () => {
     expect(readdirSync(join(checkpointDir, 'last'))).toContain('model.json');
     expect(() => liveSession('live-test')).toThrow(/no live job/);
   });
+
+  it('trains no step while the user paints, and carries on when they stop', async () => {
+    const events: MlEventMessage[] = [];
+    const controller = new AbortController();
+    const req: LiveRequest = {
+      jobId: 'live-paint',
+      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32 }, SIZE), backbone: 'tiny' as never, epochs: null },
+      classValues: [0, 1],
+      items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
+      focus: null,
+      checkpointDir: join(root, 'checkpoints', 'live-paint'),
+      startFrom: null,
+      startRound: 0,
+      roundSeconds: 0.02,
+      checkpointSeconds: 3600,
+    };
+    const rounds = () => events.filter((e) => e.type === 'live-round').length;
+    const waitFor = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const done = runLive(req, (e) => events.push(e), controller.signal);
+    await waitFor(() => rounds() >= 2);
+    liveSession('live-paint').setPainting(true);
+    // The step in progress may still end its round; after that, nothing while the pointer is down.
+    await new Promise((r) => setTimeout(r, 100));
+    const paused = rounds();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rounds()).toBe(paused);
+    liveSession('live-paint').setPainting(false);
+    await waitFor(() => rounds() >= paused + 2);
+    controller.abort();
+    await done;
+  });
 });
