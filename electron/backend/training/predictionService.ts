@@ -23,10 +23,13 @@ export function defaultPredictionRun(project: Project): number {
   return run.id;
 }
 
-/** The checkpoint a run predicts with: its best (by val mean IU), else its last. */
-export function runCheckpoint(project: Project, runId: number): string {
+/** Which checkpoint of a run: `best` (by val mean IU, else its last) or `last` (the model as it was when the run stopped). */
+export type CheckpointChoice = 'best' | 'last';
+
+/** The checkpoint a run predicts with: its best (by val mean IU), else its last; or its last when asked. */
+export function runCheckpoint(project: Project, runId: number, choice: CheckpointChoice = 'best'): string {
   const checkpoints = project.runs.checkpoints(runId);
-  const chosen = checkpoints.find((c) => c.kind === 'best') ?? checkpoints.find((c) => c.kind === 'last');
+  const chosen = (choice === 'best' ? checkpoints.find((c) => c.kind === 'best') : undefined) ?? checkpoints.find((c) => c.kind === 'last');
   // A checkpoint being swapped into place (or left half swapped by a killed process) is read from
   // the folder it replaces.
   if (!chosen || !existsSync(join(readableCheckpointDir(chosen.path), 'model.json'))) {
@@ -47,6 +50,7 @@ export async function predictImages(
   items: Array<{ imageId: number; path: string }>,
   onPrediction: (p: PredictionEvent) => void,
   signal?: AbortSignal,
+  checkpoint: CheckpointChoice = 'best',
 ): Promise<{ runId: number; predicted: number; predictedWith: PredictedWith | null }> {
   const runId = resolveRun(project, runRef);
   const run = project.runs.byId(runId)!;
@@ -56,7 +60,7 @@ export async function predictImages(
     'predict',
     {
       jobId: `predict-${runId}-${Date.now()}-${++jobCounter}`,
-      checkpoint: runCheckpoint(project, runId),
+      checkpoint: runCheckpoint(project, runId, checkpoint),
       backend: settings.backend,
       classValues: run.config.classValues as number[],
       scaling: { longSide: settings.longSide },
@@ -201,7 +205,7 @@ export interface EvaluationReport extends EvaluationScores {
  * Predicts every labeled image of a split at full resolution, stores the predictions (argmax and
  * confidence, for review), and scores them against the labels with the paper's metrics.
  */
-export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: string, split: Split): Promise<EvaluationReport> {
+export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: string, split: Split, checkpoint: CheckpointChoice = 'best'): Promise<EvaluationReport> {
   const images = project.images.all().filter((i) => i.split === split && i.labelVersion > 0 && i.fileState === 'ok');
   if (images.length === 0) throw new AppError('BAD_REQUEST', `no labeled images in the ${split} split to evaluate on`);
   const values = classValues(project);
@@ -218,6 +222,8 @@ export async function evaluateRun(project: Project, ml: MlSupervisor, runRef: st
       accumulateConfusion(confusion, truth, p.mask.map((v) => lut[v]));
       storePrediction(project, runId, p);
     },
+    undefined,
+    checkpoint,
   );
   const metrics: SegmentationMetrics = segmentationMetrics(confusion);
   const names = new Map(project.classes.list().map((c) => [c.value, c.name]));
