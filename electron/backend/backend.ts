@@ -6,14 +6,13 @@ import { presetClassFile } from '../../shared/domain/presets';
 import { BackgroundJobs } from './backgroundJobs';
 import type { ChannelContext, ChannelHandlers } from './channelContext';
 import { classChannels } from './classChannels';
-import { verifyImageFiles } from './fileCheckService';
-import { imageChannels } from './imageChannels';
+import { imageChannels, verifyOnOpen } from './imageChannels';
 import { exportChannels } from './interop/exportChannels';
 import { labelChannels } from './labelChannels';
 import { compactPending, compactProjectSoon } from './labelCompaction';
 import { ExclusiveMlJobs } from './live/exclusiveMlJobs';
-import { liveChannels } from './live/liveChannels';
-import { LiveService, type LiveOptions } from './live/liveService';
+import { liveChannels, openLive } from './live/liveChannels';
+import type { LiveOptions, LiveService } from './live/liveService';
 import { mlChannels } from './mlChannels';
 import type { MlSupervisor } from './mlSupervisor';
 import { Project } from './project';
@@ -113,11 +112,11 @@ export class Backend {
 
   openProject(path: string): Project {
     this.closeProject();
-    this.project = Project.open(path);
-    void this.verifyInBackground(this.project);
-    compactProjectSoon(this.project);
-    this.attachLive(this.project);
-    return this.project;
+    const project = (this.project = Project.open(path));
+    void verifyOnOpen(project, this.context, () => this.project === project);
+    compactProjectSoon(project);
+    this.attachLive(project);
+    return project;
   }
 
   closeProject(): void {
@@ -139,15 +138,9 @@ export class Backend {
     await this.options.ml?.stop();
   }
 
-  /** Live for a project just opened; it starts training at once where the user left it on. */
+  /** Live for a project just opened (it starts at once where the user left it on); none without an ML process. */
   private attachLive(project: Project): void {
-    const ml = this.options.ml;
-    if (!ml) return;
-    this.live = new LiveService(project, ml, {
-      status: (status) => this.events.emit('live:status', status),
-      prediction: (prediction) => this.events.emit('live:prediction', prediction),
-    }, this.options.live);
-    if (this.live.enabled) this.live.start();
+    if (this.options.ml) this.live = openLive(project, this.options.ml, this.context.emit, this.options.live);
   }
 
   /** Stops Live's job (its last checkpoint written) before the project it trains on closes. */
@@ -165,14 +158,5 @@ export class Backend {
   private requireMl(): MlSupervisor {
     if (!this.options.ml) throw new AppError('ML_PROCESS_DIED', 'no ML process in this mode');
     return this.options.ml;
-  }
-
-  private async verifyInBackground(project: Project): Promise<void> {
-    try {
-      const result = await verifyImageFiles(project);
-      if (project === this.project && (result.missing || result.modified)) this.events.emit('images:changed', { reason: 'verify' });
-    } catch {
-      // The project was closed while checking; nothing to report.
-    }
   }
 }

@@ -4,7 +4,7 @@ import { addClass, classDeleteImpact, deleteClass, reorderClasses, updateClass }
 /** The `classes:*` channels: thin handlers over classService; every change is announced and handed to Live. */
 export function classChannels(ctx: Pick<ChannelContext, 'project' | 'emit' | 'live'>): AreaHandlers<'classes'> {
   const changed = <T>(value: T): T => {
-    ctx.emit('classes:changed', {});
+    ctx.emit('classes:changed', { classes: ctx.project().classes.list() });
     void ctx.live()?.classesChanged();
     return value;
   };

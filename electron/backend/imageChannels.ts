@@ -47,6 +47,19 @@ export function imageChannels(ctx: ImageContext): AreaHandlers<'images'> {
   };
 }
 
+/**
+ * Checks the image files of a project just opened, in the background; the grid hears of a missing
+ * or modified one (unless the project was closed meanwhile).
+ */
+export async function verifyOnOpen(project: Project, ctx: Pick<ChannelContext, 'emit'>, stillOpen: () => boolean): Promise<void> {
+  try {
+    const result = await verifyImageFiles(project);
+    if (stillOpen() && (result.missing || result.modified)) ctx.emit('images:changed', { reason: 'verify' });
+  } catch {
+    // The project was closed while checking; nothing to report.
+  }
+}
+
 function startImport(ctx: ImageContext, project: Project, options: Omit<ImportOptions, 'signal' | 'onProgress'>): string {
   return ctx.jobs.start((signal, onProgress) => importImages(project, { ...options, signal, onProgress }), {
     progress: (jobId, done, total, current) => ctx.emit('images:importProgress', { jobId, done, total, current }),

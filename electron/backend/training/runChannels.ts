@@ -5,7 +5,7 @@ import type { AreaHandlers, ChannelContext } from '../channelContext';
 import { exportRunModel } from '../interop/modelExportService';
 import { toWireError } from '../wireError';
 import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation, trainingData } from './runHistoryService';
-import { runSummaries } from './runSummaries';
+import { runSummaries, runSummary } from './runSummaries';
 import { train } from './trainingService';
 
 export interface RunChannelContext extends Pick<ChannelContext, 'project' | 'ml' | 'live' | 'emit' | 'jobs'> {
@@ -20,15 +20,16 @@ export function runChannels(ctx: RunChannelContext): AreaHandlers<'runs'> {
     'runs:cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
     'runs:list': () => runSummaries(ctx.project(), ctx.trainingJobs),
     'runs:evaluate': async ({ runId, split }) => {
-      const evaluation = await evaluateAndStore(ctx.project(), ctx.ml(), runId, split);
-      ctx.emit('runs:changed', { runId, reason: 'evaluated' });
+      const project = ctx.project();
+      const evaluation = await evaluateAndStore(project, ctx.ml(), runId, split);
+      ctx.emit('runs:changed', { runId, reason: 'evaluated', run: runSummary(project, runId, ctx.trainingJobs) });
       return evaluation;
     },
     'runs:evaluation': ({ runId, split }) => storedEvaluation(ctx.project(), runId, split),
     'runs:deleteImpact': ({ runId }) => runDeleteImpact(ctx.project(), runId),
     'runs:delete': ({ runId }) => {
       const impact = deleteRun(ctx.project(), runId);
-      ctx.emit('runs:changed', { runId, reason: 'deleted' });
+      ctx.emit('runs:changed', { runId, reason: 'deleted', run: null });
       return impact;
     },
     'runs:trainingData': () => trainingData(ctx.project()),
@@ -51,6 +52,8 @@ function startTraining(ctx: RunChannelContext, settings: ParsedRequestOf<'runs:s
   const ended = () => {
     if (runId !== null && ctx.trainingJobs.get(runId) === jobId) ctx.trainingJobs.delete(runId);
   };
+  // The run's row for the events (lists patch it in place); none once the project has closed under the job.
+  const row = (id: number | null) => (id !== null && project.db.open ? runSummary(project, id, ctx.trainingJobs) : null);
   // An explicit run has the ML process to itself: Live pauses for it and resumes after it.
   const live = ctx.live();
   const takeover = <T>(work: () => Promise<T>) => (live ? live.takeover(work) : work());
@@ -69,7 +72,9 @@ function startTraining(ctx: RunChannelContext, settings: ParsedRequestOf<'runs:s
           }
           if (event.type === 'download') ctx.emit('runs:download', { jobId, bytes: event.bytes, total: event.total });
           if (event.type === 'epoch') {
-            ctx.emit('runs:epoch', { jobId, epoch: event.epoch, trainLoss: event.trainLoss, valLoss: event.val?.meanLoss ?? null, meanIoU: event.val?.metrics.meanIoU ?? null, pixelAccuracy: event.val?.metrics.pixelAccuracy ?? null, seconds: event.seconds });
+            const { epoch, trainLoss, val, seconds } = event;
+            const metrics = { valLoss: val?.meanLoss ?? null, meanIoU: val?.metrics.meanIoU ?? null, pixelAccuracy: val?.metrics.pixelAccuracy ?? null };
+            ctx.emit('runs:epoch', { jobId, epoch, trainLoss, ...metrics, seconds, run: row(runId) });
           }
         }, signal),
       ),
@@ -77,13 +82,13 @@ function startTraining(ctx: RunChannelContext, settings: ParsedRequestOf<'runs:s
       progress: () => {},
       done: (id, outcome) => {
         ended();
-        ctx.emit('runs:done', { jobId: id, runId: outcome.runId, stoppedBy: outcome.stoppedBy, error: null });
+        ctx.emit('runs:done', { jobId: id, runId: outcome.runId, stoppedBy: outcome.stoppedBy, error: null, run: row(outcome.runId) });
       },
       failed: (id, err) => {
         ended();
         // Cancelled before the run existed (during the weights download): a cancel, not an error.
-        if ((err as AppError).code === 'CANCELLED') ctx.emit('runs:done', { jobId: id, runId, stoppedBy: 'cancel', error: null });
-        else ctx.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err) });
+        if ((err as AppError).code === 'CANCELLED') ctx.emit('runs:done', { jobId: id, runId, stoppedBy: 'cancel', error: null, run: row(runId) });
+        else ctx.emit('runs:done', { jobId: id, runId, stoppedBy: null, error: toWireError(err), run: row(runId) });
       },
     },
   );
