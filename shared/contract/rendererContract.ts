@@ -355,16 +355,7 @@ export interface RendererEvents {
   /** The ML process's progress event, with the run it belongs to. */
   'runs:progress': TrainProgress & { jobId: string; runId: number | null };
   /** An epoch ended; `run`: the run's row as `runs:list` now gives it (lists patch it in place, nothing is reloaded). */
-  'runs:epoch': {
-    jobId: string;
-    epoch: number;
-    trainLoss: number;
-    valLoss: number | null;
-    meanIoU: number | null;
-    pixelAccuracy: number | null;
-    seconds: number;
-    run: RunSummary | null;
-  };
+  'runs:epoch': Omit<RunEpochSummary, 'imagesPerSecond'> & { jobId: string; run: RunSummary | null };
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };
   /** `run`: the run's final row (null: the job ended before a run existed). */
