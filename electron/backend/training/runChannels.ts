@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { AppError } from '../../../shared/contract/errors';
-import type { ParsedRequestOf } from '../../../shared/contract/rendererContract';
+import type { ParsedRequestOf, RunSummary } from '../../../shared/contract/rendererContract';
 import type { AreaHandlers, ChannelContext } from '../channelContext';
 import { exportRunModel } from '../interop/modelExportService';
+import type { Project } from '../project';
 import { toWireError } from '../wireError';
 import { deleteRun, evaluateAndStore, runDeleteImpact, storedEvaluation, trainingData } from './runHistoryService';
 import { runSummaries, runSummary } from './runSummaries';
@@ -22,7 +23,7 @@ export function runChannels(ctx: RunChannelContext): AreaHandlers<'runs'> {
     'runs:evaluate': async ({ runId, split }) => {
       const project = ctx.project();
       const evaluation = await evaluateAndStore(project, ctx.ml(), runId, split);
-      ctx.emit('runs:changed', { runId, reason: 'evaluated', run: runSummary(project, runId, ctx.trainingJobs) });
+      ctx.emit('runs:changed', { runId, reason: 'evaluated', run: rowOf(ctx, project, runId) });
       return evaluation;
     },
     'runs:evaluation': ({ runId, split }) => storedEvaluation(ctx.project(), runId, split),
@@ -40,6 +41,11 @@ export function runChannels(ctx: RunChannelContext): AreaHandlers<'runs'> {
   };
 }
 
+/** The run's row for an event (lists patch it in place); none once the project has closed under the work. */
+function rowOf(ctx: RunChannelContext, project: Project, runId: number): RunSummary | null {
+  return project.db.open ? runSummary(project, runId, ctx.trainingJobs) : null;
+}
+
 function startTraining(ctx: RunChannelContext, settings: ParsedRequestOf<'runs:start'>): { jobId: string } {
   const project = ctx.project();
   const ml = ctx.ml();
@@ -52,8 +58,7 @@ function startTraining(ctx: RunChannelContext, settings: ParsedRequestOf<'runs:s
   const ended = () => {
     if (runId !== null && ctx.trainingJobs.get(runId) === jobId) ctx.trainingJobs.delete(runId);
   };
-  // The run's row for the events (lists patch it in place); none once the project has closed under the job.
-  const row = (id: number | null) => (id !== null && project.db.open ? runSummary(project, id, ctx.trainingJobs) : null);
+  const row = (id: number | null) => (id === null ? null : rowOf(ctx, project, id));
   // An explicit run has the ML process to itself: Live pauses for it and resumes after it.
   const live = ctx.live();
   const takeover = <T>(work: () => Promise<T>) => (live ? live.takeover(work) : work());
