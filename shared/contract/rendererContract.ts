@@ -313,6 +313,8 @@ export const rendererContract = {
   'live:status': channel<LiveStatus>()(empty),
   /** The image open in the editor (null: none): Live predicts it after every round. */
   'live:focus': channel<null>()(z.object({ imageId: z.number().int().positive().nullable() })),
+  /** The user pressed (true) or released (false) the pointer on the label canvas: Live trains no step meanwhile, so painting keeps the CPU. */
+  'live:painting': channel<null>()(z.object({ painting: z.boolean() })),
   // ---- review (issue 10): predictions as data, label-next queues ----
   /** Predicts images with a run's checkpoint (default: the newest run that has one); each stored prediction arrives as `predictions:saved`. */
   'predictions:start': channel<{ jobId: string; runId: number; images: number }>()(z.object({ runId: optionalRun, target: predictionTargetSchema })),

@@ -10,6 +10,8 @@ export function openLive(project: Project, ml: MlSupervisor, emit: EmitEvent, op
   const live = new LiveService(project, ml, {
     status: (status) => emit('live:status', status),
     prediction: (prediction) => emit('live:prediction', prediction),
+    // A live prediction stored as the live run's: the grid and the label-next queues patch it in.
+    stored: (jobId, summary) => emit('predictions:saved', { jobId, summary }),
   }, options);
   if (live.enabled) live.start();
   return live;
@@ -29,6 +31,11 @@ export function liveChannels(ctx: Pick<ChannelContext, 'project' | 'live'>): Are
     'live:status': () => ctx.live()?.status() ?? LIVE_OFF,
     'live:focus': ({ imageId }) => {
       live().setFocus(imageId);
+      return null;
+    },
+    'live:painting': ({ painting }) => {
+      // Without an ML process there is no training to pause: painting is never an error.
+      ctx.live()?.setPainting(painting);
       return null;
     },
   };

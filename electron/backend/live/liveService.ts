@@ -17,7 +17,7 @@ export interface LiveServiceEvents {
   status(status: LiveStatus): void;
   prediction(prediction: LivePrediction): void;
   /** A live prediction stored as the live run's prediction of that image (what `predictions:saved` tells the grid and queues). */
-  stored?(jobId: string, summary: PredictionSummary): void;
+  stored(jobId: string, summary: PredictionSummary): void;
 }
 
 export interface LiveOptions {
@@ -284,7 +284,7 @@ export class LiveService {
   private store(jobId: string, runId: number, p: MlJobEvent<'live'> & { type: 'live-prediction' }): void {
     try {
       const summary = storePrediction(this.project, runId, { ...p, type: 'prediction' });
-      this.events.stored?.(jobId, summary);
+      this.events.stored(jobId, summary);
     } catch {
       // The project closed under a last round: the overlay had it, and the next live round stores a newer one.
     }

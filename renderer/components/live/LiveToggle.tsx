@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LiveStatus } from '../../../shared/domain/live';
 import type { Live } from '../../hooks/useLive';
+import { useLivePainting } from './useLivePainting';
 import './live.css';
 
 /** "12 s ago", "3 min ago": how old the live model's last round is. */
@@ -42,6 +43,7 @@ export function LiveToggle({ live }: { live: Live }) {
   }, []);
   const { status } = live;
   const on = status !== null && status.state !== 'off' && status.state !== 'failed';
+  useLivePainting(on);
   return (
     <div
       className="live-toggle"

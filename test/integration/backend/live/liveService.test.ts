@@ -19,6 +19,7 @@ let ml: MlSupervisor;
 let backend: Backend;
 const statuses: LiveStatus[] = [];
 const predictions: LivePrediction[] = [];
+const savedPredictions: Array<RendererEvents['predictions:saved']> = [];
 
 async function call<C extends Channel>(channel: C, request: unknown): Promise<ReplyOf<C>> {
   const result = (await backend.invoke(channel, request)) as Result<ReplyOf<C>>;
@@ -51,6 +52,7 @@ beforeAll(async () => {
   backend = new Backend({ mode: 'browser', version: 'test', ml, live: { roundSeconds: 0.2, checkpointSeconds: 1, batch: 2, backend: 'wasm' } });
   backend.events.on('live:status', (s) => statuses.push(s));
   backend.events.on('live:prediction', (p) => predictions.push(p));
+  backend.events.on('predictions:saved', (e) => savedPredictions.push(e));
 });
 
 afterAll(async () => {
@@ -88,6 +90,8 @@ describe('Live through the backend and the ML process', () => {
     // Scored against the label saved above (the whole image is labeled, so agreement is known).
     expect(stored!.summary.iou).not.toBeNull();
     expect((await call('predictions:list', { runId })).predictions.map((p) => p.imageId)).toEqual([first.id]);
+    // …and told as a stored prediction is, so the grid and the queues patch it in.
+    expect(savedPredictions.some((e) => e.summary.runId === runId && e.summary.imageId === first.id)).toBe(true);
 
     // The live run is a run: epochs (= rounds) with val mean IU, checkpoints, in the run list.
     const measured = await waitForEvent('live:status', (s) => s.valMeanIoU !== null && s.state === 'training');
