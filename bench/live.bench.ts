@@ -11,6 +11,7 @@ import type { LivePrediction } from '../shared/domain/live';
 import { presetClassFile } from '../shared/domain/presets';
 import { decodeMaskPng, encodeMaskPng } from '../shared/mask/maskPng';
 import { benchLine, type BenchSuite } from './benchLine';
+import { measureEditor, pointerMoveNote } from './editor/editor.bench';
 import { CAMVID_DIR } from './datasets';
 
 const IMAGES = 6;
@@ -23,6 +24,9 @@ const STROKE_ROWS = 4;
  * one more 4-px band of its true labels) to the first live prediction of that image from a model
  * that has trained on that label version — what the editor's overlay then draws. Through the real
  * backend and ML process with Live's defaults; p50 (goal ≤ 3 s) and p95 over 12 strokes.
+ * `live.editor_pointermove_p95_ms_while_training`: the editor bench's pointer-move p95 (Chromium,
+ * 12 MP mask) while that Live job trains, paused by `live:painting` as the app does (goal ≤ 4 ms),
+ * beside the same with training running on.
  */
 export const liveBench: BenchSuite = {
   name: 'live',
@@ -91,7 +95,31 @@ export const liveBench: BenchSuite = {
         await waitFor((p) => p.imageId === focus.id && (p.trainedVersion ?? 0) >= version);
         seconds.push((performance.now() - started) / 1000);
       }
+      // The editor bench while Live trains in the background: as the app runs it (the canvas tells
+      // Live the pointer is down, so training pauses between steps), then with training going on.
+      const editorWhileTraining = async (painting: boolean) => {
+        const from = predictions.length;
+        await waitFor((p) => predictions.indexOf(p) >= from);
+        if (painting) await call('live:painting', { painting: true });
+        try {
+          return await measureEditor();
+        } finally {
+          if (painting) await call('live:painting', { painting: false });
+        }
+      };
+      let paused: Awaited<ReturnType<typeof measureEditor>> | null = null;
+      let unpaused: Awaited<ReturnType<typeof measureEditor>> | null = null;
+      let editorError = '';
+      try {
+        paused = await editorWhileTraining(true);
+        unpaused = await editorWhileTraining(false);
+      } catch (e) {
+        editorError = (e as Error).message;
+      }
       await call('live:stop', {});
+      const whileNote = (what: string) => `the editor bench in Chromium while Live trains on a 6-image CamVid project in the background (${what}); ${paused ? pointerMoveNote(paused) : editorError}`;
+      emit(benchLine('live.editor_pointermove_p95_ms_while_training', paused?.pointerMoveP95Ms ?? null, 'ms', unpaused?.pointerMoveP95Ms ?? null, whileNote('the canvas tells Live the pointer is down and training pauses between steps, as in the app; baseline: the same with training not paused')));
+      emit(benchLine('live.editor_pointermove_p95_ms_while_training.unpaused', unpaused?.pointerMoveP95Ms ?? null, 'ms', null, whileNote('training not paused while painting')));
       seconds.sort((a, b) => a - b);
       const quantile = (q: number) => seconds[Math.min(seconds.length - 1, Math.floor(q * seconds.length))];
       const backendName = (await call('runs:list', {}))[0]?.backend ?? 'unknown backend';
