@@ -10,6 +10,7 @@ import type { Channel, LabelMask, ReplyOf, RendererEvents, RunSummary } from '..
 import type { LivePrediction, LiveStatus } from '../../../../shared/domain/live';
 import { encodeMaskPng } from '../../../../shared/mask/maskPng';
 import { createRectangleProject } from '../../../fixtures/trainingProject';
+import { nextBackendEvent } from '../../../fixtures/backendEvents';
 import { tempDir } from '../../../fixtures/images';
 
 const SIZE = 32;
@@ -31,15 +32,7 @@ async function call<C extends Channel>(channel: C, request: unknown): Promise<Re
 function waitForEvent<E extends 'live:status' | 'live:prediction'>(name: E, ok: (payload: RendererEvents[E]) => boolean): Promise<RendererEvents[E]> {
   const seen = (name === 'live:status' ? statuses : predictions) as Array<RendererEvents[E]>;
   const hit = seen.find(ok);
-  if (hit) return Promise.resolve(hit);
-  return new Promise((resolve) => {
-    const listener = (payload: RendererEvents[E]) => {
-      if (!ok(payload)) return;
-      backend.events.off(name, listener as never);
-      resolve(payload);
-    };
-    backend.events.on(name, listener as never);
-  });
+  return hit ? Promise.resolve(hit) : nextBackendEvent(backend, name, ok);
 }
 
 beforeAll(async () => {
@@ -105,14 +98,7 @@ describe('Live through the backend and the ML process', () => {
     // An explicit run takes the ML process over; Live pauses, then continues the same run.
     const { jobId } = await call('runs:start', { backbone: 'small', backend: 'wasm', epochs: 1, longSide: SIZE, batch: 4 });
     const paused = await waitForEvent('live:status', (s) => s.state === 'paused');
-    const done = await new Promise<RendererEvents['runs:done']>((resolve) => {
-      const listener = (e: RendererEvents['runs:done']) => {
-        if (e.jobId !== jobId) return;
-        backend.events.off('runs:done', listener);
-        resolve(e);
-      };
-      backend.events.on('runs:done', listener);
-    });
+    const done = await nextBackendEvent(backend, 'runs:done', (e) => e.jobId === jobId);
     expect(done.error).toBeNull();
     const pausedAt = statuses.indexOf(paused);
     const resumed = await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) > pausedAt);
@@ -120,14 +106,7 @@ describe('Live through the backend and the ML process', () => {
 
     // A prediction job from the review screens also has the ML process to itself: Live pauses for it and comes back.
     const predicting = await call('predictions:start', { runId, target: { kind: 'images', ids: [first.id] } });
-    const predicted = await new Promise<RendererEvents['predictions:done']>((resolve) => {
-      const listener = (e: RendererEvents['predictions:done']) => {
-        if (e.jobId !== predicting.jobId) return;
-        backend.events.off('predictions:done', listener);
-        resolve(e);
-      };
-      backend.events.on('predictions:done', listener);
-    });
+    const predicted = await nextBackendEvent(backend, 'predictions:done', (e) => e.jobId === predicting.jobId);
     expect(predicted).toMatchObject({ predicted: 1, error: null });
     const predictedAt = statuses.length;
     await waitForEvent('live:status', (s) => s.state === 'training' && statuses.indexOf(s) >= predictedAt);

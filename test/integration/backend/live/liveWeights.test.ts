@@ -7,8 +7,9 @@ import type { MlSupervisor } from '../../../../electron/backend/mlSupervisor';
 import { sourceMlSupervisor } from '../../../../electron/host/studioHost';
 import { loadCheckpoint, selectBackend } from '../../../../electron/ml/engine';
 import type { Result } from '../../../../shared/contract/errors';
-import type { Channel, ReplyOf, RendererEvents } from '../../../../shared/contract/rendererContract';
+import type { Channel, ReplyOf } from '../../../../shared/contract/rendererContract';
 import { defaultLearningRate } from '../../../../shared/domain/training';
+import { nextBackendEvent } from '../../../fixtures/backendEvents';
 import { tempDir } from '../../../fixtures/images';
 import { vggLayers, writeKerasWeights, type FixtureLayer } from '../../../fixtures/kerasWeights';
 import { createRectangleProject, mlReady } from '../../../fixtures/trainingProject';
@@ -27,16 +28,6 @@ async function call<C extends Channel>(channel: C, request: unknown): Promise<Re
   return result.value;
 }
 
-function nextEvent<E extends keyof RendererEvents>(name: E, ok: (payload: RendererEvents[E]) => boolean): Promise<RendererEvents[E]> {
-  return new Promise((resolve) => {
-    const listener = (payload: RendererEvents[E]) => {
-      if (!ok(payload)) return;
-      backend.events.off(name, listener as never);
-      resolve(payload);
-    };
-    backend.events.on(name, listener as never);
-  });
-}
 
 beforeAll(async () => {
   root = tempDir();
@@ -62,11 +53,11 @@ describe('Live from the user’s weights', () => {
     await call('project:open', { path: projectDir });
     // The weights check is a request, not a job: a process still starting up would miss health pings meanwhile.
     await mlReady(ml);
-    const explicitDone = nextEvent('runs:done', () => true);
+    const explicitDone = nextBackendEvent(backend, 'runs:done', () => true);
     await call('runs:start', { backbone: 'small', backend: 'wasm', epochs: 1, longSide: SIZE, batch: 4, weights: weightsFile });
     expect((await explicitDone).error).toBeNull();
 
-    const checkpointed = nextEvent('live:status', (s) => s.valMeanIoU !== null);
+    const checkpointed = nextBackendEvent(backend, 'live:status', (s) => s.valMeanIoU !== null);
     const { runId } = await call('live:start', {});
     await checkpointed;
     await call('live:stop', {});
