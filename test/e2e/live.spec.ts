@@ -121,10 +121,12 @@ test('Live: scribbles train the model while painting, the overlay follows a corr
   await expectPredictionFollows(page, canvas, await savedVersion(page), BANDS.grey, 0);
   await page.screenshot({ path: '/work/screens/live/live-grey-background.png' });
 
-  // Off: the job stops, the live prediction goes (no stored prediction to show instead), and the choice is remembered after a reload.
+  // Off: the job stops, and the image keeps the live run's last prediction, stored as any run's
+  // is (accept and "label next" use it); the choice is remembered after a reload.
   await page.getByTestId('live-toggle').click();
   await expect(live).toHaveAttribute('data-state', 'off');
-  await expect(canvas).toHaveAttribute('data-prediction', 'off');
+  await expect(canvas).toHaveAttribute('data-prediction', 'prediction');
+  await expectPredictionFollows(page, canvas, 0, BANDS.grey, 0);
   await page.reload();
   await page.locator('[data-testid="image-card"][data-file-name="bands-1.png"]').dblclick();
   await expect(page.getByTestId('live')).toHaveAttribute('data-state', 'off');

@@ -74,15 +74,25 @@ describe('live sample store and sampler', () => {
     expect(store.classPixels()).toEqual([0, store.get(1)!.labeledPixels]);
   });
 
-  it('draws a rare scribbled class about as often as a common one', async () => {
-    const store = new LiveSampleStore({ scaling: { longSide: SIZE }, lut, numClasses: 2 });
-    const values = new Uint8Array(SIZE * SIZE).fill(0);
-    values.fill(1, 20 * SIZE + 20, 20 * SIZE + 23); // 3 pixels of class 1 against 2301 of class 0
-    await store.upsert({ imageId: 1, path: images[0], maskPng: encodeMaskPng({ width: SIZE, height: SIZE, values }), version: 1, split: 'train' });
-    const sampler = new LiveSampler(store, { batch: 1, crop: 16, seed: 9 });
-    let withRare = 0;
-    for (let i = 0; i < 200; i++) if (sampler.next()!.batch.masks.includes(1)) withRare++;
-    expect(withRare).toBeGreaterThan(70);
+  it('gives its live share to images labeled lately and otherwise draws as train does: every image once per pass', async () => {
+    let now = 0;
+    const store = new LiveSampleStore({ scaling: { longSide: SIZE }, lut, numClasses: 2, now: () => now });
+    await store.upsert(item(1, 1, [{ value: 0, y0: 5 }]));
+    now = 60_000;
+    await store.upsert(item(0, 1, [{ value: 1, y0: 20 }]));
+    const sampler = new LiveSampler(store, { batch: 4, crop: 16, seed: 9, liveShare: 0.25, recentMs: 30_000, now: () => now });
+    const ordinary = new Map<number, number>();
+    for (let i = 0; i < 10; i++) {
+      const { drawn } = sampler.next()!;
+      // The live crop: the image labeled a moment ago.
+      expect(drawn[0].imageId).toBe(1);
+      for (const d of drawn.slice(1)) ordinary.set(d.imageId, (ordinary.get(d.imageId) ?? 0) + 1);
+    }
+    // The others go through both images in shuffled passes, as explicit training's epochs do.
+    expect(ordinary).toEqual(new Map([[1, 15], [2, 15]]));
+    now += 30_000;
+    const later = Array.from({ length: 10 }, () => sampler.next()!.drawn.map((d) => d.imageId));
+    expect(later.flat().filter((id) => id === 1)).toHaveLength(20);
   });
 });
 
