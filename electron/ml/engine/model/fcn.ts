@@ -6,6 +6,7 @@ import type { FcnConfig } from '../types';
 import { type Activation, type Backbone, type LayerOps, type ParamSpec, applyPreprocess, backbones } from './backbones';
 import { bilinearKernel } from './bilinear';
 import { hashSeed, mulberry32, normalArray } from './random';
+import { conv2dBiasReluTrainable } from './convBiasRelu';
 import { recordingGradients, relu6Trainable } from './relu6';
 import { upsampleByPhases } from './upsample';
 
@@ -116,12 +117,25 @@ export class FcnModel {
       const pw = Math.ceil(w / FCN_STRIDE) * FCN_STRIDE;
       let x = applyPreprocess(images, this.backbone.preprocess);
       if (ph !== h || pw !== w) x = tf.pad(x, [[0, 0], [0, ph - h], [0, pw - w], [0, 0]]);
-      const scores = this.forwardPadded(x, training);
+      this.networkInput = x;
+      let scores: tf.Tensor4D;
+      try {
+        scores = this.forwardPadded(x, training);
+      } finally {
+        this.networkInput = null;
+      }
       return ph !== h || pw !== w ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
     });
   }
 
+  /** The padded, preprocessed batch of the forward pass running now (no weight depends on it). */
+  private networkInput: tf.Tensor4D | null = null;
+
   private conv(x: tf.Tensor4D, name: string, activation: Activation, stride = 1): tf.Tensor4D {
+    if (activation === 'relu' && recordingGradients()) {
+      const kernel = this.w(`${name}/kernel`) as tf.Tensor4D;
+      return conv2dBiasReluTrainable(x, kernel, this.w(`${name}/bias`) as tf.Tensor1D, stride, x !== this.networkInput);
+    }
     const unfused = activation === 'relu6' && recordingGradients();
     const y = tf.fused.conv2d({
       x,

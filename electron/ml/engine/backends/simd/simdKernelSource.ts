@@ -568,17 +568,21 @@ const MAXPOOL_GRAD_2X2 = `
   )
 `;
 
-/** ReLU6's gradient: out = dy where 0 < y < 6, else 0 (count floats). */
-const RELU6_GRAD = `
-  (func (export "relu6_grad") (param $dy i32) (param $y i32) (param $out i32) (param $count i32)
-    (local $end i32) (local $vecEnd i32) (local $v v128) (local $f f32)
+/**
+ * A clipped ReLU's gradient from its output: out = dy where 0 < y < hi, else 0 (count floats).
+ * hi = 6 for ReLU6, +∞ for ReLU.
+ */
+const RELU_GRAD = `
+  (func (export "relu_grad") (param $dy i32) (param $y i32) (param $out i32) (param $count i32) (param $hi f32)
+    (local $end i32) (local $vecEnd i32) (local $v v128) (local $f f32) (local $vhi v128)
+    (local.set $vhi (f32x4.splat ${get('hi')}))
     (local.set $end ${add(get('out'), mul(get('count'), i32(4)))})
     (local.set $vecEnd ${add(get('out'), mul(`(i32.and ${get('count')} ${i32(-4)})`, i32(4)))})
     (block $b (loop $l
       (br_if $b (i32.ge_u ${get('out')} ${get('vecEnd')}))
       (local.set $v (v128.load align=4 ${get('y')}))
       (v128.store align=4 ${get('out')} (v128.and (v128.load align=4 ${get('dy')})
-        (v128.and (f32x4.gt ${get('v')} ${splat(0)}) (f32x4.lt ${get('v')} ${splat(6)}))))
+        (v128.and (f32x4.gt ${get('v')} ${splat(0)}) (f32x4.lt ${get('v')} ${get('vhi')}))))
       (local.set $dy ${add(get('dy'), i32(16))})
       (local.set $y ${add(get('y'), i32(16))})
       (local.set $out ${add(get('out'), i32(16))})
@@ -586,7 +590,7 @@ const RELU6_GRAD = `
     (block $b (loop $l
       (br_if $b (i32.ge_u ${get('out')} ${get('end')}))
       (local.set $f (f32.load ${get('y')}))
-      (f32.store ${get('out')} (select (f32.load ${get('dy')}) ${f32(0)} (i32.and (f32.gt ${get('f')} ${f32(0)}) (f32.lt ${get('f')} ${f32(6)}))))
+      (f32.store ${get('out')} (select (f32.load ${get('dy')}) ${f32(0)} (i32.and (f32.gt ${get('f')} ${f32(0)}) (f32.lt ${get('f')} ${get('hi')}))))
       (local.set $dy ${add(get('dy'), i32(4))})
       (local.set $y ${add(get('y'), i32(4))})
       (local.set $out ${add(get('out'), i32(4))})
@@ -645,7 +649,7 @@ export function simdKernelWat(shared: boolean): string {
   ${ADD_INTO}
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
-  ${RELU6_GRAD}
+  ${RELU_GRAD}
   ${depthwiseRun('depthwise_filter_run', 'fixed', 'x', 'acc')}
   ${depthwiseRun('depthwise_input_run', 'strided', 'dx', 'w')}
   ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c))).join('\n')}
