@@ -108,13 +108,14 @@ export class FcnModel {
 
   /**
    * Logits [N, H, W, numClasses] for images [N, H, W, 3] (RGB 0..255) of any size: the input is
-   * padded to a multiple of 32 and the scores cropped back.
+   * padded to a multiple of 32 and the scores cropped back — or, with `keepPadding`, returned at
+   * the padded size (see paddedSize), for a loss that ignores the padding itself: no crop forward
+   * and no pad of the gradient backward, each a pass over every logit.
    */
-  forward(images: tf.Tensor4D, training = false): tf.Tensor4D {
+  forward(images: tf.Tensor4D, training = false, keepPadding = false): tf.Tensor4D {
     return tf.tidy(() => {
       const [, h, w] = images.shape;
-      const ph = Math.ceil(h / FCN_STRIDE) * FCN_STRIDE;
-      const pw = Math.ceil(w / FCN_STRIDE) * FCN_STRIDE;
+      const { height: ph, width: pw } = paddedSize(h, w);
       let x = applyPreprocess(images, this.backbone.preprocess);
       if (ph !== h || pw !== w) x = tf.pad(x, [[0, 0], [0, ph - h], [0, pw - w], [0, 0]]);
       this.networkInput = x;
@@ -124,7 +125,7 @@ export class FcnModel {
       } finally {
         this.networkInput = null;
       }
-      return ph !== h || pw !== w ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
+      return !keepPadding && (ph !== h || pw !== w) ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
     });
   }
 
@@ -198,6 +199,11 @@ export class FcnModel {
     for (const v of this.weights.values()) v.dispose();
     this.weights.clear();
   }
+}
+
+/** The size the network computes an H × W input at: each side rounded up to a multiple of FCN_STRIDE. */
+export function paddedSize(height: number, width: number): { height: number; width: number } {
+  return { height: Math.ceil(height / FCN_STRIDE) * FCN_STRIDE, width: Math.ceil(width / FCN_STRIDE) * FCN_STRIDE };
 }
 
 /** Builds an FCN with freshly initialised weights (or the given ones, by layer name). */
