@@ -41,6 +41,7 @@ export async function decodeScaled(path: string, scaling: InputScaling): Promise
  */
 export function downscaleLabels(src: Uint8Array, sw: number, sh: number, dw: number, dh: number, ignore = IGNORE): Uint8Array {
   if (dw >= sw && dh >= sh) return resizeNearest(src, sw, sh, dw, dh);
+  if (sw === 2 * dw && sh === 2 * dh) return halveLabels(src, sw, dw, dh, ignore);
   const out = new Uint8Array(dw * dh);
   const counts = new Uint32Array(256);
   const seen: number[] = [];
@@ -50,6 +51,22 @@ export function downscaleLabels(src: Uint8Array, sw: number, sh: number, dw: num
     for (let x = 0; x < dw; x++) {
       const x0 = Math.floor((x * sw) / dw);
       const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * sw) / dw));
+      // Most blocks of a dense mask hold one value: settle those without counting (counting
+      // every block made loading CamVid's masks about 15× slower than nearest neighbour).
+      const first = src[y0 * sw + x0];
+      let uniform = true;
+      for (let sy = y0; sy < y1 && uniform; sy++) {
+        for (let sx = sy * sw + x0, end = sy * sw + x1; sx < end; sx++) {
+          if (src[sx] !== first) {
+            uniform = false;
+            break;
+          }
+        }
+      }
+      if (uniform) {
+        out[y * dw + x] = first;
+        continue;
+      }
       let best = ignore;
       let bestCount = 0;
       for (let sy = y0; sy < y1; sy++) {
@@ -67,6 +84,45 @@ export function downscaleLabels(src: Uint8Array, sw: number, sh: number, dw: num
       out[y * dw + x] = best;
       for (const v of seen) counts[v] = 0;
       seen.length = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * downscaleLabels for exactly half the size (the default training scale of larger frames): each
+ * output pixel from its 2×2 block, the same rule (the most frequent labeled value, a tie to the
+ * first in row order, ignore only where all four are), without a count table.
+ */
+function halveLabels(src: Uint8Array, sw: number, dw: number, dh: number, ignore: number): Uint8Array {
+  const out = new Uint8Array(dw * dh);
+  for (let y = 0; y < dh; y++) {
+    let top = 2 * y * sw;
+    let o = y * dw;
+    for (let x = 0; x < dw; x++, top += 2, o++) {
+      const a = src[top];
+      const b = src[top + 1];
+      const c = src[top + sw];
+      const d = src[top + sw + 1];
+      if (a === b && b === c && c === d) {
+        out[o] = a;
+        continue;
+      }
+      // Votes of each labeled value in row order; the first to reach the highest count wins.
+      let best = ignore;
+      let bestCount = 0;
+      const block = [a, b, c, d];
+      for (let i = 0; i < 4; i++) {
+        const v = block[i];
+        if (v === ignore) continue;
+        let count = 0;
+        for (let j = 0; j <= i; j++) if (block[j] === v) count++;
+        if (count > bestCount) {
+          bestCount = count;
+          best = v;
+        }
+      }
+      out[o] = best;
     }
   }
   return out;

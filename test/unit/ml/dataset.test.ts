@@ -161,6 +161,31 @@ describe('downscaleLabels', () => {
     expect([...downscaleLabels(src, 6, 2, 3, 1)]).toEqual([1, 4, 255]);
   });
 
+  it('gives the rule’s result (block majority over labeled pixels, a tie to the first in row order) at every factor, halving included', () => {
+    /** The rule written out plainly: each output pixel's block, its labeled values counted in row order. */
+    const reference = (src: Uint8Array, sw: number, sh: number, dw: number, dh: number) =>
+      Uint8Array.from({ length: dw * dh }, (_, o) => {
+        const [x, y] = [o % dw, Math.floor(o / dw)];
+        const counts = new Map<number, number>();
+        let best = 255;
+        for (let sy = Math.floor((y * sh) / dh); sy < Math.max(Math.floor((y * sh) / dh) + 1, Math.floor(((y + 1) * sh) / dh)); sy++) {
+          for (let sx = Math.floor((x * sw) / dw); sx < Math.max(Math.floor((x * sw) / dw) + 1, Math.floor(((x + 1) * sw) / dw)); sx++) {
+            const v = src[sy * sw + sx];
+            if (v === 255) continue;
+            counts.set(v, (counts.get(v) ?? 0) + 1);
+            if (counts.get(v)! > (best === 255 ? 0 : counts.get(best)!)) best = v;
+          }
+        }
+        return best;
+      });
+    const random = mulberry32(5);
+    // Few values and many unlabeled pixels: ties, mixed and uniform blocks all occur.
+    const src = Uint8Array.from({ length: 48 * 36 }, () => [0, 1, 2, 255, 255][Math.floor(random() * 5)]);
+    for (const [dw, dh] of [[24, 18], [16, 12], [17, 13], [30, 20]]) {
+      expect([...downscaleLabels(src, 48, 36, dw, dh)], `${dw}×${dh}`).toEqual([...reference(src, 48, 36, dw, dh)]);
+    }
+  });
+
   it('leaves a raster that is not shrunk to nearest neighbour', () => {
     const src = Uint8Array.from([0, 1, 2, 3]);
     expect(downscaleLabels(src, 2, 2, 2, 2)).toBe(src);
