@@ -86,6 +86,18 @@ const SOFTMAX_CE = `
         (br $l)))
       (local.set $sum (f32.add (f32.add (f32x4.extract_lane 0 (local.get $vs)) (f32x4.extract_lane 1 (local.get $vs)))
                                (f32.add (f32x4.extract_lane 2 (local.get $vs)) (f32x4.extract_lane 3 (local.get $vs)))))
+      ;; The classes past the last group of 4 (11 classes: 3): with at least 4 classes, one exp4 of
+      ;; the row's last 4 logits, stored over the last 4 (those before the tail get the values they
+      ;; have), then the tail added in order; fewer than 4 classes, one lane at a time.
+      (if (i32.and (i32.lt_u (local.get $vecEnd) (local.get $classes)) (i32.ge_u (local.get $classes) (i32.const 4)))
+        (then
+          (local.set $e (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $row) (i32.shl (i32.sub (local.get $classes) (i32.const 4)) (i32.const 2)))) (local.get $vm))))
+          (v128.store align=4 (i32.add (local.get $grow) (i32.shl (i32.sub (local.get $classes) (i32.const 4)) (i32.const 2))) (local.get $e))
+          (block $b (loop $l
+            (br_if $b (i32.ge_u (local.get $k) (local.get $classes)))
+            (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $grow) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $l)))))
       (block $b (loop $l
         (br_if $b (i32.ge_u (local.get $k) (local.get $classes)))
         (local.set $e (call $exp4 (f32x4.splat (f32.sub (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))) (local.get $m)))))
