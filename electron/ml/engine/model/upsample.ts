@@ -52,11 +52,14 @@ export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.
     // split along a middle axis walks element by element).
     const interleave = (parts: tf.Tensor[], rows: number, width: number) =>
       tf.transpose(tf.reshape(tf.concat(parts, 0), [2, rows, width]), [1, 0, 2]);
+    // The four quadrants' 2×2 kernels by splitting (the gradient is one concat per split, where
+    // four slices would pad each gradient back to full size and add them).
+    const quadrantKernels = tf.split(kernels, 2, 0).map((rows) => tf.split(rows, 2, 1) as tf.Tensor4D[]);
     const rowsOfPhases: tf.Tensor[] = [];
     for (const a of [0, 1]) {
       const cols: tf.Tensor[] = [];
       for (const b of [0, 1]) {
-        const kernel = tf.slice(kernels, [2 * a, 2 * b, 0, 0], [2, 2, cin, half * half * cout]) as tf.Tensor4D;
+        const kernel = quadrantKernels[a][b];
         // Quadrant (a, b) reads x padded by one row/column: above/left for 0, below/right for 1.
         // As the convolution's own padding, not a padded copy and four windows sliced from it
         // (each a copy forward and a pad plus an add backward).
