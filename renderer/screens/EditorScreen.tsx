@@ -33,6 +33,8 @@ interface Props {
   order: readonly number[];
   onNavigate(imageId: number): void;
   onClose(): void;
+  /** Opens the training drawer over the editor (its run rows can predict the open image). */
+  onOpenTraining?(): void;
 }
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -92,7 +94,7 @@ function useEditorSnapshot(editor: Editor | null) {
   return useSyncExternalStore(subscribe, () => editor?.getSnapshot() ?? null);
 }
 
-export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose }: Props) {
+export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose, onOpenTraining }: Props) {
   const [imageAdjust, setImageAdjust] = useImageAdjust(projectKey);
   const client = useClient();
   const { classes } = useClasses();
@@ -285,6 +287,11 @@ export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose }
         </div>
         <div className="header-actions">
           <LiveToggle live={live} />
+          {onOpenTraining && (
+            <button className="btn" onClick={onOpenTraining} title="Runs: train, compare, predict this image with any run" data-testid="editor-training-open">
+              Runs
+            </button>
+          )}
           {save && <SaveStatusBadge status={save} onRetry={() => session?.autosave.retryNow()} />}
           <button className="btn btn-icon" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-open">
             ?
