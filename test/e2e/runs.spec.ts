@@ -217,6 +217,10 @@ test('a run row predicts a split, the grid selection or the open image', async (
   expect(predictedImageIds(project, 1)).toEqual([...predicted, openId].sort((a, b) => a - b));
   await panel.getByTestId('training-close').click();
   await expect(page.getByTestId('prediction-visible')).toBeVisible();
+  // With the prediction panel shown, the class legend above it still takes clicks (it was squeezed under that panel).
+  const box = page.locator('[data-testid="class-option"][data-class-name="box"]');
+  await box.click({ timeout: 5_000 });
+  await expect(box).toHaveAttribute('aria-selected', 'true');
   await screenshot(page, 'predict-open-image');
 
   // Back in the grid the open image is gone from the menu (and its choice falls back to unlabeled).
