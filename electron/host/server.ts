@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type SocketMessage } from '../../shared/contract/binaryFrame';
+import { contentSecurityPolicy } from '../../shared/contract/contentSecurityPolicy';
 import { EVENT_NAMES } from '../../shared/contract/rendererContract';
 import type { Backend } from '../backend/backend';
 
@@ -40,7 +41,7 @@ const MAX_SOCKET_MESSAGE_BYTES = 512 * 2 ** 20;
 /** The largest JSON header of a socket message (its attachments not counted). */
 const MAX_SOCKET_HEADER_BYTES = 16 * 2 ** 20;
 // Same policy as the Electron window: our own scripts only; images may be blob: URLs (thumbnails).
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = contentSecurityPolicy('websocket');
 
 /**
  * Browser mode: serves the renderer and carries the renderer contract over one WebSocket.

@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { contentSecurityPolicy } from '../../shared/contract/contentSecurityPolicy';
 
 /** The renderer's origin inside the desktop app: the `app` scheme, one fixed host. */
 export const APP_SCHEME = 'app';
@@ -6,8 +7,7 @@ export const APP_HOST = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** The page's Content-Security-Policy, sent as a header with every file the app:// handler serves. */
-export const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const APP_CSP = contentSecurityPolicy('ipc');
 
 export type AppFileResolution = { file: string } | { status: 400 | 403 | 404; reason: string };
 
