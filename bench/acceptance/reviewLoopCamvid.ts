@@ -193,10 +193,10 @@ async function reviewOpenImage(page: Page, project: string, step: number, accept
   const before = accuracy(accepted.values, truth.values);
   await screenshot(page, `image${step}-accepted`);
 
-  // The brush, a size larger than its default (] four times), as someone fixing whole regions would
-  // (each image's editor starts at the default size again).
+  // The brush, a size larger than its default (] four times, on the first image: the size carries
+  // over to the next), as someone fixing whole regions would.
   await page.keyboard.press('b');
-  for (let i = 0; i < 4; i++) await page.keyboard.press(']');
+  if (step === 1) for (let i = 0; i < 4; i++) await page.keyboard.press(']');
   const brushRadius = Math.floor(Number(await page.getByTestId('brush-size').inputValue()) / 2);
   const plan = correctionPlan(accepted.values, truth.values, accepted.width, accepted.height, brushRadius);
   let after = before;

@@ -22,6 +22,7 @@ import type { SaveStatus } from '../editor/autosave';
 import type { Editor } from '../editor/editor';
 import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction } from '../editor/keymap';
 import { EditorSession } from '../editor/session';
+import type { ToolId, ToolSettings } from '../editor/tools/tool';
 import { STATUS_NAMES } from '../state/displayNames';
 import { errorMessage } from '../state/errorMessage';
 
@@ -53,6 +54,9 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     errorRef.current = onError;
   });
   const haveClasses = classes !== null;
+  // The tool, its settings and the class carry over from image to image (label next, fix with the
+  // brush, next…); only accepting by region is a one-off mode that starts off again.
+  const carried = useRef<{ tool: ToolId; settings: ToolSettings } | null>(null);
   const classesRef = useRef(classes);
   useEffect(() => {
     classesRef.current = classes;
@@ -65,6 +69,10 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     EditorSession.open(client, imageId, classesRef.current ?? [], { onSave: setSave, onAction: (a) => actionRef.current(a), onError: (m) => errorRef.current(m) }).then(
       (s) => {
         if (cancelled) return s.dispose();
+        if (carried.current) {
+          s.editor.updateSettings({ ...carried.current.settings, acceptRegion: false });
+          s.editor.setTool(carried.current.tool);
+        }
         opened = s;
         setSave(s.autosave.current);
         setOpened({ imageId, session: s, error: null });
@@ -74,6 +82,7 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     return () => {
       cancelled = true;
       if (opened) {
+        carried.current = { tool: opened.editor.tool, settings: { ...opened.editor.settings } };
         // Edits still pending are saved on the way out; a failure was already shown before leaving.
         void opened.autosave.flush().catch(() => {}).finally(() => opened!.dispose());
       }
