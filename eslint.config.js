@@ -89,6 +89,26 @@ export default tseslint.config(
     },
   },
   {
+    // Backend channels are thin: backend.ts composes the areas' channel modules (each beside its service)
+    // and owns the project's lifecycle; a handler that calls a service or a repository belongs in its area's
+    // *Channels module. Types may still be named (Live's options, the service a field holds).
+    files: ['electron/backend/backend.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(\\w+Service$|db/)',
+              allowTypeImports: true,
+              message: "backend.ts composes the areas' *Channels modules: put this handler beside its service, in its area's channel module.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/main.ts', 'electron/preload.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'renderer/ and electron/ meet only in shared/.' }] }],

@@ -5,7 +5,12 @@
  *
  *   npx tsx bench/acceptance/camvidQuality.ts scribbles   # quality.camvid_scribbles_10min (20 images, ~5 % scribbles, 10 min)
  *   npx tsx bench/acceptance/camvidQuality.ts holdout     # quality.camvid_30min_holdout (all of train outside 0006R0, 30 min)
- *   … [--minutes M] [--work DIR] [--no-peer]
+ *   … [--minutes M] [--work DIR] [--no-peer] [--pin]
+ *
+ * --pin runs ours and the peer at the same time, each pinned to one core (taskset; the peer with
+ * --threads 1, ours sees one core and sizes its thread pool to it). On a machine other work shares,
+ * both then see the same interference in the same minutes, and neither fights the other for cores;
+ * without it they run one after the other with every core, as a user's machine would.
  *
  * Ours: `train --max-minutes M` with the defaults (wall-clock minutes, loading and validation
  * included), then `eval` of the best checkpoint. The peer: `--minutes M` of training time (its
@@ -40,18 +45,32 @@ function linkFolder(dir: string, files: string[]): string {
   return dir;
 }
 
-async function cli(...args: string[]): Promise<string> {
-  const r = await runProcess(process.execPath, [BIN, ...args]);
+/** With --pin, `taskset -c <core>` in front of a command; else the command itself. */
+function onCore(core: number | null, cmd: string, args: string[]): [string, string[]] {
+  return core === null ? [cmd, args] : ['taskset', ['-c', String(core), cmd, ...args]];
+}
+
+async function cli(args: string[], core: number | null = null): Promise<string> {
+  const r = await runProcess(...onCore(core, process.execPath, [BIN, ...args]));
   if (r.code !== 0) throw new Error(`fcn-studio ${args[0]} failed (${r.code}): ${r.stderr.trim()}`);
   process.stderr.write(r.stderr);
   return r.stdout;
+}
+
+/** The PyTorch peer on the same files and minutes, on `core` alone (one thread) or on every core. */
+function peerProcess(spec: (typeof CASES)[keyof typeof CASES], minutes: number, work: string, trainLabels: string, core: number | null) {
+  const peerArgs = [PEER, '--minutes', String(minutes), '--holdout_prefix', HOLDOUT, '--no_test', '--save_model', 'none', '--out', join(work, 'peer.json')];
+  if (spec.trainCount) peerArgs.push('--train_count', String(spec.trainCount));
+  if (spec.scribbles) peerArgs.push('--train_labels', trainLabels);
+  if (core !== null) peerArgs.push('--threads', '1');
+  return runProcess(...onCore(core, '/usr/bin/python3', peerArgs));
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const which = args[0] as keyof typeof CASES;
   const spec = CASES[which];
-  if (!spec) throw new Error('usage: camvidQuality.ts scribbles|holdout [--minutes M] [--work DIR] [--no-peer]');
+  if (!spec) throw new Error('usage: camvidQuality.ts scribbles|holdout [--minutes M] [--work DIR] [--no-peer] [--pin]');
   const minutes = Number(flag(args, '--minutes') ?? spec.minutes);
   if (!existsSync(CAMVID_DIR)) {
     console.log(JSON.stringify(benchLine(spec.bench, null, 'mean IU', null, `skipped: ${CAMVID_DIR} absent`)));
@@ -77,28 +96,28 @@ async function main(): Promise<void> {
     trainLabels = linkFolder(join(work, 'train-labels'), train.map(label));
   }
   const project = join(work, 'project');
+  const pin = args.includes('--pin');
   const load0 = loadavg()[0];
-  await cli('init', '--project', project, '--classes', join(CAMVID_DIR, 'classes.json'));
-  await cli('import', '--project', project, '--images', linkFolder(join(work, 'train-images'), train.map(image)), '--labels', trainLabels, '--split', 'train', '--json');
-  await cli('import', '--project', project, '--images', linkFolder(join(work, 'val-images'), held.map(image)), '--labels', linkFolder(join(work, 'val-labels'), held.map(label)), '--split', 'val', '--json');
+  await cli(['init', '--project', project, '--classes', join(CAMVID_DIR, 'classes.json')]);
+  await cli(['import', '--project', project, '--images', linkFolder(join(work, 'train-images'), train.map(image)), '--labels', trainLabels, '--split', 'train', '--json']);
+  await cli(['import', '--project', project, '--images', linkFolder(join(work, 'val-images'), held.map(image)), '--labels', linkFolder(join(work, 'val-labels'), held.map(label)), '--split', 'val', '--json']);
 
+  const runPeer = !args.includes('--no-peer');
+  const peerRun = runPeer && pin ? peerProcess(spec, minutes, work, trainLabels, 1) : null;
   const started = performance.now();
-  const curve = (await cli('train', '--project', project, '--max-minutes', String(minutes), '--json')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const curve = (await cli(['train', '--project', project, '--max-minutes', String(minutes), '--json'], pin ? 0 : null)).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const wallMinutes = (performance.now() - started) / 60_000;
   writeFileSync(join(work, 'curve.jsonl'), curve.map((l) => JSON.stringify(l)).join('\n') + '\n');
   for (const line of curve) if (line.type === 'epoch' && line.meanIoU !== null) console.log(JSON.stringify({ curve: 'ours', ...line }));
   const run = curve.at(-1)!;
-  const evaluation = JSON.parse(await cli('eval', '--project', project, '--run', 'latest', '--split', 'val', '--json')) as { meanIoU: number; pixelAccuracy: number };
+  const evaluation = JSON.parse(await cli(['eval', '--project', project, '--run', 'latest', '--split', 'val', '--json'])) as { meanIoU: number; pixelAccuracy: number };
   const lastValidated = [...curve].reverse().find((l) => l.type === 'epoch' && typeof l.meanIoU === 'number');
   const load1 = loadavg()[0];
 
   let peer: { final: number; best: number; imagesPerSecond: number } | null = null;
   let peerNote = 'peer not run (--no-peer)';
-  if (!args.includes('--no-peer')) {
-    const peerArgs = [PEER, '--minutes', String(minutes), '--holdout_prefix', HOLDOUT, '--no_test', '--save_model', 'none', '--out', join(work, 'peer.json')];
-    if (spec.trainCount) peerArgs.push('--train_count', String(spec.trainCount));
-    if (spec.scribbles) peerArgs.push('--train_labels', trainLabels);
-    const r = await runProcess('/usr/bin/python3', peerArgs);
+  if (runPeer) {
+    const r = await (peerRun ?? peerProcess(spec, minutes, work, trainLabels, null));
     const lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const evals = lines.filter((l) => l.split === 'val');
     for (const e of evals) console.log(JSON.stringify({ curve: 'peer', train_s: e.train_s, wall_s: e.wall_s, epochs: e.epochs, mean_iou: e.mean_iou, pixel_acc: e.pixel_acc }));
@@ -119,6 +138,7 @@ async function main(): Promise<void> {
       `${String(run.epochs)} epochs in ${wallMinutes.toFixed(1)} min wall, stopped by ${String(run.stoppedBy)}, settings ${JSON.stringify(run.settings)}`,
     peerNote,
     `${train.length} train images (labeled share ${labeledShare.toFixed(3)}), val = ${held.length} ${HOLDOUT} images`,
+    pin ? 'ours and the peer at the same time, one core each (--pin)' : 'ours, then the peer, each with every core',
     `load average ${load0.toFixed(2)} → ${load1.toFixed(2)} (2 cores shared with other sessions)`,
     `work dir ${work}`,
   ].join('; ');

@@ -19,7 +19,8 @@ export interface ClassesState {
 export function useClasses(): ClassesState {
   const client = useClient();
   const query = useRefreshingQuery(() => client.invoke('classes:list', {}), [client]);
-  useBackendEvent('classes:changed', query.refresh);
+  // The event carries the whole (small) class set: set in place, nothing is reloaded.
+  useBackendEvent('classes:changed', ({ classes }) => query.update(() => classes));
   const classes = useMemo(() => (query.data ? [...query.data].sort((a, b) => a.position - b.position) : null), [query.data]);
 
   return {

@@ -1,10 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { RendererEvents } from '../../shared/contract/rendererContract';
 import type { QueueEntry, QueueKind } from '../../shared/review/predictions';
 import { useBackendEvent } from './useBackendEvent';
 import { useClient } from './ClientContext';
 
 /** How many queue entries the editor keeps: the next one is all it shows, the rest skip the open image. */
 const QUEUE_LENGTH = 50;
+
+/**
+ * Whether an `images:changed` event can change the queue's next entry for the open image: the
+ * editor's autosaves change only the open image, which the next entry never is (and the queue
+ * reloads when another image opens), so they cost no ranking query.
+ */
+export function changesOtherImages({ ids }: RendererEvents['images:changed'], openImageId: number): boolean {
+  return !ids || ids.some((id) => id !== openImageId);
+}
 
 /**
  * A label-next queue and its first entry other than the open image: `uncertain` (unlabeled and
@@ -27,7 +37,7 @@ export function useLabelNextQueue(openImageId: number, kind: QueueKind) {
   }, [client, kind]);
   useEffect(refresh, [refresh, openImageId]);
   useBackendEvent('predictions:done', refresh);
-  useBackendEvent('images:changed', refresh);
+  useBackendEvent('images:changed', (e) => changesOtherImages(e, openImageId) && refresh());
 
   const next = queue?.entries.find((e) => e.imageId !== openImageId) ?? null;
   const emptyReason =

@@ -7,7 +7,8 @@ import { useJobStart } from './useJobStart';
 
 export type TrainingRequest = RequestOf<'runs:start'>;
 export type TrainingProgress = Omit<RendererEvents['runs:progress'], 'jobId' | 'runId'>;
-export type EpochPoint = Omit<RendererEvents['runs:epoch'], 'jobId'>;
+/** An epoch's numbers (the run's whole row, which the event also carries, is the run list's business). */
+export type EpochPoint = Omit<RendererEvents['runs:epoch'], 'jobId' | 'run'>;
 export type WeightsDownload = Omit<RendererEvents['runs:download'], 'jobId'>;
 
 export type TrainingState =
@@ -56,7 +57,7 @@ export function useTrainingJob(): TrainingJob {
   useBackendEvent('runs:download', ({ jobId: id, ...download }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, download: download.total !== null && download.bytes >= download.total ? null : download } : s));
   });
-  useBackendEvent('runs:epoch', ({ jobId: id, ...point }) => {
+  useBackendEvent('runs:epoch', ({ jobId: id, run: _run, ...point }) => {
     setState((s) => (s.phase === 'running' && s.jobId === id ? { ...s, epochs: [...s.epochs.filter((e) => e.epoch !== point.epoch), point] } : s));
   });
 

@@ -350,15 +350,18 @@ export interface RendererEvents {
   'images:importDone': { jobId: string; report: ImportReport };
   /** `ids`: only these images changed, and only in their labels (a client may refresh just their rows). */
   'images:changed': { reason: string; ids?: number[] };
-  'classes:changed': Record<string, never>;
+  /** The class set changed; `classes`: all of it, as `classes:list` now gives it. */
+  'classes:changed': { classes: LabelClass[] };
   /** The ML process's progress event, with the run it belongs to. */
   'runs:progress': TrainProgress & { jobId: string; runId: number | null };
-  'runs:epoch': { jobId: string; epoch: number; trainLoss: number; valLoss: number | null; meanIoU: number | null; pixelAccuracy: number | null; seconds: number };
+  /** An epoch ended; `run`: the run's row as `runs:list` now gives it (lists patch it in place, nothing is reloaded). */
+  'runs:epoch': Omit<RunEpochSummary, 'imagesPerSecond'> & { jobId: string; run: RunSummary | null };
   /** ImageNet weights being downloaded before a run starts (once; later runs use the cached file). */
   'runs:download': { jobId: string; bytes: number; total: number | null };
-  'runs:done': { jobId: string; runId: number | null; stoppedBy: StoppedBy | null; error: WireError | null };
-  /** A run was deleted or evaluated (in any window): its summary or evaluation changed. */
-  'runs:changed': { runId: number; reason: 'deleted' | 'evaluated' };
+  /** `run`: the run's final row (null: the job ended before a run existed). */
+  'runs:done': { jobId: string; runId: number | null; stoppedBy: StoppedBy | null; error: WireError | null; run: RunSummary | null };
+  /** A run was deleted or evaluated (in any window): its summary or evaluation changed; `run`: its new row (null: deleted). */
+  'runs:changed': { runId: number; reason: 'deleted' | 'evaluated'; run: RunSummary | null };
   'export:progress': ExportProgress;
   'export:done': { jobId: string; report: ExportReport | null; error: WireError | null };
   'ml:status': MlStatus;

@@ -1,22 +1,10 @@
-import { AppError, type WireError } from '../../../shared/contract/errors';
-import type { Channel, ParsedRequestOf, RendererEvents, ReplyOf } from '../../../shared/contract/rendererContract';
+import { AppError } from '../../../shared/contract/errors';
 import { decodeMaskPng } from '../../../shared/mask/maskPng';
-import type { BackgroundJobs } from '../backgroundJobs';
-import type { MlSupervisor } from '../mlSupervisor';
+import type { AreaHandlers, ChannelContext } from '../channelContext';
 import type { Project } from '../project';
 import { defaultPredictionRun, predictForReview, predictionItems, refreshAgreement } from '../training/predictionService';
 import { resolveRun } from '../training/trainingService';
-
-type PredictionChannel = Extract<Channel, `predictions:${string}`>;
-type Handlers = { [C in PredictionChannel]: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>> | ReplyOf<C> };
-
-export interface PredictionChannelContext {
-  project(): Project;
-  ml(): MlSupervisor;
-  jobs: BackgroundJobs;
-  emit<E extends keyof RendererEvents>(event: E, payload: RendererEvents[E]): void;
-  toWireError(err: unknown): WireError;
-}
+import { toWireError } from '../wireError';
 
 /** A run given by the client (checked), or the default: the newest run with a checkpoint; null when there is none. */
 function runOrDefault(project: Project, runId: number | undefined): number | null {
@@ -29,7 +17,7 @@ function runOrDefault(project: Project, runId: number | undefined): number | nul
 }
 
 /** The `predictions:*` channels: thin handlers over predictionService and the prediction repository. */
-export function predictionChannels(ctx: PredictionChannelContext): Handlers {
+export function predictionChannels(ctx: Pick<ChannelContext, 'project' | 'ml' | 'emit' | 'mlJobs'>): AreaHandlers<'predictions'> {
   return {
     'predictions:start': ({ runId: requested, target }) => {
       const project = ctx.project();
@@ -38,7 +26,7 @@ export function predictionChannels(ctx: PredictionChannelContext): Handlers {
       const items = predictionItems(project, target);
       const ml = ctx.ml();
       let jobId = '';
-      jobId = ctx.jobs.start(
+      jobId = ctx.mlJobs.start(
         (signal) =>
           predictForReview(project, ml, runId, items, {
             signal,
@@ -49,12 +37,12 @@ export function predictionChannels(ctx: PredictionChannelContext): Handlers {
         {
           progress: () => {},
           done: (id, r) => ctx.emit('predictions:done', { jobId: id, runId, predicted: r.predicted, cancelled: r.cancelled, error: null }),
-          failed: (id, err) => ctx.emit('predictions:done', { jobId: id, runId, predicted: 0, cancelled: false, error: ctx.toWireError(err) }),
+          failed: (id, err) => ctx.emit('predictions:done', { jobId: id, runId, predicted: 0, cancelled: false, error: toWireError(err) }),
         },
       );
       return { jobId, runId, images: items.length };
     },
-    'predictions:cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
+    'predictions:cancel': ({ jobId }) => ({ cancelled: ctx.mlJobs.cancel(jobId) }),
     'predictions:get': ({ imageId, runId: requested }) => {
       const project = ctx.project();
       if (!project.images.byId(imageId)) throw new AppError('NOT_FOUND', `image ${imageId} does not exist`);

@@ -12,7 +12,17 @@ export function runInitialWeights(run: RunRecord): InitialWeightsSummary | null 
 
 /** Every run, newest first, with its curve (what a training panel draws) and the job training it now, if any. */
 export function runSummaries(project: Project, trainingJobs: ReadonlyMap<number, string> = new Map()): RunSummary[] {
-  return project.runs.all().map((run) => ({
+  return project.runs.all().map((run) => summarize(project, run, trainingJobs));
+}
+
+/** One run's row, as `runSummaries` lists it (events carry it so lists patch in place); null when it does not exist. */
+export function runSummary(project: Project, runId: number, trainingJobs: ReadonlyMap<number, string> = new Map()): RunSummary | null {
+  const run = project.runs.byId(runId);
+  return run ? summarize(project, run, trainingJobs) : null;
+}
+
+function summarize(project: Project, run: RunRecord, trainingJobs: ReadonlyMap<number, string>): RunSummary {
+  return {
     id: run.id,
     status: shownRunStatus(project, run),
     jobId: run.status === 'running' ? (trainingJobs.get(run.id) ?? null) : null,
@@ -23,7 +33,7 @@ export function runSummaries(project: Project, trainingJobs: ReadonlyMap<number,
     settings: (run.config.settings as Record<string, unknown>) ?? {},
     initialWeights: runInitialWeights(run),
     ...runHistory(project, run),
-  }));
+  };
 }
 
 /** A run's curve, its size of data, and the epoch its best checkpoint holds. */

@@ -63,6 +63,8 @@ describe('classes', () => {
   });
 
   it('adds, renames, recolours and reorders without touching mask values', async () => {
+    const announced: unknown[] = [];
+    backend.events.on('classes:changed', ({ classes }) => announced.push(classes));
     const sky = await call<{ id: number; value: number }>('classes:add', { name: 'sky', color: '#87ceeb' });
     const road = await call<{ id: number; value: number }>('classes:add', { name: 'road', color: '#804080' });
     expect([sky.value, road.value]).toEqual([0, 1]);
@@ -75,6 +77,9 @@ describe('classes', () => {
       ['heaven', 0],
     ]);
     expect(await backend.invoke('classes:reorder', { ids: [road.id] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    // Each change announces the whole class set as classes:list gives it (a refused one announces nothing).
+    expect(announced).toHaveLength(4);
+    expect(announced.at(-1)).toEqual(await call('classes:list'));
   });
 
   it('warns how many labeled pixels a delete affects, then unlabels exactly those', async () => {

@@ -53,7 +53,9 @@ describe('run history through the backend contract', () => {
     const changed: unknown[] = [];
     backend.events.on('runs:changed', (e) => changed.push(e));
     const shown = await call(backend, 'runs:evaluate', { runId, split: 'val' });
-    expect(changed).toEqual([{ runId, reason: 'evaluated' }]);
+    // The event carries the run's new row (eval stored predictions), the one runs:list gives: lists patch it in place.
+    expect(changed).toEqual([{ runId, reason: 'evaluated', run: (await call(backend, 'runs:list', {})).find((r) => r.id === runId) }]);
+    expect(changed).toMatchObject([{ run: { predictions: 4 } }]);
     // What `fcn-studio eval --json` prints: the same function, run again from scratch.
     const cli = await evaluateRun(env.project, env.ml, String(runId), 'val');
     const { runId: _r, split: _s, initialWeights: _w, predictedWith: _p, ...numbers } = cli;
@@ -94,7 +96,7 @@ describe('run history through the backend contract', () => {
     const changed: unknown[] = [];
     backend.events.on('runs:changed', (e) => changed.push(e));
     expect(await call(backend, 'runs:delete', { runId })).toEqual(impact);
-    expect(changed).toEqual([{ runId, reason: 'deleted' }]);
+    expect(changed).toEqual([{ runId, reason: 'deleted', run: null }]);
     expect(existsSync(dir)).toBe(false);
     expect((await call(backend, 'runs:list', {})).map((r: RunSummary) => r.id)).not.toContain(runId);
     expect(env.project.runs.evaluation(runId, 'val')).toBeNull();

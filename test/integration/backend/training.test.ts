@@ -124,7 +124,7 @@ describe('training through the ML process', () => {
 });
 
 describe('training through the backend contract', () => {
-  it('starts a run, streams progress and epochs as events, and lists it with its curve and, while it trains, its job', async () => {
+  it('starts a run, streams progress and epochs as events carrying the run row, and lists it with its curve and, while it trains, its job', async () => {
     const { Backend } = await import('../../../electron/backend/backend');
     const backend = new Backend({ mode: 'browser', version: 'test', ml: env.ml });
     backend.openProject(env.project.dir);
@@ -134,14 +134,18 @@ describe('training through the backend contract', () => {
       return runs.value as RunSummary[];
     };
     const epochs: number[] = [];
+    const rows: Array<RunSummary | null> = [];
     let progressEvents = 0;
     let listedWhileTraining: Promise<RunSummary[]> | null = null;
-    backend.events.on('runs:epoch', (e) => epochs.push(e.epoch));
+    backend.events.on('runs:epoch', (e) => {
+      epochs.push(e.epoch);
+      rows.push(e.run);
+    });
     backend.events.on('runs:progress', () => {
       progressEvents++;
       listedWhileTraining ??= list();
     });
-    const done = new Promise<{ runId: number | null; error: unknown }>((resolve) => backend.events.once('runs:done', resolve));
+    const done = new Promise<{ runId: number | null; error: unknown; run: RunSummary | null }>((resolve) => backend.events.once('runs:done', resolve));
     const started = await backend.invoke('runs:start', { ...SETTINGS, epochs: 2 });
     if (!started.ok) throw new Error(started.error.message);
     const result = await done;
@@ -153,6 +157,13 @@ describe('training through the backend contract', () => {
     const runs = await list();
     expect(runs[0]).toMatchObject({ id: result.runId, status: 'completed', jobId: null, backend: 'wasm', epochs: [{ epoch: 1 }, { epoch: 2 }] });
     expect(runs.every((r) => r.jobId === null)).toBe(true);
+    // Each epoch's event carries the row with that epoch on its curve, while it trains; the done event the final row.
+    const jobId = (started.value as { jobId: string }).jobId;
+    expect(rows.map((r) => [r?.id, r?.status, r?.jobId, r?.epochs.map((e) => e.epoch)])).toEqual([
+      [result.runId, 'running', jobId, [1]],
+      [result.runId, 'running', jobId, [1, 2]],
+    ]);
+    expect(result.run).toEqual(runs[0]);
     backend.closeProject();
   });
 
