@@ -11,9 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import { type BackboneName, buildFcn, createOptimizer, selectBackend, trainStep } from '../electron/ml/engine';
+import { type KernelCall, withKernelTimer } from './kernelTimer';
 
 interface Row {
   ms: number;
@@ -79,42 +80,26 @@ const batch = {
 const step = async () => void (await trainStep(model, optimizer, batch));
 for (let i = 0; i < 3; i++) await step();
 
-const backend = tf.getBackend();
-const configs = tf.getKernelsForBackend(backend);
 const current = new Map<string, Row>();
-let depth = 0;
-for (const config of configs) {
-  tf.unregisterKernel(config.kernelName, backend);
-  tf.registerKernel({
-    ...config,
-    kernelFunc: (args) => {
-      depth++;
-      const t0 = performance.now();
-      try {
-        return config.kernelFunc(args);
-      } finally {
-        depth--;
-        if (depth === 0) {
-          const [label, macs] = describeCall(config.kernelName, args.inputs as Inputs, (args.attrs ?? {}) as Attrs, values.shapes);
-          const row = current.get(label) ?? { ms: 0, macs: 0, calls: 0 };
-          row.ms += performance.now() - t0;
-          row.macs += macs;
-          row.calls += 1;
-          current.set(label, row);
-        }
-      }
-    },
-  });
-}
 const least = new Map<string, Row>();
 let wall = Infinity;
-for (let i = 0; i < steps; i++) {
-  current.clear();
-  const t0 = performance.now();
-  await step();
-  wall = Math.min(wall, performance.now() - t0);
-  for (const [label, row] of current) if (!least.has(label) || row.ms < least.get(label)!.ms) least.set(label, { ...row });
-}
+const record = (name: string, call: KernelCall, ms: number) => {
+  const [label, macs] = describeCall(name, call.inputs as Inputs, (call.attrs ?? {}) as Attrs, values.shapes);
+  const row = current.get(label) ?? { ms: 0, macs: 0, calls: 0 };
+  row.ms += ms;
+  row.macs += macs;
+  row.calls += 1;
+  current.set(label, row);
+};
+await withKernelTimer(record, async () => {
+  for (let i = 0; i < steps; i++) {
+    current.clear();
+    const t0 = performance.now();
+    await step();
+    wall = Math.min(wall, performance.now() - t0);
+    for (const [label, row] of current) if (!least.has(label) || row.ms < least.get(label)!.ms) least.set(label, { ...row });
+  }
+});
 const rows = [...least.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((sum, [, r]) => sum + r.ms, 0);
 const gflops = (r: Row) => (r.macs ? (2 * r.macs) / (r.ms * 1e6) : null);
