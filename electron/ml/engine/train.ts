@@ -227,7 +227,6 @@ export interface EvaluateResult {
 export async function evaluate(model: FcnModel, source: BatchSource, options: { epoch?: number; signal?: AbortSignal } = {}): Promise<EvaluateResult> {
   const confusion = createConfusionMatrix(model.config.numClasses);
   let lossSum = 0;
-  let batches = 0;
   let images = 0;
   for await (const batch of source.batches(options.epoch ?? 0)) {
     if (options.signal?.aborted) break;
@@ -240,11 +239,11 @@ export async function evaluate(model: FcnModel, source: BatchSource, options: { 
     tf.dispose([x, labels, predT, lossT]);
     accumulateConfusion(confusion, batch.masks, pred);
     await yieldToEventLoop();
-    lossSum += loss[0];
-    batches += 1;
+    // Each image weighs the same whatever the batching (a batch's loss is its pixels' mean).
+    lossSum += loss[0] * batch.n;
     images += batch.n;
   }
-  return { confusion, metrics: segmentationMetrics(confusion), meanLoss: batches ? lossSum / batches : Number.NaN, images };
+  return { confusion, metrics: segmentationMetrics(confusion), meanLoss: images ? lossSum / images : Number.NaN, images };
 }
 
 export interface Prediction {

@@ -118,11 +118,28 @@ describe('jitterColours', () => {
 });
 
 describe('evalSource', () => {
-  it('yields every image whole, in order', async () => {
-    const store = new SampleStore(items, SCALING, IDENTITY, 1);
-    const batches = await collect(evalSource(store), 0);
-    expect(batches.length).toBe(items.length);
-    expect(batches.map((b) => b.width)).toEqual((await inMemory()).samples.map((s) => s.width));
+  it('yields every image whole, in order, consecutive images of one size batched together', async () => {
+    // Runs of one size (the same files again) between images of other sizes.
+    const mixed = [0, 0, 0, 1, 1, 2, 0, 0].map((i) => items[i]);
+    const store = new SampleStore(mixed, SCALING, IDENTITY, 1);
+    const { samples: distinct } = await inMemory();
+    const samples = [0, 0, 0, 1, 1, 2, 0, 0].map((i) => distinct[i]);
+    for (const batchSize of [1, 2, 8]) {
+      const batches = await collect(evalSource(store, batchSize), 0);
+      const perImage = batches.flatMap((b) =>
+        Array.from({ length: b.n }, (_, k) => ({
+          width: b.width,
+          rgb: b.images.subarray(k * b.width * b.height * 3, (k + 1) * b.width * b.height * 3),
+          labels: b.masks.subarray(k * b.width * b.height, (k + 1) * b.width * b.height),
+        })),
+      );
+      expect(perImage.map((p) => p.width)).toEqual(samples.map((s) => s.width));
+      perImage.forEach((p, i) => {
+        expect([...p.rgb]).toEqual([...samples[i].rgb]);
+        expect([...p.labels]).toEqual([...samples[i].labels]);
+      });
+      expect(batches.map((b) => b.n)).toEqual({ 1: [1, 1, 1, 1, 1, 1, 1, 1], 2: [2, 1, 2, 1, 2], 8: [3, 2, 1, 2] }[batchSize]);
+    }
   });
 });
 
