@@ -18,6 +18,7 @@ import {
 } from '../electron/ml/engine';
 import { createOnnxForward } from '../electron/ml/onnxInference';
 import { benchLine, type BenchSuite } from './benchLine';
+import { withKernelTimer } from './kernelTimer';
 import { runProcess } from './runProcess';
 
 const PEER = join('..', 'shared', 'peer', 'fcn_peer_bench.py');
@@ -159,35 +160,9 @@ function contentionNote(): string {
  * Kernels are wrapped for the run and restored after.
  */
 async function kernelProfile(fn: () => Promise<void>): Promise<string> {
-  const backend = tf.getBackend();
-  const configs = tf.getKernelsForBackend(backend);
   const totals = new Map<string, number>();
-  let depth = 0;
-  for (const config of configs) {
-    tf.unregisterKernel(config.kernelName, backend);
-    tf.registerKernel({
-      ...config,
-      kernelFunc: (args) => {
-        depth++;
-        const t0 = performance.now();
-        try {
-          return config.kernelFunc(args);
-        } finally {
-          depth--;
-          if (depth === 0) totals.set(config.kernelName, (totals.get(config.kernelName) ?? 0) + performance.now() - t0);
-        }
-      },
-    });
-  }
   const t0 = performance.now();
-  try {
-    await fn();
-  } finally {
-    for (const config of configs) {
-      tf.unregisterKernel(config.kernelName, backend);
-      tf.registerKernel(config);
-    }
-  }
+  await withKernelTimer((name, _call, ms) => totals.set(name, (totals.get(name) ?? 0) + ms), fn);
   const wall = performance.now() - t0;
   const kernelSum = [...totals.values()].reduce((a, b) => a + b, 0);
   const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 7);
@@ -239,7 +214,8 @@ async function measure(backbone: BackboneName, warmups: number, iters: number, w
   if (withOnnx) {
     const onnx = await createOnnxForward(model);
     if (onnx) {
-      inferOnnx = await timeIt(async () => void (await onnx.forward(batch.images, BATCH, SIZE, SIZE)), 1, iters);
+      // Two warm-ups, as the peer: ONNX Runtime's second run still sizes its arenas.
+      inferOnnx = await timeIt(async () => void (await onnx.forward(batch.images, BATCH, SIZE, SIZE)), 2, iters);
       onnxDescription = onnx.description;
       await onnx.dispose();
     }

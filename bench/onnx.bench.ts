@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { buildFcn, selectBackend } from '../electron/ml/engine';
 import type { FcnConfig } from '../electron/ml/engine';
 import { type ExportWeight, buildOnnxModel } from '../electron/ml/export';
+import { onnxSessionOptions } from '../electron/ml/onnxInference';
 import { benchLine, type BenchSuite } from './benchLine';
 import { runProcess } from './runProcess';
 
@@ -65,12 +66,8 @@ export const onnxBench: BenchSuite = {
   async run(emit) {
     const peer = await peerInference();
     const bytes = await vggOnnx();
-    const session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: THREADS,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    // The options CPU prediction uses (electron/ml/onnxInference.ts).
+    const session = await ort.InferenceSession.create(bytes, { ...onnxSessionOptions(THREADS), executionProviders: ['cpu'] });
     try {
       let s = 7;
       const images = Float32Array.from({ length: BATCH * SIZE * SIZE * 3 }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 255);

@@ -24,6 +24,24 @@ export interface OnnxForward {
 }
 
 /**
+ * ONNX Runtime CPU session options for our FCN graphs, on `threads` intra-op threads. Spinning is
+ * off: ONNX Runtime's threads otherwise busy-wait between operators, and where other work shares
+ * the cores (the studio's backend and renderer, a training run, other programs) the spinning
+ * threads take the CPU from the ones with work. Measured on this 2-core machine under load (small
+ * FCN-8s, 2×256², 25 runs each, alternating): spinning median 213–285 ms (least 164–204), not
+ * spinning 133–171 ms (least 62–76) — the largest part of the infer ratio's spread run to run.
+ */
+export function onnxSessionOptions(threads: number): Ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
+/**
  * The model's forward pass in ONNX Runtime's CPU engine: the same graph as `export --format model`
  * writes (preprocessing, padding and cropping inside; tested equal to FcnModel.forward within 1e-4),
  * built in memory from the current weights. On CPUs it runs FCN inference 2–5× faster than the
@@ -38,12 +56,7 @@ export async function createOnnxForward(model: FcnModel): Promise<OnnxForward | 
   const bytes = buildOnnxModel(model.config, weights);
   weights.clear();
   const threads = Math.max(1, availableParallelism());
-  const session = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-  });
+  const session = await ort.InferenceSession.create(bytes, onnxSessionOptions(threads));
   return {
     description: `ONNX Runtime ${ort.env.versions.common} on the CPU, ${threads} threads`,
     async forward(images, n, height, width) {

@@ -16,7 +16,11 @@ import { InlineError } from './InlineError';
 import { SelectionBar } from './SelectionBar';
 
 /** Toolbar, selection actions and the grid of the project's images. */
-export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id: number, order: number[]): void; hidden?: boolean } = {}) {
+export function ImageBrowser({
+  onOpenImage,
+  onSelectionChange,
+  hidden = false,
+}: { onOpenImage?(id: number, order: number[]): void; onSelectionChange?(ids: readonly number[]): void; hidden?: boolean } = {}) {
   const client = useClient();
   const [query, setQuery] = useState<ImageQuery>(ALL_IMAGES);
   const debouncedSearch = useDebouncedValue(query.search, 200);
@@ -30,6 +34,7 @@ export function ImageBrowser({ onOpenImage, hidden = false }: { onOpenImage?(id:
   );
   const ids = useMemo(() => rows.map((r) => r.id), [rows]);
   const selection = useSelection(ids);
+  useEffect(() => onSelectionChange?.([...selection.selected]), [onSelectionChange, selection.selected]);
   const [autoSplitOpen, setAutoSplitOpen] = useState(false);
   const [verifying, setVerifying] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);

@@ -1,10 +1,8 @@
 import { useCallback, useState } from 'react';
 import type { RendererEvents } from '../../shared/contract/rendererContract';
-import { SPLITS } from '../../shared/domain/images';
 import { PREDICTION_FILTERS, PREDICTION_ORDERS, type PredictionFilter, type PredictionOrder } from '../../shared/review/predictionOrder';
-import type { PredictionTarget } from '../../shared/review/predictions';
 import { usePredictionJob } from '../hooks/usePredictionJob';
-import { SPLIT_NAMES } from '../state/displayNames';
+import { predictionChoices } from '../state/predictionTargets';
 
 const ORDER_NAMES: Record<PredictionOrder, string> = {
   none: 'Model: no order',
@@ -34,11 +32,12 @@ export function PredictionBar({ runId, predicted, selectedIds, order, filter, on
     }, []),
   );
 
-  const target = (): PredictionTarget =>
-    what === 'unlabeled' ? { kind: 'unlabeled' } : what === 'selection' ? { kind: 'images', ids: selectedIds } : { kind: 'split', split: what as (typeof SPLITS)[number] };
+  const choices = predictionChoices({ openImageId: null, selectedIds });
+  // A selection that went away falls back to unlabeled images.
+  const choice = choices.find((c) => c.key === what) ?? choices[0];
   const start = () => {
     setMessage(null);
-    void startJob(target());
+    void startJob(choice.target);
   };
 
   return (
@@ -46,14 +45,10 @@ export function PredictionBar({ runId, predicted, selectedIds, order, filter, on
       <span className="muted" data-testid="prediction-run">
         {runId === null ? 'No trained run yet' : `Run ${runId}: ${predicted} predicted`}
       </span>
-      <select className="select" value={what} onChange={(e) => setWhat(e.target.value)} aria-label="Images to predict" data-testid="predict-target">
-        <option value="unlabeled">Unlabeled images</option>
-        <option value="selection" disabled={selectedIds.length === 0}>
-          Selected images ({selectedIds.length})
-        </option>
-        {SPLITS.map((s) => (
-          <option key={s} value={s}>
-            {SPLIT_NAMES[s]} split
+      <select className="select" value={choice.key} onChange={(e) => setWhat(e.target.value)} aria-label="Images to predict" data-testid="predict-target">
+        {choices.map((c) => (
+          <option key={c.key} value={c.key}>
+            {c.label}
           </option>
         ))}
       </select>
@@ -68,7 +63,7 @@ export function PredictionBar({ runId, predicted, selectedIds, order, filter, on
           </button>
         </>
       ) : (
-        <button className="btn" onClick={start} disabled={runId === null || (what === 'selection' && selectedIds.length === 0)} data-testid="predict-start">
+        <button className="btn" onClick={start} disabled={runId === null} data-testid="predict-start">
           Predict
         </button>
       )}

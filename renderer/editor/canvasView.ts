@@ -16,6 +16,9 @@ export class CanvasView {
   private readonly predictionCanvas = document.createElement('canvas');
   private readonly predictionNode = new Konva.Image({ image: this.predictionCanvas, x: 0, y: 0, listening: false });
   private predictionData: ImageData | null = null;
+  /** The last prediction the layer has drawn, and how many different ones it has drawn. */
+  private drawnPrediction: unknown = null;
+  private drawnPredictions = 0;
   private readonly imageLayer = new Konva.Layer({ listening: false });
   private readonly labelLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false });
   private readonly overlayLayer = new Konva.Layer({ listening: false });
@@ -62,6 +65,14 @@ export class CanvasView {
     this.overlayLayer.add(this.polygonFill, this.polygon, this.cursorRoundShadow, this.cursorRound, this.cursorSquareShadow, this.cursorSquare);
     this.outlineLayer.add(this.outlineNode);
     this.predictionLayer.add(this.predictionNode);
+    // A draw marker for benchmarks and tests: when a new prediction first reaches the screen
+    // (Konva's draw of this layer, not its scheduling), in the page's performance clock.
+    this.predictionLayer.on('draw', () => {
+      const shown = editor.prediction;
+      if (!shown || shown === this.drawnPrediction || !this.predictionLayer.visible()) return;
+      this.drawnPrediction = shown;
+      Object.assign(this.container.dataset, { predictionDrawn: String(++this.drawnPredictions), predictionDrawnAt: String(performance.now()) });
+    });
     this.stage.add(this.imageLayer, this.labelLayer, this.predictionLayer, this.outlineLayer, this.overlayLayer);
 
     this.cleanups.push(

@@ -53,4 +53,14 @@ export const EPOCH_AXIS: uPlot.Axis = {
   values: (_u, ticks) => ticks.map(String),
 };
 
+/**
+ * The mean-IU axis: from 0 to just above the best value shown, in tenths (at least 0.1, at most 1),
+ * so runs a few points apart (0.13 against 0.15 early on) are told apart instead of lying flat on a
+ * 0–1 axis. Zero stays at the bottom so heights still compare as ratios.
+ */
+export const iouRange: uPlot.Range.Function = (_u, _min, max) => [0, Math.min(1, Math.max(0.1, Math.ceil(((max ?? 0) * 1.1 + 1e-9) * 10) / 10))];
+
+/** Mean-IU tick labels: two decimals when the axis is short enough that one would repeat a label. */
+export const iouTicks = (u: uPlot, ticks: number[]) => ticks.map((t) => t.toFixed((u.scales.iou?.max ?? 1) <= 0.5 ? 2 : 1));
+
 export const formatSeriesValue = (digits: number) => (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(digits));

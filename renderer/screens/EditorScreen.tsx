@@ -22,6 +22,7 @@ import type { SaveStatus } from '../editor/autosave';
 import type { Editor } from '../editor/editor';
 import { chordOf, DEFAULT_KEYMAP, keyLookup, type EditorAction } from '../editor/keymap';
 import { EditorSession } from '../editor/session';
+import type { ToolId, ToolSettings } from '../editor/tools/tool';
 import { STATUS_NAMES } from '../state/displayNames';
 import { errorMessage } from '../state/errorMessage';
 
@@ -33,6 +34,8 @@ interface Props {
   order: readonly number[];
   onNavigate(imageId: number): void;
   onClose(): void;
+  /** Opens the training drawer over the editor (its run rows can predict the open image). */
+  onOpenTraining?(): void;
 }
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -51,6 +54,9 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     errorRef.current = onError;
   });
   const haveClasses = classes !== null;
+  // The tool, its settings and the class carry over from image to image (label next, fix with the
+  // brush, next…); only accepting by region is a one-off mode that starts off again.
+  const carried = useRef<{ tool: ToolId; settings: ToolSettings } | null>(null);
   const classesRef = useRef(classes);
   useEffect(() => {
     classesRef.current = classes;
@@ -63,6 +69,10 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     EditorSession.open(client, imageId, classesRef.current ?? [], { onSave: setSave, onAction: (a) => actionRef.current(a), onError: (m) => errorRef.current(m) }).then(
       (s) => {
         if (cancelled) return s.dispose();
+        if (carried.current) {
+          s.editor.updateSettings({ ...carried.current.settings, acceptRegion: false });
+          s.editor.setTool(carried.current.tool);
+        }
         opened = s;
         setSave(s.autosave.current);
         setOpened({ imageId, session: s, error: null });
@@ -72,6 +82,7 @@ function useEditorSession(imageId: number, classes: readonly LabelClass[] | null
     return () => {
       cancelled = true;
       if (opened) {
+        carried.current = { tool: opened.editor.tool, settings: { ...opened.editor.settings } };
         // Edits still pending are saved on the way out; a failure was already shown before leaving.
         void opened.autosave.flush().catch(() => {}).finally(() => opened!.dispose());
       }
@@ -92,7 +103,7 @@ function useEditorSnapshot(editor: Editor | null) {
   return useSyncExternalStore(subscribe, () => editor?.getSnapshot() ?? null);
 }
 
-export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose }: Props) {
+export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose, onOpenTraining }: Props) {
   const [imageAdjust, setImageAdjust] = useImageAdjust(projectKey);
   const client = useClient();
   const { classes } = useClasses();
@@ -285,6 +296,11 @@ export function EditorScreen({ projectKey, imageId, order, onNavigate, onClose }
         </div>
         <div className="header-actions">
           <LiveToggle live={live} />
+          {onOpenTraining && (
+            <button className="btn" onClick={onOpenTraining} title="Runs: train, compare, predict this image with any run" data-testid="editor-training-open">
+              Runs
+            </button>
+          )}
           {save && <SaveStatusBadge status={save} onRetry={() => session?.autosave.retryNow()} />}
           <button className="btn btn-icon" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-open">
             ?

@@ -26,6 +26,9 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
   const [editing, setEditing] = useState<{ id: number; order: number[] } | null>(null);
   const openImage = useCallback((id: number, order: number[]) => setEditing({ id, order }), []);
   const [trainingOpen, setTrainingOpen] = useState(false);
+  // The grid's selection, for the run rows' Predict (the grid owns it; this is a copy).
+  const [selectedIds, setSelectedIds] = useState<readonly number[]>([]);
+  const openTraining = useCallback(() => setTrainingOpen(true), []);
   const closeTraining = useCallback(() => setTrainingOpen(false), []);
   const { uploadFiles } = imports;
   const upload = useCallback(
@@ -45,10 +48,11 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
         order={editing.order}
         onNavigate={(id) => setEditing({ ...editing, id })}
         onClose={() => setEditing(null)}
+        onOpenTraining={openTraining}
       />
     )}
     <div className="project-screen" data-testid="project-screen" style={editing ? { display: 'none' } : undefined}>
-      <ProjectHeader project={project} onExport={() => setExportOpen(true)} onTrain={() => setTrainingOpen(true)} onClose={onClose} />
+      <ProjectHeader project={project} onExport={() => setExportOpen(true)} onTrain={openTraining} onClose={onClose} />
       <div className="project-body">
         <aside className="sidebar">
           <StatusSummary />
@@ -63,14 +67,20 @@ export function ProjectScreen({ project, onClose }: { project: ProjectSummary; o
               <ImportReportPanel key={item.jobId} item={item} onDismiss={imports.dismiss} />
             ))}
             <ThumbnailContext.Provider value={thumbnails}>
-              <ImageBrowser onOpenImage={openImage} hidden={editing !== null} />
+              <ImageBrowser onOpenImage={openImage} onSelectionChange={setSelectedIds} hidden={editing !== null} />
             </ThumbnailContext.Provider>
           </main>
         </DropZone>
       </div>
-      <TrainingPanel open={trainingOpen} onOpen={() => setTrainingOpen(true)} onClose={closeTraining} />
       {exportOpen && <ExportDialog onClose={() => setExportOpen(false)} />}
     </div>
+    {/* Outside the grid's screen: the drawer (and a run's pill) also shows over the editor, where a run row can predict the open image. */}
+    <TrainingPanel
+      open={trainingOpen}
+      predictionScope={{ openImageId: editing?.id ?? null, selectedIds }}
+      onOpen={openTraining}
+      onClose={closeTraining}
+    />
     </>
   );
 }

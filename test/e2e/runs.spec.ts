@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -6,6 +7,15 @@ import { cli, createProject, expect, openStudio, test } from './studioFixtures';
 import { openTraining, rectangleProject } from './trainingProject';
 
 const SCREENS = '/work/screens/runs';
+
+function query<T>(project: string, sql: string): T[] {
+  const db = new Database(join(project, 'project.sqlite'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
 
 async function screenshot(page: Page, name: string) {
   if (!existsSync('/work/screens')) return; // only where someone looks at them
@@ -148,6 +158,76 @@ test('two runs compared on one chart; the best checkpoint shows exactly what eva
   await screenshot(page, 'progress');
   await panel.getByTestId('training-cancel').click();
   await expect(panel.locator('[data-testid="run-row"][data-run-id="3"]').getByTestId('run-status')).toHaveText('Cancelled');
+});
+
+const predictedImageIds = (project: string, runId: number) =>
+  query<{ id: number }>(project, `SELECT image_id AS id FROM predictions WHERE run_id = ${runId} ORDER BY image_id`).map((r) => r.id);
+
+const optionLabels = (select: Locator) => select.locator('option').evaluateAll((els) => els.map((e) => e.textContent));
+
+test('a run row predicts a split, the grid selection or the open image', async ({ page, studio }) => {
+  const project = await rectangleProject(studio.dir, true);
+  const unlabeled = await writeRectangleSet(join(studio.dir, 'unlabeled'), 2, 32, 5);
+  cli('import', '--project', project, '--images', unlabeled.images, '--json');
+  cli('train', '--project', project, '--epochs', '1', '--batch', '2', '--backend', 'wasm', '--size', '32', '--json');
+  const panel = await openTraining(page, studio, project);
+  const row = panel.locator('[data-testid="run-row"][data-run-id="1"]');
+  const target = row.getByTestId('run-predict-target');
+
+  // Nothing open, nothing selected: unlabeled images and the splits only.
+  expect(await optionLabels(target)).toEqual(['Unlabeled images', 'Train split', 'Val split', 'Test split', 'Unassigned split']);
+  await target.selectOption({ label: 'Val split' });
+  await row.getByTestId('run-predict').click();
+  await expect(row.getByTestId('run-predicted')).toHaveText('4 images predicted', { timeout: 60_000 });
+  const val = query<{ id: number }>(project, "SELECT id FROM images WHERE split = 'val' ORDER BY id").map((r) => r.id);
+  expect(predictedImageIds(project, 1)).toEqual(val);
+
+  // Two cards selected in the grid: the row offers them.
+  await panel.getByTestId('training-close').click();
+  const cards = page.getByTestId('image-card');
+  await cards.nth(0).click();
+  await cards.nth(1).click({ modifiers: ['ControlOrMeta'] });
+  await expect(page.getByTestId('selection-count')).toHaveText('2 images selected');
+  const selected = (await cards.evaluateAll((els) => els.filter((e) => e.getAttribute('data-selected') === 'true').map((e) => Number(e.getAttribute('data-image-id'))))).sort(
+    (a, b) => a - b,
+  );
+  expect(selected).toHaveLength(2);
+  await page.getByTestId('training-open').click();
+  expect(await optionLabels(target)).toEqual(['Unlabeled images', 'Selected images (2)', 'Train split', 'Val split', 'Test split', 'Unassigned split']);
+  await target.selectOption({ label: 'Selected images (2)' });
+  await row.scrollIntoViewIfNeeded();
+  await screenshot(page, 'predict-targets');
+  await row.getByTestId('run-predict').click();
+  await expect(row.getByTestId('run-predicted')).toHaveText('2 images predicted', { timeout: 60_000 });
+  expect(predictedImageIds(project, 1)).toEqual([...new Set([...val, ...selected])].sort((a, b) => a - b));
+
+  // An image open in the editor: the drawer opens over it and predicts just that image, which the editor then shows.
+  await panel.getByTestId('training-close').click();
+  const predicted = predictedImageIds(project, 1);
+  const openId = query<{ id: number }>(project, 'SELECT id FROM images ORDER BY id').find((r) => !predicted.includes(r.id))!.id;
+  await page.locator(`[data-testid="image-card"][data-image-id="${openId}"]`).dblclick();
+  await expect(page.getByTestId('editor-screen')).toHaveAttribute('data-image-id', String(openId));
+  await expect(page.getByTestId('predict-image')).toBeVisible();
+  await page.getByTestId('editor-training-open').click();
+  await target.selectOption({ label: 'The open image' });
+  await row.scrollIntoViewIfNeeded();
+  await screenshot(page, 'predict-open-image-menu');
+  await row.getByTestId('run-predict').click();
+  await expect(row.getByTestId('run-predicted')).toHaveText('1 image predicted', { timeout: 60_000 });
+  expect(predictedImageIds(project, 1)).toEqual([...predicted, openId].sort((a, b) => a - b));
+  await panel.getByTestId('training-close').click();
+  await expect(page.getByTestId('prediction-visible')).toBeVisible();
+  // With the prediction panel shown, the class legend above it still takes clicks (it was squeezed under that panel).
+  const box = page.locator('[data-testid="class-option"][data-class-name="box"]');
+  await box.click({ timeout: 5_000 });
+  await expect(box).toHaveAttribute('aria-selected', 'true');
+  await screenshot(page, 'predict-open-image');
+
+  // Back in the grid the open image is gone from the menu (and its choice falls back to unlabeled).
+  await page.getByTestId('editor-back').click();
+  await page.getByTestId('training-open').click();
+  await expect(target).toHaveValue('unlabeled');
+  expect(await optionLabels(target)).not.toContain('The open image');
 });
 
 test("the import bar's unlabeled value starts as the class set's ignore index", async ({ page, studio }) => {

@@ -90,7 +90,7 @@ async function writeLabeledDataset(dir: string): Promise<LabeledDataset> {
 }
 
 /** Starts `fcn-studio serve` as a child process and resolves with the URL it prints. */
-function startServer(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
+export function startServer(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -106,7 +106,7 @@ function startServer(args: string[], cwd: string): Promise<{ child: ChildProcess
   });
 }
 
-function stopServer(child: ChildProcess): Promise<void> {
+export function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((r) => {
     child.once('exit', () => r());

@@ -8,9 +8,9 @@ import {
   segmentationMetrics,
 } from '../../../shared/metrics';
 import { resizeNearest } from '../../../shared/mask/resizeNearest';
-import { softmaxCrossEntropyIgnore } from './loss';
+import { IGNORE_INDEX, softmaxCrossEntropyIgnore } from './loss';
 import { LeanAdam } from './optimizers';
-import type { FcnModel } from './model/fcn';
+import { type FcnModel, paddedSize } from './model/fcn';
 import type { Batch, BatchSource, EpochResult, OptimizerConfig, TrainProgress } from './types';
 
 /** Adam (β 0.9/0.999, ε 1e-8, as PyTorch) or SGD with momentum. */
@@ -58,13 +58,29 @@ export interface StepOptions {
   weightDecay?: number;
 }
 
-function batchTensors(batch: Batch): { images: tf.Tensor4D; labels: tf.Tensor3D } {
+/**
+ * The batch as tensors; with `padLabels`, the labels at the network's padded size (see
+ * paddedSize), 255 in the padding, to score logits taken with forward's keepPadding.
+ */
+function batchTensors(batch: Batch, padLabels = false): { images: tf.Tensor4D; labels: tf.Tensor3D } {
   const { n, height, width } = batch;
   if (batch.images.length !== n * height * width * 3) throw new Error('batch.images is not N×H×W×3');
   if (batch.masks.length !== n * height * width) throw new Error('batch.masks is not N×H×W');
+  const padded = padLabels ? paddedSize(height, width) : { height, width };
+  let labels: Int32Array;
+  if (padded.height === height && padded.width === width) {
+    labels = Int32Array.from(batch.masks);
+  } else {
+    labels = new Int32Array(n * padded.height * padded.width).fill(IGNORE_INDEX);
+    for (let row = 0; row < n * height; row++) {
+      const image = Math.floor(row / height);
+      const start = (image * padded.height + (row % height)) * padded.width;
+      labels.set(batch.masks.subarray(row * width, (row + 1) * width), start);
+    }
+  }
   return {
     images: tf.tensor4d(batch.images, [n, height, width, 3], 'float32'),
-    labels: tf.tensor3d(Int32Array.from(batch.masks), [n, height, width], 'int32'),
+    labels: tf.tensor3d(labels, [n, padded.height, padded.width], 'int32'),
   };
 }
 
@@ -74,13 +90,14 @@ function batchTensors(batch: Batch): { images: tf.Tensor4D; labels: tf.Tensor3D 
  */
 export async function trainStep(model: FcnModel, optimizer: tf.Optimizer, batch: Batch, options: StepOptions = {}): Promise<number> {
   assertTrainable(model);
-  const { images, labels } = batchTensors(batch);
+  // The loss ignores the padding's 255 labels: the same loss and gradients as on cropped logits.
+  const { images, labels } = batchTensors(batch, true);
   const frozen = new Set(options.freezeBackbone ? model.backboneWeightNames() : []);
   const all = [...model.weights.entries()];
   const vars = all.filter(([name]) => !frozen.has(name)).map(([, v]) => v);
   const loss = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(
-      () => softmaxCrossEntropyIgnore(model.forward(images, true), labels, options.classWeights),
+      () => softmaxCrossEntropyIgnore(model.forward(images, true, true), labels, options.classWeights),
       vars,
     );
     const decay = options.weightDecay ?? 0;
@@ -210,7 +227,6 @@ export interface EvaluateResult {
 export async function evaluate(model: FcnModel, source: BatchSource, options: { epoch?: number; signal?: AbortSignal } = {}): Promise<EvaluateResult> {
   const confusion = createConfusionMatrix(model.config.numClasses);
   let lossSum = 0;
-  let batches = 0;
   let images = 0;
   for await (const batch of source.batches(options.epoch ?? 0)) {
     if (options.signal?.aborted) break;
@@ -223,11 +239,11 @@ export async function evaluate(model: FcnModel, source: BatchSource, options: { 
     tf.dispose([x, labels, predT, lossT]);
     accumulateConfusion(confusion, batch.masks, pred);
     await yieldToEventLoop();
-    lossSum += loss[0];
-    batches += 1;
+    // Each image weighs the same whatever the batching (a batch's loss is its pixels' mean).
+    lossSum += loss[0] * batch.n;
     images += batch.n;
   }
-  return { confusion, metrics: segmentationMetrics(confusion), meanLoss: batches ? lossSum / batches : Number.NaN, images };
+  return { confusion, metrics: segmentationMetrics(confusion), meanLoss: images ? lossSum / images : Number.NaN, images };
 }
 
 export interface Prediction {

@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import type { RunSummary } from '../../../shared/contract/rendererContract';
-import { CHART_AXIS, EPOCH_AXIS, formatSeriesValue, useTrainingPlot } from '../../hooks/useTrainingPlot';
+import { CHART_AXIS, EPOCH_AXIS, formatSeriesValue, iouRange, iouTicks, useTrainingPlot } from '../../hooks/useTrainingPlot';
 
 const HEIGHT = 170;
 /** Distinct on white and for common colour blindness (Okabe–Ito). */
@@ -24,8 +24,8 @@ function optionsFor(runs: RunSummary[]) {
     height: HEIGHT,
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-    scales: { x: { time: false }, iou: { auto: false, range: [0, 1] } },
-    axes: [EPOCH_AXIS, { ...CHART_AXIS, scale: 'iou', size: 40, values: (_u, ticks) => ticks.map((t) => t.toFixed(1)) }],
+    scales: { x: { time: false }, iou: { range: iouRange } },
+    axes: [EPOCH_AXIS, { ...CHART_AXIS, scale: 'iou', size: 40, values: iouTicks }],
     series: [
       { label: 'Epoch' },
       ...runs.map((run, i) => ({

@@ -1,6 +1,9 @@
 import type { RunSummary } from '../../../shared/contract/rendererContract';
+import type { PredictionTarget } from '../../../shared/review/predictions';
 import type { RunPrediction } from '../../hooks/useTrainingPredictions';
+import type { PredictionScope } from '../../state/predictionTargets';
 import { runColor } from './RunCompareChart';
+import { RunPredictControl } from './RunPredictControl';
 import { bestMeanIoU, describeSettings, formatDuration, formatMetric, plannedEpochs, runSeconds, RUN_STATUS_NAMES } from './trainingNames';
 
 interface Props {
@@ -18,7 +21,9 @@ interface Props {
   onDelete(id: number): void;
   /** Prediction jobs started from a row, by run. */
   predictions: ReadonlyMap<number, RunPrediction>;
-  onPredictUnlabeled(id: number): void;
+  /** The open image and the grid's selection, offered as prediction targets. */
+  predictionScope: PredictionScope;
+  onPredict(id: number, target: PredictionTarget): void;
   onCancelPrediction(jobId: string): void;
 }
 
@@ -33,7 +38,7 @@ function formatCreated(createdAt: string): string {
  * Every run of the project, newest first: what it trained on and with, how long, its best val
  * numbers, and what to do next with it. A row selects the run the curves and detail show.
  */
-export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, onToggleCompare, onResume, onEvaluate, onExport, onDelete, predictions, onPredictUnlabeled, onCancelPrediction }: Props) {
+export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, onToggleCompare, onResume, onEvaluate, onExport, onDelete, predictions, predictionScope, onPredict, onCancelPrediction }: Props) {
   if (runs.length === 0) return <p className="runs-empty muted">No runs yet. Start one above; finished runs are listed here.</p>;
   return (
     <ul className="run-list" data-testid="run-list">
@@ -115,7 +120,7 @@ export function RunList({ runs, selectedId, comparedIds, canResume, onSelect, on
                   {action('Cancel', 'run-predict-cancel', () => onCancelPrediction(prediction.jobId!))}
                 </span>
               ) : (
-                action('Predict unlabeled', 'run-predict', () => onPredictUnlabeled(run.id), !hasCheckpoint)
+                <RunPredictControl scope={predictionScope} enabled={hasCheckpoint} onPredict={(target) => onPredict(run.id, target)} />
               )}
               {action('Evaluate', 'run-row-evaluate', () => onEvaluate(run.id), !hasCheckpoint)}
               {action('Export model…', 'run-export', () => onExport(run.id), !hasCheckpoint)}

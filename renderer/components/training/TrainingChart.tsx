@@ -1,6 +1,6 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
-import { CHART_AXIS, EPOCH_AXIS, formatSeriesValue, useTrainingPlot } from '../../hooks/useTrainingPlot';
+import { CHART_AXIS, EPOCH_AXIS, formatSeriesValue, iouRange, iouTicks, useTrainingPlot } from '../../hooks/useTrainingPlot';
 
 export interface ChartEpoch {
   epoch: number;
@@ -38,11 +38,11 @@ function options(width: number): uPlot.Options {
     height: HEIGHT,
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-    scales: { x: { time: false }, loss: { auto: true, range: (_u, min, max) => [0, Math.max(max * 1.1, min + 1e-3)] }, iou: { auto: false, range: [0, 1] } },
+    scales: { x: { time: false }, loss: { auto: true, range: (_u, min, max) => [0, Math.max(max * 1.1, min + 1e-3)] }, iou: { range: iouRange } },
     axes: [
       EPOCH_AXIS,
       { ...CHART_AXIS, scale: 'loss', size: 46, values: (_u, ticks) => ticks.map((t) => t.toFixed(2)) },
-      { ...CHART_AXIS, scale: 'iou', side: 1, size: 40, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => t.toFixed(1)) },
+      { ...CHART_AXIS, scale: 'iou', side: 1, size: 40, grid: { show: false }, values: iouTicks },
     ],
     series: [
       { label: 'Epoch' },
@@ -54,7 +54,7 @@ function options(width: number): uPlot.Options {
   };
 }
 
-/** Train and validation loss (left axis) and validation mean IU (right axis, 0–1) per epoch, redrawn as epochs arrive. */
+/** Train and validation loss (left axis) and validation mean IU (right axis, from 0 to just above its best) per epoch, redrawn as epochs arrive. */
 export function TrainingChart({ epochs }: { epochs: ChartEpoch[] }) {
   const container = useRef<HTMLDivElement>(null);
   const data = useMemo(() => chartData(epochs), [epochs]);

@@ -8,6 +8,7 @@ import { useTrainingJob } from '../../hooks/useTrainingJob';
 import { useTrainingPredictions } from '../../hooks/useTrainingPredictions';
 import { useTrainingRuns } from '../../hooks/useTrainingRuns';
 import { errorMessage } from '../../state/errorMessage';
+import type { PredictionScope } from '../../state/predictionTargets';
 import { InlineError } from '../InlineError';
 import { DeleteRunDialog } from './DeleteRunDialog';
 import { ExportModelDialog } from './ExportModelDialog';
@@ -23,6 +24,8 @@ import { plannedEpochs, plannedMinutes, STOPPED_BY_NAMES } from './trainingNames
 
 interface Props {
   open: boolean;
+  /** The open image and the grid's selection: what a run row can predict besides unlabeled images and splits. */
+  predictionScope: PredictionScope;
   onOpen(): void;
   onClose(): void;
 }
@@ -31,7 +34,7 @@ interface Props {
  * The training drawer. It stays mounted while hidden so a run keeps reporting (and can be
  * cancelled) after the drawer is closed; a small pill shows the run meanwhile.
  */
-export function TrainingPanel({ open, onOpen, onClose }: Props) {
+export function TrainingPanel({ open, predictionScope, onOpen, onClose }: Props) {
   const job = useTrainingJob();
   const { runs, error: listError } = useTrainingRuns();
   const { state } = job;
@@ -225,7 +228,8 @@ export function TrainingPanel({ open, onOpen, onClose }: Props) {
               onExport={setExportingId}
               onDelete={(id) => void askDelete(id)}
               predictions={prediction.byRun}
-              onPredictUnlabeled={(id) => void prediction.start(id, { kind: 'unlabeled' })}
+              predictionScope={predictionScope}
+              onPredict={(id, target) => void prediction.start(id, target)}
               onCancelPrediction={prediction.cancel}
             />
           )}

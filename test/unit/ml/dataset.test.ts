@@ -118,11 +118,28 @@ describe('jitterColours', () => {
 });
 
 describe('evalSource', () => {
-  it('yields every image whole, in order', async () => {
-    const store = new SampleStore(items, SCALING, IDENTITY, 1);
-    const batches = await collect(evalSource(store), 0);
-    expect(batches.length).toBe(items.length);
-    expect(batches.map((b) => b.width)).toEqual((await inMemory()).samples.map((s) => s.width));
+  it('yields every image whole, in order, consecutive images of one size batched together', async () => {
+    // Runs of one size (the same files again) between images of other sizes.
+    const mixed = [0, 0, 0, 1, 1, 2, 0, 0].map((i) => items[i]);
+    const store = new SampleStore(mixed, SCALING, IDENTITY, 1);
+    const { samples: distinct } = await inMemory();
+    const samples = [0, 0, 0, 1, 1, 2, 0, 0].map((i) => distinct[i]);
+    for (const batchSize of [1, 2, 8]) {
+      const batches = await collect(evalSource(store, batchSize), 0);
+      const perImage = batches.flatMap((b) =>
+        Array.from({ length: b.n }, (_, k) => ({
+          width: b.width,
+          rgb: b.images.subarray(k * b.width * b.height * 3, (k + 1) * b.width * b.height * 3),
+          labels: b.masks.subarray(k * b.width * b.height, (k + 1) * b.width * b.height),
+        })),
+      );
+      expect(perImage.map((p) => p.width)).toEqual(samples.map((s) => s.width));
+      perImage.forEach((p, i) => {
+        expect([...p.rgb]).toEqual([...samples[i].rgb]);
+        expect([...p.labels]).toEqual([...samples[i].labels]);
+      });
+      expect(batches.map((b) => b.n)).toEqual({ 1: [1, 1, 1, 1, 1, 1, 1, 1], 2: [2, 1, 2, 1, 2], 8: [3, 2, 1, 2] }[batchSize]);
+    }
   });
 });
 
@@ -159,6 +176,31 @@ describe('downscaleLabels', () => {
     // 2×2 blocks: [1, 1, 2, 255] → 1; [255, 255, 255, 4] → 4; all 255 → 255.
     const src = Uint8Array.from([1, 1, 255, 255, 255, 255, 2, 255, 255, 4, 255, 255]);
     expect([...downscaleLabels(src, 6, 2, 3, 1)]).toEqual([1, 4, 255]);
+  });
+
+  it('gives the rule’s result (block majority over labeled pixels, a tie to the first in row order) at every factor, halving included', () => {
+    /** The rule written out plainly: each output pixel's block, its labeled values counted in row order. */
+    const reference = (src: Uint8Array, sw: number, sh: number, dw: number, dh: number) =>
+      Uint8Array.from({ length: dw * dh }, (_, o) => {
+        const [x, y] = [o % dw, Math.floor(o / dw)];
+        const counts = new Map<number, number>();
+        let best = 255;
+        for (let sy = Math.floor((y * sh) / dh); sy < Math.max(Math.floor((y * sh) / dh) + 1, Math.floor(((y + 1) * sh) / dh)); sy++) {
+          for (let sx = Math.floor((x * sw) / dw); sx < Math.max(Math.floor((x * sw) / dw) + 1, Math.floor(((x + 1) * sw) / dw)); sx++) {
+            const v = src[sy * sw + sx];
+            if (v === 255) continue;
+            counts.set(v, (counts.get(v) ?? 0) + 1);
+            if (counts.get(v)! > (best === 255 ? 0 : counts.get(best)!)) best = v;
+          }
+        }
+        return best;
+      });
+    const random = mulberry32(5);
+    // Few values and many unlabeled pixels: ties, mixed and uniform blocks all occur.
+    const src = Uint8Array.from({ length: 48 * 36 }, () => [0, 1, 2, 255, 255][Math.floor(random() * 5)]);
+    for (const [dw, dh] of [[24, 18], [16, 12], [17, 13], [30, 20]]) {
+      expect([...downscaleLabels(src, 48, 36, dw, dh)], `${dw}×${dh}`).toEqual([...reference(src, 48, 36, dw, dh)]);
+    }
   });
 
   it('leaves a raster that is not shrunk to nearest neighbour', () => {

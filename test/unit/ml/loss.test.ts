@@ -98,6 +98,8 @@ describe('the one-pass loss kernel (wasm)', () => {
   // where the SIMD module cannot load.
   it.each([
     ['SIMD', [2, 5, 7, 6]],
+    ['SIMD, 11 classes (3 past the last group of 4)', [2, 5, 7, 11]],
+    ['SIMD, 3 classes (fewer than 4)', [2, 5, 7, 3]],
     ['SIMD on two threads', [2, 64, 48, 21]],
     ['js', [2, 5, 7, 6]],
   ] as const)('%s: gives the loss and the gradient of the op-by-op version, with weights, ignored pixels and an upstream gradient', async (path, shape4) => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
-import { RELU6_GRAD_KERNEL, relu6Trainable } from '../../../electron/ml/engine/model/relu6';
+import { RELU_GRAD_KERNEL, relu6Trainable } from '../../../electron/ml/engine/model/relu6';
 import { withSimdKernels } from '../../fixtures/simdKernels';
 
 /** Values on both sides of 0 and 6, never exactly on them (where the subgradient is a choice); 270 of them, so the SIMD kernel's scalar tail runs too. */
@@ -27,7 +27,7 @@ describe('relu6Trainable', () => {
       expect(cpu.dx[i]).toBe(x > 0 && x < 6 ? 1 + (i % 7) : 0);
     });
     await selectBackend('wasm');
-    expect(tf.getKernel(RELU6_GRAD_KERNEL, 'wasm')).toBeDefined();
+    expect(tf.getKernel(RELU_GRAD_KERNEL, 'wasm')).toBeDefined();
     const before = tf.memory().numTensors;
     const wasm = await withSimdKernels(simd, valueAndGrad);
     expect(tf.memory().numTensors).toBe(before);

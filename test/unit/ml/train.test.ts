@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { buildFcn, createOptimizer, evaluate, predict, selectBackend, trainEpoch, trainStep } from '../../../electron/ml/engine';
+import { softmaxCrossEntropyIgnore } from '../../../electron/ml/engine/loss';
 import { scoreLogitsResized } from '../../../electron/ml/engine/train';
 import type { FcnConfig } from '../../../electron/ml/engine';
 import { arraySource, syntheticBatch } from './syntheticSegmentation';
@@ -76,6 +77,35 @@ describe('training', () => {
     expect(events[0].imagesPerSecond).toBeGreaterThan(0);
     expect(events[1].etaSeconds).toBeGreaterThan(0);
     model.dispose();
+    optimizer.dispose();
+  });
+
+  it('a step on a size that is not a multiple of 32 has the loss and gradients of the cropped logits (padding scored as unlabeled)', async () => {
+    const batch = syntheticBatch(2, 40, 321, 0.3);
+    const odd = { ...batch, height: 40, width: 40 };
+    // 40×40 is padded to 64×64 inside the network; keep the batch's own 40×40 crop as it is.
+    const reference = buildFcn(config);
+    const trained = buildFcn(config);
+    const sgd = { name: 'sgd' as const, learningRate: 0.05 };
+    const optimizer = createOptimizer(sgd);
+    const loss = await trainStep(trained, optimizer, odd);
+    const images = tf.tensor4d(odd.images, [2, 40, 40, 3]);
+    const labels = tf.tensor3d(Int32Array.from(odd.masks), [2, 40, 40], 'int32');
+    const vars = [...reference.weights.values()];
+    const { value, grads } = tf.variableGrads(() => softmaxCrossEntropyIgnore(reference.forward(images, true), labels), vars);
+    expect(loss).toBeCloseTo((await value.data())[0], 5);
+    for (const [name, v] of reference.weights) {
+      const expected = tf.tidy(() => tf.sub(v, tf.mul(grads[v.name], sgd.learningRate)));
+      const got = (await trained.w(name).data()) as Float32Array;
+      const want = (await expected.data()) as Float32Array;
+      let worst = 0;
+      want.forEach((w, i) => (worst = Math.max(worst, Math.abs(got[i] - w))));
+      expect(worst, name).toBeLessThan(1e-5);
+      expected.dispose();
+    }
+    tf.dispose([images, labels, value, ...Object.values(grads)]);
+    reference.dispose();
+    trained.dispose();
     optimizer.dispose();
   });
 

@@ -6,6 +6,7 @@ import type { FcnConfig } from '../types';
 import { type Activation, type Backbone, type LayerOps, type ParamSpec, applyPreprocess, backbones } from './backbones';
 import { bilinearKernel } from './bilinear';
 import { hashSeed, mulberry32, normalArray } from './random';
+import { conv2dBiasReluTrainable } from './convBiasRelu';
 import { recordingGradients, relu6Trainable } from './relu6';
 import { upsampleByPhases } from './upsample';
 
@@ -107,21 +108,35 @@ export class FcnModel {
 
   /**
    * Logits [N, H, W, numClasses] for images [N, H, W, 3] (RGB 0..255) of any size: the input is
-   * padded to a multiple of 32 and the scores cropped back.
+   * padded to a multiple of 32 and the scores cropped back — or, with `keepPadding`, returned at
+   * the padded size (see paddedSize), for a loss that ignores the padding itself: no crop forward
+   * and no pad of the gradient backward, each a pass over every logit.
    */
-  forward(images: tf.Tensor4D, training = false): tf.Tensor4D {
+  forward(images: tf.Tensor4D, training = false, keepPadding = false): tf.Tensor4D {
     return tf.tidy(() => {
       const [, h, w] = images.shape;
-      const ph = Math.ceil(h / FCN_STRIDE) * FCN_STRIDE;
-      const pw = Math.ceil(w / FCN_STRIDE) * FCN_STRIDE;
+      const { height: ph, width: pw } = paddedSize(h, w);
       let x = applyPreprocess(images, this.backbone.preprocess);
       if (ph !== h || pw !== w) x = tf.pad(x, [[0, 0], [0, ph - h], [0, pw - w], [0, 0]]);
-      const scores = this.forwardPadded(x, training);
-      return ph !== h || pw !== w ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
+      this.networkInput = x;
+      let scores: tf.Tensor4D;
+      try {
+        scores = this.forwardPadded(x, training);
+      } finally {
+        this.networkInput = null;
+      }
+      return !keepPadding && (ph !== h || pw !== w) ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
     });
   }
 
+  /** The padded, preprocessed batch of the forward pass running now (no weight depends on it). */
+  private networkInput: tf.Tensor4D | null = null;
+
   private conv(x: tf.Tensor4D, name: string, activation: Activation, stride = 1): tf.Tensor4D {
+    if (activation === 'relu' && recordingGradients()) {
+      const kernel = this.w(`${name}/kernel`) as tf.Tensor4D;
+      return conv2dBiasReluTrainable(x, kernel, this.w(`${name}/bias`) as tf.Tensor1D, stride, x !== this.networkInput);
+    }
     const unfused = activation === 'relu6' && recordingGradients();
     const y = tf.fused.conv2d({
       x,
@@ -184,6 +199,11 @@ export class FcnModel {
     for (const v of this.weights.values()) v.dispose();
     this.weights.clear();
   }
+}
+
+/** The size the network computes an H × W input at: each side rounded up to a multiple of FCN_STRIDE. */
+export function paddedSize(height: number, width: number): { height: number; width: number } {
+  return { height: Math.ceil(height / FCN_STRIDE) * FCN_STRIDE, width: Math.ceil(width / FCN_STRIDE) * FCN_STRIDE };
 }
 
 /** Builds an FCN with freshly initialised weights (or the given ones, by layer name). */

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** A kernel that backends may register for the ReLU6 gradient in one pass (the wasm backend does). */
-export const RELU6_GRAD_KERNEL = 'FcnStudioRelu6Grad';
+/**
+ * A kernel that backends may register for a clipped ReLU's gradient in one pass (the wasm backend
+ * does): inputs dy and the activation's output y, attr `hi`; dy where 0 < y < hi, else 0.
+ */
+export const RELU_GRAD_KERNEL = 'FcnStudioReluGrad';
 
-/** dy where 0 < y < 6, else 0, from ReLU6's output y. */
-function relu6Grad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(RELU6_GRAD_KERNEL, tf.getBackend())) {
-    return tf.engine().runKernel(RELU6_GRAD_KERNEL, { dy, y }) as tf.Tensor;
+/** dy where 0 < y < hi, else 0, from the activation's output y (hi = 6: ReLU6; +∞: ReLU). */
+export function reluGradFromOutput(dy: tf.Tensor, y: tf.Tensor, hi: number): tf.Tensor {
+  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend())) {
+    return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y }, { hi }) as tf.Tensor;
   }
-  return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'));
+  const open = hi === Infinity ? tf.greater(y, 0) : tf.logicalAnd(tf.greater(y, 0), tf.less(y, hi));
+  return tf.mul(dy, tf.cast(open, 'float32'));
 }
 
 /**
@@ -20,7 +24,7 @@ function relu6Grad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
 export const relu6Trainable = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   const y = tf.relu6(x);
   save([y]);
-  return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => relu6Grad(dy, saved[0]) };
+  return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => reluGradFromOutput(dy, saved[0], 6) };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
 /** Whether ops run under a gradient tape now (training): fused activations then lose their gradient. */

@@ -47,19 +47,23 @@ export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.
     const blocks = tf.reshape(tf.transpose(ordered, [0, 2, 1, 3]), [16, half * half * cout, cin]);
     const kernels = tf.reshape(tf.transpose(blocks, [0, 2, 1]), [4, 4, cin, half * half * cout]);
     const [n, h, wd] = x.shape;
-    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
     // Interleaving two parts along a middle axis: concatenate along axis 0 (contiguous copies) and
     // swap the first two axes — the backward pass then splits along axis 0 too (the wasm backend's
     // split along a middle axis walks element by element).
     const interleave = (parts: tf.Tensor[], rows: number, width: number) =>
       tf.transpose(tf.reshape(tf.concat(parts, 0), [2, rows, width]), [1, 0, 2]);
+    // The four quadrants' 2×2 kernels by splitting (the gradient is one concat per split, where
+    // four slices would pad each gradient back to full size and add them).
+    const quadrantKernels = tf.split(kernels, 2, 0).map((rows) => tf.split(rows, 2, 1) as tf.Tensor4D[]);
     const rowsOfPhases: tf.Tensor[] = [];
     for (const a of [0, 1]) {
       const cols: tf.Tensor[] = [];
       for (const b of [0, 1]) {
-        const kernel = tf.slice(kernels, [2 * a, 2 * b, 0, 0], [2, 2, cin, half * half * cout]) as tf.Tensor4D;
-        const window = tf.slice(padded, [0, a, b, 0], [n, h + 1, wd + 1, cin]) as tf.Tensor4D;
-        const quadrant = tf.conv2d(window, kernel, 1, 'valid'); // [N, h, w, (ry', rx', C)]
+        const kernel = quadrantKernels[a][b];
+        // Quadrant (a, b) reads x padded by one row/column: above/left for 0, below/right for 1.
+        // As the convolution's own padding, not a padded copy and four windows sliced from it
+        // (each a copy forward and a pad plus an add backward).
+        const quadrant = tf.conv2d(x, kernel, 1, [[0, 0], [1 - a, a], [1 - b, b], [0, 0]]); // [N, h, w, (ry', rx', C)]
         cols.push(tf.reshape(quadrant, [n * h * wd * half, half * cout]));
       }
       // (ry', b, rx', C) = (ry', rx, C) with rx = b·s/2 + rx'

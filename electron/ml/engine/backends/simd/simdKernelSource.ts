@@ -86,6 +86,18 @@ const SOFTMAX_CE = `
         (br $l)))
       (local.set $sum (f32.add (f32.add (f32x4.extract_lane 0 (local.get $vs)) (f32x4.extract_lane 1 (local.get $vs)))
                                (f32.add (f32x4.extract_lane 2 (local.get $vs)) (f32x4.extract_lane 3 (local.get $vs)))))
+      ;; The classes past the last group of 4 (11 classes: 3): with at least 4 classes, one exp4 of
+      ;; the row's last 4 logits, stored over the last 4 (those before the tail get the values they
+      ;; have), then the tail added in order; fewer than 4 classes, one lane at a time.
+      (if (i32.and (i32.lt_u (local.get $vecEnd) (local.get $classes)) (i32.ge_u (local.get $classes) (i32.const 4)))
+        (then
+          (local.set $e (call $exp4 (f32x4.sub (v128.load align=4 (i32.add (local.get $row) (i32.shl (i32.sub (local.get $classes) (i32.const 4)) (i32.const 2)))) (local.get $vm))))
+          (v128.store align=4 (i32.add (local.get $grow) (i32.shl (i32.sub (local.get $classes) (i32.const 4)) (i32.const 2))) (local.get $e))
+          (block $b (loop $l
+            (br_if $b (i32.ge_u (local.get $k) (local.get $classes)))
+            (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $grow) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $l)))))
       (block $b (loop $l
         (br_if $b (i32.ge_u (local.get $k) (local.get $classes)))
         (local.set $e (call $exp4 (f32x4.splat (f32.sub (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))) (local.get $m)))))
@@ -568,17 +580,21 @@ const MAXPOOL_GRAD_2X2 = `
   )
 `;
 
-/** ReLU6's gradient: out = dy where 0 < y < 6, else 0 (count floats). */
-const RELU6_GRAD = `
-  (func (export "relu6_grad") (param $dy i32) (param $y i32) (param $out i32) (param $count i32)
-    (local $end i32) (local $vecEnd i32) (local $v v128) (local $f f32)
+/**
+ * A clipped ReLU's gradient from its output: out = dy where 0 < y < hi, else 0 (count floats).
+ * hi = 6 for ReLU6, +∞ for ReLU.
+ */
+const RELU_GRAD = `
+  (func (export "relu_grad") (param $dy i32) (param $y i32) (param $out i32) (param $count i32) (param $hi f32)
+    (local $end i32) (local $vecEnd i32) (local $v v128) (local $f f32) (local $vhi v128)
+    (local.set $vhi (f32x4.splat ${get('hi')}))
     (local.set $end ${add(get('out'), mul(get('count'), i32(4)))})
     (local.set $vecEnd ${add(get('out'), mul(`(i32.and ${get('count')} ${i32(-4)})`, i32(4)))})
     (block $b (loop $l
       (br_if $b (i32.ge_u ${get('out')} ${get('vecEnd')}))
       (local.set $v (v128.load align=4 ${get('y')}))
       (v128.store align=4 ${get('out')} (v128.and (v128.load align=4 ${get('dy')})
-        (v128.and (f32x4.gt ${get('v')} ${splat(0)}) (f32x4.lt ${get('v')} ${splat(6)}))))
+        (v128.and (f32x4.gt ${get('v')} ${splat(0)}) (f32x4.lt ${get('v')} ${get('vhi')}))))
       (local.set $dy ${add(get('dy'), i32(16))})
       (local.set $y ${add(get('y'), i32(16))})
       (local.set $out ${add(get('out'), i32(16))})
@@ -586,7 +602,7 @@ const RELU6_GRAD = `
     (block $b (loop $l
       (br_if $b (i32.ge_u ${get('out')} ${get('end')}))
       (local.set $f (f32.load ${get('y')}))
-      (f32.store ${get('out')} (select (f32.load ${get('dy')}) ${f32(0)} (i32.and (f32.gt ${get('f')} ${f32(0)}) (f32.lt ${get('f')} ${f32(6)}))))
+      (f32.store ${get('out')} (select (f32.load ${get('dy')}) ${f32(0)} (i32.and (f32.gt ${get('f')} ${f32(0)}) (f32.lt ${get('f')} ${get('hi')}))))
       (local.set $dy ${add(get('dy'), i32(4))})
       (local.set $y ${add(get('y'), i32(4))})
       (local.set $out ${add(get('out'), i32(4))})
@@ -645,7 +661,7 @@ export function simdKernelWat(shared: boolean): string {
   ${ADD_INTO}
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
-  ${RELU6_GRAD}
+  ${RELU_GRAD}
   ${depthwiseRun('depthwise_filter_run', 'fixed', 'x', 'acc')}
   ${depthwiseRun('depthwise_input_run', 'strided', 'dx', 'w')}
   ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c))).join('\n')}

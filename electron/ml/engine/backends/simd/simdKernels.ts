@@ -16,7 +16,8 @@ export interface SimdKernels {
   addInto(dst: number, src: number, count: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
   maxpoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number): void;
-  relu6Grad(dy: number, y: number, out: number, count: number): void;
+  /** dy where 0 < y < hi (a clipped ReLU's gradient from its output). */
+  reluGrad(dy: number, y: number, out: number, count: number, hi: number): void;
   depthwiseFilterRun(x: number, g: number, acc: number, count: number, inStep: number, c: number): void;
   depthwiseInputRun(dx: number, g: number, w: number, count: number, inStep: number, c: number): void;
   /** The second thread, once it is ready (see startSimdHelper), else null. */
@@ -59,7 +60,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
       addInto: exports.add_into,
       sumRows: exports.sum_rows,
       maxpoolGrad2x2: exports.maxpool_grad_2x2,
-      relu6Grad: exports.relu6_grad,
+      reluGrad: exports.relu_grad,
       depthwiseFilterRun: exports.depthwise_filter_run,
       depthwiseInputRun: exports.depthwise_input_run,
       helper: () => readySimdHelper(memory),
