@@ -25,6 +25,8 @@ export interface MlSupervisorOptions {
 
 /** How long a cancelled job may take to stop before its ML process is killed. */
 export const CANCEL_DEADLINE_MS = 1_000;
+/** How long a freshly spawned ML process may take to answer its first ping (TF.js, the wasm kernels and tsx load first). */
+const STARTUP_TIMEOUT_MS = 60_000;
 
 export interface JobOptions<T extends MlJobType> {
   /** Each event of this job, in order (a `saving` event is the supervisor's, never passed on). */
@@ -53,6 +55,8 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
   private readonly activeJobs = new Set<string>();
   private state: MlStatus = { state: 'stopped', pid: null, restarts: 0, lastError: null };
   private stopping = false;
+  /** Requests other than pings sent so far: a health ping that waited behind one is not a hang. */
+  private workSent = 0;
   private healthTimer: NodeJS.Timeout | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private backoffMs = 250;
@@ -77,6 +81,7 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     const child = this.child;
     if (!child || !child.connected) return Promise.reject(new AppError('ML_PROCESS_DIED', 'the ML process is not running (it is being restarted)'));
     const seq = ++this.seq;
+    if (type !== 'ping') this.workSent++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
@@ -217,14 +222,21 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     if (!child) return;
     // A training step runs synchronously in the worker for seconds (minutes for big nets on a CPU):
     // while a job is in flight, a slow ping means busy, not hung; only a dead process is restarted then.
-    const busy = this.activeJobs.size > 0;
+    // The same holds for any other request in flight (a weights check, a model export): each has
+    // its own timeout, and the worker answers pings only between its synchronous stretches.
+    const busy = () => this.activeJobs.size > 0 || [...this.pending.values()].some((p) => p.type !== 'ping');
+    const workBefore = this.workSent;
     try {
-      await this.request('ping', {}, busy ? 30 * 60_000 : (this.options.healthTimeoutMs ?? 5_000));
+      // A process still starting (loading TF.js and its kernels, slow on a loaded machine) has not hung either.
+      const timeoutMs = busy() ? 30 * 60_000 : this.state.state === 'starting' ? STARTUP_TIMEOUT_MS : (this.options.healthTimeoutMs ?? 5_000);
+      await this.request('ping', {}, timeoutMs);
       this.backoffMs = 250;
       if (this.state.state !== 'ready') this.setStatus({ state: 'ready' });
     } catch (err) {
-      // A hung process is as good as dead: kill it and let onExit restart it.
-      if (err instanceof AppError && err.code === 'ML_TIMEOUT' && child === this.child) child.kill('SIGKILL');
+      // A hung process is as good as dead: kill it and let onExit restart it. Not when work was
+      // sent after the ping: the ping sat behind that work, which proves nothing about a hang.
+      const sentWorkSince = this.workSent !== workBefore || busy();
+      if (err instanceof AppError && err.code === 'ML_TIMEOUT' && child === this.child && !sentWorkSince) child.kill('SIGKILL');
     }
   }
 

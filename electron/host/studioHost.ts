@@ -1,5 +1,5 @@
 import { Backend } from '../backend/backend';
-import { MlSupervisor } from '../backend/mlSupervisor';
+import { MlSupervisor, type MlSupervisorOptions } from '../backend/mlSupervisor';
 import { ML_WORKER_SOURCE, packageVersion, RENDERER_DIST, rendererBuilt, PACKAGE_ROOT } from './paths';
 import { startStudioServer, type StudioServer } from './server';
 
@@ -13,8 +13,8 @@ export interface HostOptions {
 }
 
 /** The ML process from source: Node runs the worker through the tsx loader. */
-export function sourceMlSupervisor(): MlSupervisor {
-  return new MlSupervisor({ entry: ML_WORKER_SOURCE, execArgv: ['--import', import.meta.resolve('tsx')] });
+export function sourceMlSupervisor(options: Partial<MlSupervisorOptions> = {}): MlSupervisor {
+  return new MlSupervisor({ entry: ML_WORKER_SOURCE, execArgv: ['--import', import.meta.resolve('tsx')], ...options });
 }
 
 /** Browser mode: backend + ML process + server, as `fcn-studio serve` runs them. */

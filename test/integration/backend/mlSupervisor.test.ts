@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mobileNetV2Layers, writeKerasWeights } from '../../fixtures/kerasWeights';
 import { sourceMlSupervisor } from '../../../electron/host/studioHost';
 import type { MlSupervisor } from '../../../electron/backend/mlSupervisor';
 import type { MlStatus } from '../../../shared/contract/rendererContract';
@@ -20,6 +24,26 @@ function waitFor(ml: MlSupervisor, predicate: (s: MlStatus) => boolean): Promise
 }
 
 describe('MlSupervisor', () => {
+  it('does not kill the process for a health ping that waited behind a request (a weights check, a model export)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fcn-health-'));
+    try {
+      const weights = join(dir, 'mobilenet.h5');
+      await writeKerasWeights(weights, mobileNetV2Layers(1));
+      // Pings every 10 ms, a hang declared after 30 ms: reading MobileNetV2's weights keeps the
+      // worker busy for longer than that, so pings sent meanwhile time out behind it.
+      ml = sourceMlSupervisor({ healthIntervalMs: 10, healthTimeoutMs: 30 });
+      ml.start();
+      const ready = await waitFor(ml, (s) => s.state === 'ready');
+      for (let i = 0; i < 3; i++) {
+        const report = await ml.request('inspectWeights', { path: weights, backbone: 'mobilenetv2' });
+        expect(report).toBeTruthy();
+      }
+      expect(ml.status()).toMatchObject({ pid: ready.pid, restarts: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('starts the ML process as a real child and answers ping', async () => {
     ml = sourceMlSupervisor();
     ml.start();
