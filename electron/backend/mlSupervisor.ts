@@ -52,11 +52,8 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   /** Jobs in flight: a slow health check means busy, not hung, while one runs. */
-  private readonly activeJobs = new Set<string>();
   private state: MlStatus = { state: 'stopped', pid: null, restarts: 0, lastError: null };
   private stopping = false;
-  /** Requests other than pings sent so far: a health ping that waited behind one is not a hang. */
-  private workSent = 0;
   private healthTimer: NodeJS.Timeout | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private backoffMs = 250;
@@ -81,7 +78,6 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     const child = this.child;
     if (!child || !child.connected) return Promise.reject(new AppError('ML_PROCESS_DIED', 'the ML process is not running (it is being restarted)'));
     const seq = ++this.seq;
-    if (type !== 'ping') this.workSent++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
@@ -124,7 +120,6 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     };
     this.on('event', listener);
     signal?.addEventListener('abort', cancel);
-    this.activeJobs.add(jobId);
     try {
       // A job may take days; the ML process's death, not a timer, ends a stuck one.
       return await this.request(type, request, 2 ** 31 - 1);
@@ -133,7 +128,6 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
       throw err;
     } finally {
       clearTimeout(killTimer);
-      this.activeJobs.delete(jobId);
       this.off('event', listener);
       signal?.removeEventListener('abort', cancel);
     }
@@ -222,10 +216,9 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
     if (!child) return;
     // A training step runs synchronously in the worker for seconds (minutes for big nets on a CPU):
     // while a job is in flight, a slow ping means busy, not hung; only a dead process is restarted then.
-    // The same holds for any other request in flight (a weights check, a model export): each has
-    // its own timeout, and the worker answers pings only between its synchronous stretches.
-    const busy = () => this.activeJobs.size > 0 || [...this.pending.values()].some((p) => p.type !== 'ping');
-    const workBefore = this.workSent;
+    // The same holds for any other request in flight (a weights check, a model export; a job is one
+    // too): each has its own timeout, and the worker answers pings only between its synchronous stretches.
+    const busy = () => [...this.pending.values()].some((p) => p.type !== 'ping');
     try {
       // A process still starting (loading TF.js and its kernels, slow on a loaded machine) has not hung either.
       const timeoutMs = busy() ? 30 * 60_000 : this.state.state === 'starting' ? STARTUP_TIMEOUT_MS : (this.options.healthTimeoutMs ?? 5_000);
@@ -233,10 +226,9 @@ export class MlSupervisor extends EventEmitter<{ status: [MlStatus]; event: [MlE
       this.backoffMs = 250;
       if (this.state.state !== 'ready') this.setStatus({ state: 'ready' });
     } catch (err) {
-      // A hung process is as good as dead: kill it and let onExit restart it. Not when work was
-      // sent after the ping: the ping sat behind that work, which proves nothing about a hang.
-      const sentWorkSince = this.workSent !== workBefore || busy();
-      if (err instanceof AppError && err.code === 'ML_TIMEOUT' && child === this.child && !sentWorkSince) child.kill('SIGKILL');
+      // A hung process is as good as dead: kill it and let onExit restart it. Not while work sent
+      // after the ping is in flight: the ping sat behind that work, which proves nothing about a hang.
+      if (err instanceof AppError && err.code === 'ML_TIMEOUT' && child === this.child && !busy()) child.kill('SIGKILL');
     }
   }
 

@@ -4,21 +4,19 @@
  * over a WebSocket on the same host, so only it may connect out (`ws:`/`wss:`); the desktop page
  * reaches its backend through IPC and connects nowhere.
  */
-const BASE_DIRECTIVES = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // React and Konva set inline styles; no inline script is ever allowed.
-  "style-src 'self' 'unsafe-inline'",
-  // Masks, thumbnails and prediction layers are drawn from blobs and data URLs.
-  "img-src 'self' blob: data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-];
-
 export type RendererTransport = 'ipc' | 'websocket';
 
 export function contentSecurityPolicy(transport: RendererTransport): string {
-  const directives = transport === 'websocket' ? [...BASE_DIRECTIVES.slice(0, 4), "connect-src 'self' ws: wss:", ...BASE_DIRECTIVES.slice(4)] : BASE_DIRECTIVES;
-  return directives.join('; ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // React and Konva set inline styles; no inline script is ever allowed.
+    "style-src 'self' 'unsafe-inline'",
+    // Masks, thumbnails and prediction layers are drawn from blobs and data URLs.
+    "img-src 'self' blob: data:",
+    ...(transport === 'websocket' ? ["connect-src 'self' ws: wss:"] : []),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
