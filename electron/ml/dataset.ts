@@ -385,27 +385,39 @@ export function evalSource(samples: SampleStore, batchSize = 8): BatchSource {
   return {
     async *batches(): AsyncIterable<Batch> {
       const groups = Array.from({ length: count }, (_, i) => [i]);
-      let pending: Sample[] = [];
-      const flush = (): Batch => {
-        const { width, height } = pending[0];
-        const pixels = width * height;
-        const images = new Float32Array(pending.length * pixels * 3);
-        const masks = new Uint8Array(pending.length * pixels);
-        pending.forEach((sample, k) => {
-          images.set(sample.rgb, k * pixels * 3);
-          masks.set(sample.labels, k * pixels);
-        });
-        const batch = { images, masks, n: pending.length, height, width };
-        pending = [];
-        return batch;
-      };
-      for await (const [s] of fetchAhead(samples, groups)) {
-        const first = pending[0];
-        const full = first && (pending.length >= batchSize || (pending.length + 1) * s.width * s.height > EVAL_BATCH_PIXELS);
-        if (first && (full || s.width !== first.width || s.height !== first.height)) yield flush();
-        pending.push(s);
+      async function* singles(): AsyncGenerator<Sample> {
+        for await (const [s] of fetchAhead(samples, groups)) yield s;
       }
-      if (pending.length) yield flush();
+      yield* wholeImageBatches(singles(), batchSize);
     },
   };
+}
+
+/**
+ * Whole images at training scale in batches of up to `batchSize` consecutive images of one size
+ * (at most EVAL_BATCH_PIXELS pixels a batch): validation's batches, for a split held in a
+ * SampleStore or (Live) in memory.
+ */
+export async function* wholeImageBatches(samples: AsyncIterable<Sample> | Iterable<Sample>, batchSize = 8): AsyncGenerator<Batch> {
+  let pending: Sample[] = [];
+  const flush = (): Batch => {
+    const { width, height } = pending[0];
+    const pixels = width * height;
+    const images = new Float32Array(pending.length * pixels * 3);
+    const masks = new Uint8Array(pending.length * pixels);
+    pending.forEach((sample, k) => {
+      images.set(sample.rgb, k * pixels * 3);
+      masks.set(sample.labels, k * pixels);
+    });
+    const batch = { images, masks, n: pending.length, height, width };
+    pending = [];
+    return batch;
+  };
+  for await (const s of samples) {
+    const first = pending[0];
+    const full = first && (pending.length >= batchSize || (pending.length + 1) * s.width * s.height > EVAL_BATCH_PIXELS);
+    if (first && (full || s.width !== first.width || s.height !== first.height)) yield flush();
+    pending.push(s);
+  }
+  if (pending.length) yield flush();
 }

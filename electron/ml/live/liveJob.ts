@@ -7,10 +7,11 @@ import type { LiveFocus, LiveRequest, LiveResult, LiveUpdate, MlEventMessage } f
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import { confusionRows } from '../../../shared/metrics';
 import { polyLearningRate } from '../../../shared/domain/training';
-import { decodeScaled, resizeNearest } from '../dataset';
+import { decodeScaled, resizeNearest, wholeImageBatches } from '../dataset';
 import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, setLearningRate, trainStep } from '../engine';
 import { recoverCheckpointDir } from '../engine/checkpointDir';
 import { kerasInitialTensors } from '../engine/weights/kerasApplications';
+import { LiveLossWeights } from './liveClassWeights';
 import { LiveSampleStore } from './liveSampleStore';
 import { LiveSampler } from './liveSampler';
 
@@ -22,9 +23,10 @@ const STEPS_AFTER_UPDATE = 1;
 /**
  * Learning rate while nobody labels: explicit training's poly decay over this long since the train
  * labels last changed. Labels changing keep the full step size; a user who stops painting gets,
- * after these seconds, a model settled as a 10-minute `train` run's is.
+ * after these seconds, a model settled as a 10-minute `train` run's is. FCN_LIVE_SETTLE_SECONDS
+ * shortens it for short A/B runs against `train --max-minutes` (bench/acceptance/liveScribbles.ts).
  */
-const SETTLE_SECONDS = 600;
+const SETTLE_SECONDS = Number(process.env.FCN_LIVE_SETTLE_SECONDS) || 600;
 
 /**
  * Longest pause for one "painting" message: a stroke lasts seconds, so a lost "stopped" message
@@ -34,6 +36,9 @@ const MAX_PAINTING_PAUSE_MS = 15_000;
 
 /** Predicting the open image takes at most this share of the time: a round lasts at least that many predictions. */
 const PREDICT_SHARE = 0.1;
+
+/** Time between validations, in multiples of the last one's duration: validation takes at most a tenth of the time. */
+const VALIDATION_SPACING = 9;
 
 /** The live jobs running in this process, by job id: how liveUpdate and liveFocus reach them. */
 const sessions = new Map<string, LiveSession>();
@@ -141,6 +146,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   sessions.set(req.jobId, session);
   let model: FcnModel | null = null;
   let optimizer: tfTypes.Optimizer | null = null;
+  const classWeights = process.env.FCN_LIVE_CLASS_WEIGHTS === '1' ? new LiveLossWeights(store) : null;
   let round = req.startRound;
   let steps = 0;
   try {
@@ -156,6 +162,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let lastCheckpoint = performance.now();
     let lastCheckpointMs = 0;
     let lastPredictMs = 0;
+    const trace = process.env.FCN_LIVE_TRACE ? new LiveTrace() : null;
     while (!signal.aborted) {
       const started = performance.now();
       const roundMs = Math.max(req.roundSeconds * 1000, lastPredictMs / PREDICT_SHARE);
@@ -168,8 +175,11 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         await session.paintingDone(signal);
         const next = sampler.next();
         if (!next) break;
-        setLearningRate(optimizer, polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS));
-        const loss = await trainStep(model, optimizer, next.batch);
+        const learningRate = polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS);
+        setLearningRate(optimizer, learningRate);
+        const stepStarted = performance.now();
+        const loss = await trainStep(model, optimizer, next.batch, { classWeights: classWeights?.current() });
+        trace?.step(performance.now() - stepStarted, next.batch.n, learningRate);
         roundSteps++;
         roundLoss += loss;
         for (const d of next.drawn) checkpoints.trained(d.imageId, d.version);
@@ -203,14 +213,17 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       if (signal.aborted) break;
       const predictStarted = performance.now();
       if (await predictFocus(model, session, req, round, checkpoints, emit)) lastPredictMs = performance.now() - predictStarted;
-      // Validation gets at most a fifth of the time: with many val images it runs less often than checkpointSeconds.
-      if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, 4 * lastCheckpointMs)) {
+      trace?.predicted(performance.now() - predictStarted);
+      // Validation gets at most a tenth of the time (it feeds the status line and `best/`; the
+      // steps are what make the model): with many val images it runs less often than checkpointSeconds.
+      if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, VALIDATION_SPACING * lastCheckpointMs)) {
         const saveStarted = performance.now();
         await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
         lossSinceCheckpoint = 0;
         stepsSinceCheckpoint = 0;
         lastCheckpoint = performance.now();
         lastCheckpointMs = lastCheckpoint - saveStarted;
+        trace?.report(round, lastCheckpointMs);
       }
     }
     // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must be quick).
@@ -219,8 +232,46 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     sessions.delete(req.jobId);
     model?.dispose();
     optimizer?.dispose();
+    classWeights?.dispose();
   }
   return { rounds: round - req.startRound, steps };
+}
+
+/**
+ * FCN_LIVE_TRACE=1: one stderr line per checkpoint with where the live job's time went (steps,
+ * focus predictions, validation and checkpoints, the rest) and the learning rate — how Live's
+ * minutes compare with an explicit run's.
+ */
+class LiveTrace {
+  private readonly started = performance.now();
+  private steps = 0;
+  private crops = 0;
+  private stepMs = 0;
+  private predictMs = 0;
+  private saveMs = 0;
+  private learningRate = 0;
+
+  step(ms: number, crops: number, learningRate: number): void {
+    this.steps++;
+    this.crops += crops;
+    this.stepMs += ms;
+    this.learningRate = learningRate;
+  }
+
+  predicted(ms: number): void {
+    this.predictMs += ms;
+  }
+
+  report(round: number, saveMs: number): void {
+    this.saveMs += saveMs;
+    const wall = performance.now() - this.started;
+    const minutes = wall / 60_000;
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    process.stderr.write(
+      `live trace: ${s(wall)} s, round ${round}, ${this.steps} steps (${(this.steps / minutes).toFixed(1)}/min), ${this.crops} crops (${(this.crops / minutes).toFixed(0)}/min), ` +
+        `lr ${this.learningRate.toExponential(2)}; seconds in steps ${s(this.stepMs)}, focus predictions ${s(this.predictMs)}, validation+checkpoints ${s(this.saveMs)}, rest ${s(wall - this.stepMs - this.predictMs - this.saveMs)}\n`,
+    );
+  }
 }
 
 function optimizerConfig(req: LiveRequest): OptimizerConfig {
@@ -298,12 +349,8 @@ class LiveCheckpoints {
   async save(model: FcnModel, optimizer: tfTypes.Optimizer, store: LiveSampleStore, round: number, trainLoss: number, signal: AbortSignal): Promise<void> {
     const started = performance.now();
     const val = store.list('val').filter((s) => s.labeledPixels > 0);
-    const source: BatchSource = {
-      batchesPerEpoch: val.length,
-      *batches() {
-        for (const s of val) yield { images: Float32Array.from(s.rgb), masks: s.labels, n: 1, height: s.height, width: s.width };
-      },
-    };
+    // Batched as explicit validation is (up to 8 frames of one size a forward pass: ~1.7× faster per image on wasm).
+    const source: BatchSource = { batches: () => wholeImageBatches(val) };
     const evaluation = val.length && !signal.aborted ? await evaluate(model, source, { signal }) : null;
     const { jobId } = this.req;
     this.emit({
