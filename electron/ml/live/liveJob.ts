@@ -34,8 +34,11 @@ const SETTLE_SECONDS = Number(process.env.FCN_LIVE_SETTLE_SECONDS) || 600;
  */
 const MAX_PAINTING_PAUSE_MS = 15_000;
 
-/** Predicting the open image takes at most this share of the time: a round lasts at least that many predictions. */
-const PREDICT_SHARE = 0.1;
+/**
+ * Predicting the open image takes at most this share of the time between label updates: a round
+ * lasts at least 1 / PREDICT_SHARE predictions (a CamVid frame predicts in ~0.14 s: rounds of ~2.8 s).
+ */
+const PREDICT_SHARE = 0.05;
 
 /** Time between validations, in multiples of the last one's duration: validation takes at most a tenth of the time. */
 const VALIDATION_SPACING = 9;
