@@ -157,6 +157,7 @@ class LiveClient {
 
   constructor(private readonly backend: Backend) {
     backend.events.on('live:prediction', (p) => {
+      if (process.env.LIVE_BENCH_DEBUG) process.stderr.write(`prediction of ${p.imageId} round ${p.round} trained on version ${p.trainedVersion}\n`);
       this.predictions.push(p);
       for (const w of this.waiters) w();
     });

@@ -120,7 +120,10 @@ export interface LiveRoundEvent {
   memoryBytes: number;
 }
 
-/** The focus image predicted after a live round, as the ML process sends it (the backend adds the run id). */
+/**
+ * The focus image predicted after a live round, as the ML process sends it: mask and confidence at
+ * training scale (width × height); the backend scales them to the image's size and adds the run id.
+ */
 export type LivePredictionEvent = { type: 'live-prediction'; jobId: string } & Omit<LivePrediction, 'runId'>;
 
 export interface MlRequests {

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { BackendPreference, LiveItem, MlJobEvent } from '../../../shared/contract/mlContract';
 import { LIVE_OFF, type LivePrediction, type LiveStatus } from '../../../shared/domain/live';
 import { readableCheckpointDir } from '../../ml/engine/checkpointDir';
+import { resizeNearest } from '../../../shared/mask/resizeNearest';
 import type { MlSupervisor } from '../mlSupervisor';
 import type { Project } from '../project';
 import { lockRun } from '../training/runLock';
@@ -227,9 +228,10 @@ export class LiveService {
           this.setStatus({ state: 'training', round: event.round, trainImages: event.trainImages, labeledPixels: event.labeledPixels, lastRoundAt: Date.now() });
         }
         if (event.type === 'live-prediction') {
-          const { type: _type, jobId: _jobId, ...prediction } = event;
+          const { type: _type, jobId: _jobId, ...atTrainingScale } = event;
+          const prediction = atImageSize(atTrainingScale, project.images.byId(event.imageId));
           this.events.prediction({ runId, ...prediction });
-          this.store(jobId, runId, event);
+          this.store(jobId, runId, { type: 'live-prediction', jobId, ...prediction });
         }
       };
       const request = {
@@ -345,6 +347,18 @@ export class LiveService {
     this.state = { ...this.state, ...change };
     this.events.status(this.status());
   }
+}
+
+/** A live prediction (the ML process sends it at training scale) at its image's size, as overlays and stored predictions are; nearest-neighbour. */
+export function atImageSize<P extends { width: number; height: number; mask: Uint8Array; confidence: Uint8Array }>(p: P, image: { width: number; height: number } | undefined): P {
+  if (!image || (image.width === p.width && image.height === p.height)) return p;
+  return {
+    ...p,
+    width: image.width,
+    height: image.height,
+    mask: resizeNearest(p.mask, p.width, p.height, image.width, image.height),
+    confidence: resizeNearest(p.confidence, p.width, p.height, image.width, image.height),
+  };
 }
 
 /** The round of a live run's `last/` checkpoint; null when it has none. */

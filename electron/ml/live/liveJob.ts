@@ -7,7 +7,7 @@ import type { LiveFocus, LiveRequest, LiveResult, LiveUpdate, MlEventMessage } f
 import { valueToIndexTable } from '../../../shared/domain/classes';
 import { confusionRows } from '../../../shared/metrics';
 import { polyLearningRate } from '../../../shared/domain/training';
-import { decodeScaled, resizeNearest, wholeImageBatches } from '../dataset';
+import { decodeScaled, wholeImageBatches } from '../dataset';
 import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, setLearningRate, trainStep } from '../engine';
 import { recoverCheckpointDir } from '../engine/checkpointDir';
 import { kerasInitialTensors } from '../engine/weights/kerasApplications';
@@ -166,7 +166,19 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let lastCheckpointMs = 0;
     let lastPredictMs = 0;
     const trace = process.env.FCN_LIVE_TRACE ? new LiveTrace() : null;
+    const restartGrowth = Number(process.env.FCN_LIVE_RESTART_GROWTH) || 0;
+    let restartBase = 0;
     while (!signal.aborted) {
+      const labeled = store.classPixels().reduce((a, b) => a + b, 0);
+      if (restartGrowth > 0 && restartBase > 0 && labeled >= restartGrowth * restartBase) {
+        model.dispose();
+        optimizer.dispose();
+        model = await initialModel({ ...req, startFrom: null }, emit);
+        optimizer = createOptimizer(optimizerConfig(req));
+        if (trace) process.stderr.write(`live trace: restarted from scratch at ${labeled} labeled pixels (${restartBase} before)\n`);
+        restartBase = labeled;
+      }
+      if (restartBase === 0) restartBase = labeled;
       const started = performance.now();
       const roundMs = Math.max(req.roundSeconds * 1000, lastPredictMs / PREDICT_SHARE);
       const generation = store.generation;
@@ -299,7 +311,7 @@ async function initialModel(req: LiveRequest, emit: Emit): Promise<FcnModel> {
   }
 }
 
-/** Predicts the focus image with the model as it is now; its mask and confidence at full resolution, in class values. */
+/** Predicts the focus image with the model as it is now; its mask (class values) and confidence at training scale. */
 async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequest, round: number, checkpoints: LiveCheckpoints, emit: Emit): Promise<boolean> {
   const image = await session.focusPixels();
   if (!image) return false;
@@ -314,10 +326,12 @@ async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequ
     round,
     imageId: image.imageId,
     trainedVersion: checkpoints.trainedVersion(image.imageId),
-    width: image.fullWidth,
-    height: image.fullHeight,
-    mask: resizeNearest(values, image.width, image.height, image.fullWidth, image.fullHeight),
-    confidence: resizeNearest(confidence, image.width, image.height, image.fullWidth, image.fullHeight),
+    // At training scale: a 12 MP image's full-size mask and confidence (24 MB) took the IPC channel
+    // ~25 s a round, so overlays fell further behind each round; the backend scales them up.
+    width: image.width,
+    height: image.height,
+    mask: values,
+    confidence,
     meanEntropy: p.meanEntropy,
     meanMargin: p.meanMargin,
   });

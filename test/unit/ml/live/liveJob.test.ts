@@ -155,6 +155,31 @@ describe('live job', () => {
     expect(() => liveSession('live-test')).toThrow(/no live job/);
   });
 
+  it('sends the open image’s prediction at training scale: a large image’s full-size mask would clog the IPC channel', async () => {
+    const TRAIN_SIDE = 32;
+    const events: MlEventMessage[] = [];
+    const controller = new AbortController();
+    const req: LiveRequest = {
+      jobId: 'live-scale',
+      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32, longSide: TRAIN_SIDE }, SIZE), backbone: 'tiny' as never, epochs: null },
+      classValues: [0, 1],
+      items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
+      focus: { imageId: 1, path: images[0] },
+      checkpointDir: join(root, 'checkpoints', 'live-scale'),
+      startFrom: null,
+      startRound: 0,
+      roundSeconds: 0.02,
+      checkpointSeconds: 3600,
+    };
+    const done = runLive(req, (e) => events.push(e), controller.signal);
+    while (!events.some((e) => e.type === 'live-prediction')) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await done;
+    const p = events.find((e) => e.type === 'live-prediction')!;
+    expect(p).toMatchObject({ imageId: 1, width: TRAIN_SIDE, height: TRAIN_SIDE });
+    if (p.type === 'live-prediction') expect(p.mask.length).toBe(TRAIN_SIDE ** 2);
+  });
+
   it('trains no step while the user paints, and carries on when they stop', async () => {
     const events: MlEventMessage[] = [];
     const controller = new AbortController();
