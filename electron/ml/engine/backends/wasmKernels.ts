@@ -229,13 +229,16 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
     const inputShape = attrs.inputShape as Shape4;
     const info = convInfo(inputShape, filter.shape as Shape4, attrs.strides, attrs.pad, attrs.dimRoundingMode, attrs.dataFormat);
     const simd = SIMD_INPUT_GRAD ? simdKernels(backend) : null;
-    const [kh, kw] = filter.shape as Shape4;
+    const [kh, kw, ci] = filter.shape as Shape4;
     const { top, bottom, left, right } = info.padInfo;
     const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
     const asConvolution = info.strideHeight === 1 && info.strideWidth === 1 && pads.every((p) => p >= 0);
-    // With our SIMD module: filters up to 3 × 3 as a forward convolution (our Conv2D below, 0–30 %
-    // faster than input_grad on the small FCN's 3 × 3 layers), the rest (fc6's 7 × 7, strides) by input_grad.
-    if (simd && !(asConvolution && SIMD_CONV_FORWARD && kh <= 3 && kw <= 3)) return inputGradBySimd(backend, simd, dy, filter, info);
+    // With our SIMD module: filters up to 3 × 3 into a multiple of 4 channels as a forward
+    // convolution (our Conv2D below: 0–30 % faster than input_grad on the small FCN's 3 × 3
+    // layers); the rest by input_grad (fc6's 7 × 7, strides, and the upsamplers' gradients into 11
+    // or 21 classes, where the convolution's scalar columns made it half as fast: bench/convKernels.ts).
+    const ours = asConvolution && SIMD_CONV_FORWARD && kh <= 3 && kw <= 3 && ci % 4 === 0;
+    if (simd && !ours) return inputGradBySimd(backend, simd, dy, filter, info);
     if (!asConvolution) return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
     const flipped = flippedFilter(backend, filter);
     const out = call(

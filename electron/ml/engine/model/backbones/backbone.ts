@@ -20,13 +20,25 @@ export interface PreprocessSpec {
   std: number[] | null;
 }
 
-/** Applies a preprocessing spec to NHWC RGB 0..255 images. */
+/**
+ * Applies a preprocessing spec to NHWC RGB 0..255 images, as one 1×1 convolution with a bias:
+ * y_c = (x_src(c) − mean_c) / std_c = x · W + b with W[src(c), c] = 1/std_c, b_c = −mean_c/std_c.
+ * The wasm backend runs a subtraction and a division by per-channel operands as its generic
+ * broadcasting loops (≈ 10 ms a 2 × 256² batch, 4 % of a training step); the convolution is ours.
+ */
 export function applyPreprocess(x: tf.Tensor4D, spec: PreprocessSpec): tf.Tensor4D {
-  return tf.tidy(() => {
-    let y: tf.Tensor = tf.sub(spec.bgr ? tf.reverse(x, -1) : x, tf.tensor1d(spec.mean));
-    if (spec.std) y = tf.div(y, tf.tensor1d(spec.std));
-    return y as tf.Tensor4D;
-  });
+  const channels = spec.mean.length;
+  const filter = new Float32Array(channels * channels);
+  const bias = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const src = spec.bgr ? channels - 1 - c : c;
+    const scale = 1 / (spec.std?.[c] ?? 1);
+    filter[src * channels + c] = scale;
+    bias[c] = -spec.mean[c] * scale;
+  }
+  return tf.tidy(() =>
+    tf.fused.conv2d({ x, filter: tf.tensor4d(filter, [1, 1, channels, channels]), bias: tf.tensor1d(bias), strides: 1, pad: 'valid' }),
+  );
 }
 
 export type Activation = 'relu' | 'relu6' | 'linear';
