@@ -7,6 +7,7 @@ import { simdKernels } from './simd/simdKernels';
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 import { registerWasmLossKernel } from './wasmLossKernel';
+import { registerWasmPhaseKernels } from './wasmPhaseKernels';
 import { type WasmBackend, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
 
 type Backend = WasmBackend;
@@ -542,5 +543,6 @@ export function registerWasmTrainingKernels(): void {
   }
   registerWasmDepthwiseKernels();
   registerWasmActivationKernels();
+  registerWasmPhaseKernels();
   registerWasmLossKernel();
 }

@@ -493,6 +493,23 @@ const ADD_INTO = `
 `;
 
 /**
+ * `count` runs of `bytes` bytes each from src to dst, the runs srcStride and dstStride bytes apart:
+ * a strided block copy (the upsamplers' phase interleave), each run one memory.copy.
+ */
+const COPY_RUNS = `
+  (func (export "copy_runs") (param $src i32) (param $dst i32) (param $count i32) (param $bytes i32)
+    (param $srcStride i32) (param $dstStride i32)
+    (block $b (loop $l
+      (br_if $b (i32.le_s ${get('count')} ${i32(0)}))
+      (memory.copy ${get('dst')} ${get('src')} ${get('bytes')})
+      (local.set $src ${add(get('src'), get('srcStride'))})
+      (local.set $dst ${add(get('dst'), get('dstStride'))})
+      (local.set $count (i32.sub ${get('count')} ${i32(1)}))
+      (br $l)))
+  )
+`;
+
+/**
  * Column sums of a [rows, inner] matrix (a bias gradient: Σ over N·H·W of NHWC), accumulated in
  * float64 (acc: inner doubles, zeroed by the caller) and written as float32 to dst. Four columns
  * at a time as two f64x2 halves while at least four remain, then one at a time.
@@ -818,6 +835,7 @@ export function simdKernelWat(shared: boolean, fused: boolean): string {
   ${chunkTiles()}
   ${FILTER_GRAD}
   ${ADD_INTO}
+  ${COPY_RUNS}
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
   ${RELU_GRAD}

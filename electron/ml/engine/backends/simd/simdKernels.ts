@@ -23,6 +23,8 @@ export interface SimdKernels {
   /** Whether this instance multiply-adds fused (relaxed SIMD). */
   fused: boolean;
   addInto(dst: number, src: number, count: number): void;
+  /** count runs of `bytes` bytes from src to dst, srcStride and dstStride bytes apart. */
+  copyRuns(src: number, dst: number, count: number, bytes: number, srcStride: number, dstStride: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
   maxpoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number): void;
   /** dy where 0 < y < hi (a clipped ReLU's gradient from its output). */
@@ -93,6 +95,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
       convForward: exports.conv_forward,
       fused,
       addInto: exports.add_into,
+      copyRuns: exports.copy_runs,
       sumRows: exports.sum_rows,
       maxpoolGrad2x2: exports.maxpool_grad_2x2,
       reluGrad: exports.relu_grad,
