@@ -21,7 +21,7 @@ export { probeTensorflow, explainTensorflowFailure } from './backends/tensorflow
 export type { GpuAdapterSummary, SelectOptions } from './backends/select';
 export { registerWasmTrainingKernels } from './backends/wasmKernels';
 export { FCN_STRIDE, FcnModel, buildFcn } from './model/fcn';
-export { MOBILENETV2_BLOCKS, applyPreprocess, backbones, mobilenetV2ParamSpecs } from './model/backbones';
+export { MOBILENETV2_BLOCKS, applyPreprocess, backbones, mobilenetV2ParamSpecs, preprocessAsConv } from './model/backbones';
 export type { Activation, Backbone, BackboneFeatures, LayerOps, ParamSpec, PreprocessSpec } from './model/backbones';
 export { bilinearKernel } from './model/bilinear';
 export { IGNORE_INDEX, medianFrequencyWeights, softmaxCrossEntropyIgnore } from './loss';

@@ -124,7 +124,7 @@ function readme(format: 'tfjs' | 'onnx', manifest: CheckpointManifest, classes: 
     '',
     `1. Preprocessing for the ${config.backbone} backbone: ${describePreprocess(spec)}.`,
     '2. Zero-pads bottom and right (after preprocessing) to the next multiple of 32 in height and width, the network\'s total stride.',
-    '3. Runs the network (3×3 "same" convolutions with ReLU, 2×2/2 max-pools, fc6/fc7 as convolutions, 1×1 score layers, learned transposed-convolution upsampling with skip additions).',
+    '3. Runs the network (3×3 "same" convolutions with ReLU, 2×2/2 max-pools, fc6/fc7 as convolutions, 1×1 score layers, learned transposed-convolution upsampling — in the ONNX graph as 2×2 convolutions per output phase and a DepthToSpace — with skip additions).',
     '4. Crops the scores back to H×W.',
     '',
     '## Output',

@@ -2,7 +2,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 
-import type { Activation, FcnConfig } from '../engine';
+import { type Activation, type FcnConfig, preprocessAsConv } from '../engine';
 import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, samePadding, writeFcn } from './fcnGraph';
 
 /** Opset of the exported graph: 13 gives Pad with a `pads` input; everything used is unchanged up to 21. */
@@ -77,12 +77,6 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return name;
   }
 
-  private constFloat(values: number[]): string {
-    const name = `const_${this.counter++}`;
-    this.initializers.push(floatTensor(name, [values.length], Float32Array.from(values)));
-    return name;
-  }
-
   private weight(name: string): ExportWeight {
     const w = this.weights.get(name);
     if (!w) throw new Error(`checkpoint has no weight ${name}`);
@@ -126,10 +120,12 @@ class OnnxWriter implements FcnGraphWriter<string> {
   }
 
   preprocess(x: string, spec: PreprocessSpec): string {
-    let y = spec.bgr ? this.node('Gather', [x, this.constInt64([2, 1, 0])], [int('axis', 3)]) : x;
-    y = this.node('Sub', [y, this.constFloat(spec.mean)]);
-    if (spec.std) y = this.node('Div', [y, this.constFloat(spec.std)]);
-    return this.node('Transpose', [y], [ints('perm', [0, 3, 1, 2])]);
+    const nchw = this.node('Transpose', [x], [ints('perm', [0, 3, 1, 2])]);
+    const { filter, bias, channels } = preprocessAsConv(spec);
+    const weight = transposeData(filter, [1, 1, channels, channels], [3, 2, 0, 1]);
+    const name = `preprocess_${this.counter++}`;
+    this.initializers.push(floatTensor(`${name}.weight`, weight.shape, weight.data), floatTensor(`${name}.bias`, [channels], bias));
+    return this.node('Conv', [nchw, `${name}.weight`, `${name}.bias`], [ints('kernel_shape', [1, 1])]);
   }
 
   padToMultiple(x: string, multiple: number): string {
@@ -160,7 +156,43 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return this.node('MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
   }
 
+  /**
+   * The learnable ×s upsampling (TF's conv2dTranspose, kernel 2s, 'same'). For k = 2s it is
+   * written as the engine computes it (upsampleByPhases): every output phase (ry, rx) reads a 2 × 2
+   * window of x, so for each quadrant (a, b) and phase row ry' one 2 × 2 convolution gives the
+   * (rx', C) channels of rows y·s + a·s/2 + ry'; concatenated in (a, ry', b) order they are
+   * DepthToSpace's DCR layout. ONNX Runtime's ConvTranspose took as long as all the network's
+   * convolutions together (col2im); these are its fast convolutions.
+   */
   upsample(x: string, layer: string, stride: number): string {
+    const w = this.weight(`${layer}/kernel`);
+    const [k, , cout, cin] = w.shape;
+    if (k !== 2 * stride || stride % 2 !== 0) return this.convTranspose(x, layer, stride);
+    const half = stride / 2;
+    // Kernel row (or column) of the transposed convolution that quadrant q's tap t uses for phase r.
+    const tap = (q: number, t: number, r: number) => r + (q === 0 ? (t === 0 ? 3 * half : half) : t === 0 ? stride : 0);
+    const pieces: string[] = [];
+    for (let a = 0; a < 2; a++) {
+      for (let ry = 0; ry < half; ry++) {
+        for (let b = 0; b < 2; b++) {
+          const data = new Float32Array(half * cout * cin * 4);
+          for (let rx = 0; rx < half; rx++)
+            for (let co = 0; co < cout; co++)
+              for (let ci = 0; ci < cin; ci++)
+                for (let ty = 0; ty < 2; ty++)
+                  for (let tx = 0; tx < 2; tx++)
+                    data[((((rx * cout + co) * cin + ci) * 2 + ty) * 2) + tx] = w.data[((tap(a, ty, ry) * k + tap(b, tx, rx)) * cout + co) * cin + ci];
+          const name = `${layer}.phase_${a}_${ry}_${b}`;
+          this.initializers.push(floatTensor(name, [half * cout, cin, 2, 2], data));
+          pieces.push(this.node('Conv', [x, name], [ints('kernel_shape', [2, 2]), ints('pads', [1 - a, 1 - b, a, b])]));
+        }
+      }
+    }
+    const phases = this.node('Concat', pieces, [int('axis', 1)]);
+    return this.node('DepthToSpace', [phases], [int('blocksize', stride), { name: 'mode', type: AttributeType.STRING, s: new TextEncoder().encode('DCR') }]);
+  }
+
+  private convTranspose(x: string, layer: string, stride: number): string {
     const kernel = this.kernelInitializer(layer);
     const [before, after] = samePadding(kernel.size, stride);
     return this.node('ConvTranspose', [x, kernel.name], [
