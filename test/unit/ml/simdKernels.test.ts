@@ -61,7 +61,8 @@ describe('wasm SIMD kernels', () => {
       new Float32Array(memory.buffer, at[0], x.length).set(x);
       new Float32Array(memory.buffer, at[1], filter.length).set(filter);
       new Float32Array(memory.buffer, at[2], bias.length).set(bias);
-      (exports.conv_forward as (...args: number[]) => void)(...at, h, w, oh, ow, kh, kw, ci, co, top, left, 3, 0, n * oh);
+      const zero = at[3] + want.byteLength; // the memory past the output is still zero
+      (exports.conv_forward as (...args: number[]) => void)(...at, h, w, oh, ow, kh, kw, ci, co, top, left, 3, 0, n * oh, zero);
       const got = new Float32Array(memory.buffer, at[3], want.length);
       for (let k = 0; k < want.length; k++) expect(Math.abs(got[k] - want[k]), `${variant} at ${k}`).toBeLessThan(1e-5);
     }

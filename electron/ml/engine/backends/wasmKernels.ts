@@ -263,9 +263,9 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
  * Conv2D and FusedConv2D (bias, ReLU) by our stride-1 SIMD convolution where it applies: float32
  * NHWC, stride and dilation 1, no activation but ReLU, a bias of one value per output channel, a
  * filter of at most 3 × 3. Anything else goes to the package's XNNPACK kernel. Measured on the
- * small FCN's layers (bench/convKernels.ts): ours is 10–25 % faster on its 3 × 3 and 1 × 1
- * convolutions; on fc6 (7 × 7 over a 6 × 6 map: every position is an edge position, done one at a
- * time) it is half as fast as XNNPACK.
+ * small FCN's layers (bench/convKernels.ts, one core free): ours is 30–60 % faster on its 3 × 3,
+ * 2 × 2 and 1 × 1 convolutions; on fc6 (7 × 7 over a 6 × 6 map: every tile is an edge tile, tap by
+ * tap) it is 40 % slower than XNNPACK.
  */
 function makeConv2DWasm(fallback: tf.KernelFunc, withEpilogue: boolean) {
   return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info => {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { type WasmBackend, heapOffset, release } from '../wasmHeap';
+import { type WasmBackend, heapF32, heapOffset, release } from '../wasmHeap';
 import type { SimdKernels } from './simdKernels';
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
@@ -37,9 +37,12 @@ export function convForwardBySimd(
 ): tf.TensorInfo {
   const { n, h, w, oh, ow, kh, kw, ci, co, top, left } = conv;
   const y = backend.makeOutput([n, oh, ow, co], 'float32');
+  // What edge tiles read for taps outside x (allocated after y: allocating may move the heap's buffer).
+  const zero = backend.makeOutput([ci], 'float32');
+  heapF32(backend, zero).fill(0);
   const flags = (bias ? 1 : 0) | (relu ? 2 : 0);
   const args = (qFrom: number, qTo: number) =>
-    [heapOffset(backend, x), heapOffset(backend, filter), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, y), h, w, oh, ow, kh, kw, ci, co, top, left, flags, qFrom, qTo] as const;
+    [heapOffset(backend, x), heapOffset(backend, filter), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, y), h, w, oh, ow, kh, kw, ci, co, top, left, flags, qFrom, qTo, heapOffset(backend, zero)] as const;
   const rows = n * oh;
   const helper = rows >= 2 && n * oh * ow * kh * kw * ci * co >= HELPER_MIN_MACS ? simd.helper() : null;
   try {
@@ -58,5 +61,7 @@ export function convForwardBySimd(
   } catch (error) {
     release(backend, y);
     throw error;
+  } finally {
+    release(backend, zero);
   }
 }

@@ -688,7 +688,7 @@ const CONV_ROWS = [1, 2, 3, 4] as const;
  * positions `pixel` bytes apart) and in W (ldw bytes apart). The sums stay in registers for the
  * whole reduction; they start at the bias (flags bit 0) and pass a ReLU on the way out (bit 1).
  */
-function convTile(rows: number, cols: number, madd: Madd4): string {
+function convTile(rows: number, cols: number, madd: Madd4, edge = false): string {
   const vectors = Math.max(1, cols / 4);
   const scalar = cols === 1;
   const type = scalar ? 'f32' : 'v128';
@@ -709,27 +709,55 @@ function convTile(rows: number, cols: number, madd: Madd4): string {
     }
   }
   for (const r of range(rows)) body.push(`(local.set $pa${r} ${add(get(`pa${r}`), i32(4))})`);
+  const kLoop = `
+      (block $kDone (loop $kLoop
+        (br_if $kDone (i32.ge_u ${get('pb')} ${get('end')}))
+        ${body.join('\n        ')}
+        (local.set $pb ${add(get('pb'), get('ldw'))})
+        (br $kLoop)))`;
+  // Interior: each tap row is one run of k = kw·Ci values for every position.
+  const interiorTaps = () => `
+    (block $tapsDone (loop $tapLoop
+      (br_if $tapsDone (i32.ge_s ${get('t')} ${get('taps')}))
+      ${range(rows).map((r) => `(local.set $pa${r} ${add(add(get('xa'), mul(get('t'), get('xTapRow'))), mul(i32(r), get('pixel')))})`).join('\n      ')}
+      (local.set $pb ${add(get('wa'), mul(get('t'), get('wTapRow')))})
+      (local.set $end ${add(get('pb'), mul(get('k'), get('ldw')))})
+      ${kLoop}
+      (local.set $t ${add(get('t'), i32(1))})
+      (br $tapLoop)))`;
+  // Edge: tap by tap (runs of k = Ci); a position whose tap column falls outside x reads the zero
+  // buffer instead, so the tile keeps all its positions (xa: the tap rows' column 0).
+  const edgeTaps = () => `
+    (block $tapsDone (loop $tapLoop
+      (br_if $tapsDone (i32.ge_s ${get('t')} ${get('taps')}))
+      (local.set $j ${i32(0)})
+      (block $jDone (loop $jLoop
+        (br_if $jDone (i32.ge_s ${get('j')} ${get('kw')}))
+        ${range(rows)
+          .map(
+            (r) => `(local.set $col (i32.sub ${add(add(get('ox'), i32(r)), get('j'))} ${get('left')}))
+        (local.set $pa${r} (select ${add(add(get('xa'), mul(get('t'), get('xTapRow'))), mul(get('col'), get('pixel')))} ${get('zero')}
+          (i32.lt_u ${get('col')} ${get('w')})))`,
+          )
+          .join('\n        ')}
+        (local.set $pb ${add(add(get('wa'), mul(get('t'), get('wTapRow'))), mul(mul(get('j'), get('k')), get('ldw')))})
+        (local.set $end ${add(get('pb'), mul(get('k'), get('ldw')))})
+        ${kLoop}
+        (local.set $j ${add(get('j'), i32(1))})
+        (br $jLoop)))
+      (local.set $t ${add(get('t'), i32(1))})
+      (br $tapLoop)))`;
   return `
-  (func $conv_tile_${rows}x${cols} (param $xa i32) (param $wa i32) (param $bias i32) (param $y i32) (param $taps i32)
+  (func $conv_${edge ? 'edge' : 'tile'}_${rows}x${cols} (param $xa i32) (param $wa i32) (param $bias i32) (param $y i32) (param $taps i32)
     (param $k i32) (param $xTapRow i32) (param $wTapRow i32) (param $pixel i32) (param $ldw i32) (param $flags i32)
+    ${edge ? '(param $ox i32) (param $left i32) (param $w i32) (param $kw i32) (param $zero i32) (local $j i32) (local $col i32)' : ''}
     (local $t i32) (local $pb i32) (local $end i32) (local $av ${type})
     ${range(rows).map((r) => `(local $pa${r} i32)`).join(' ')} ${range(vectors).map((v) => `(local $b${v} ${type})`).join(' ')}
     ${each((r, v) => `(local ${acc(r, v)} ${type})`).join(' ')}
     (if (i32.and ${get('flags')} ${i32(1)})
       (then ${each((r, v) => `(local.set ${acc(r, v)} ${load(add(get('bias'), i32(v * 16)))})`).join(' ')})
       (else ${each((r, v) => `(local.set ${acc(r, v)} ${zero})`).join(' ')}))
-    (block $tapsDone (loop $tapLoop
-      (br_if $tapsDone (i32.ge_s ${get('t')} ${get('taps')}))
-      ${range(rows).map((r) => `(local.set $pa${r} ${add(add(get('xa'), mul(get('t'), get('xTapRow'))), mul(i32(r), get('pixel')))})`).join('\n      ')}
-      (local.set $pb ${add(get('wa'), mul(get('t'), get('wTapRow')))})
-      (local.set $end ${add(get('pb'), mul(get('k'), get('ldw')))})
-      (block $kDone (loop $kLoop
-        (br_if $kDone (i32.ge_u ${get('pb')} ${get('end')}))
-        ${body.join('\n        ')}
-        (local.set $pb ${add(get('pb'), get('ldw'))})
-        (br $kLoop)))
-      (local.set $t ${add(get('t'), i32(1))})
-      (br $tapLoop)))
+    ${edge ? edgeTaps() : interiorTaps()}
     (if (i32.and ${get('flags')} ${i32(2)})
       (then ${each((r, v) => `(local.set ${acc(r, v)} ${relu(`(local.get ${acc(r, v)})`)})`).join(' ')}))
     ${each((r, v) => store(add(get('y'), add(mul(i32(r), get('ldw')), i32(v * 16))), `(local.get ${acc(r, v)})`)).join('\n    ')}
@@ -740,62 +768,63 @@ function convTile(rows: number, cols: number, madd: Madd4): string {
  * Stride-1 convolution y[n, oy, ox, co] = bias[co] + Σ_{i, j, c} x[n, oy + i − top, ox + j − left, c] ·
  * W[i, j, c, co], then a ReLU if flags bit 1 (bias if bit 0), NHWC x and y, W in TF's
  * [kh, kw, Ci, Co] layout as it is (no packing), zero padding never materialised: each output row
- * keeps the tap rows that fall inside x; the columns whose taps all fall inside (the interior) go
- * in tiles of up to 6 positions, the few edge columns one position at a time with their own tap
- * columns. Output rows q = n·oh + oy in [qFrom, qTo) only, so two threads can split the rows.
+ * keeps the tap rows that fall inside x, and goes in tiles of up to 4 positions; a tile with a
+ * position whose tap columns leave x reads `zero` (Ci zeros) for those taps (one position at a
+ * time instead was 10–20 % slower on 24² and 12² maps). Output rows q = n·oh + oy in [qFrom, qTo)
+ * only, so two threads can split the rows.
  * Also the input gradient of a stride-1 convolution: the same sum over dy with the flipped,
  * channel-swapped filter.
  */
 function convForward(): string {
-  const tileCall = (rows: number, cols: number, xa: string, wa: string, k: string) =>
-    `(call $conv_tile_${rows}x${cols} ${xa} ${wa} ${add(get('bias'), mul(get('co0'), i32(4)))}
+  const tileCall = (kind: 'tile' | 'edge', rows: number, cols: number, xa: string, k: string, extra: string) =>
+    `(call $conv_${kind}_${rows}x${cols} ${xa} ${add(get('wRow'), mul(get('co0'), i32(4)))} ${add(get('bias'), mul(get('co0'), i32(4)))}
        ${add(add(get('yRow'), mul(get('ox'), get('ldw'))), mul(get('co0'), i32(4)))} ${get('taps')} ${k}
-       ${get('xTapRow')} ${get('wTapRow')} ${get('pixel')} ${get('ldw')} ${get('flags')})`;
+       ${get('xTapRow')} ${get('wTapRow')} ${get('pixel')} ${get('ldw')} ${get('flags')} ${extra})`;
   const columnBlock = (cols: number) => `
       (block $co${cols}Done (loop $co${cols}Loop
         (br_if $co${cols}Done (i32.gt_s ${add(get('co0'), i32(cols))} ${get('co')}))
-        ;; edge columns, one position each, with the tap columns that fall inside x
+        ;; tiles of up to ${CONV_ROWS.length} positions from column 0: interior ones (every tap column inside x)
+        ;; run each tap row as one run; the others tap by tap, reading zeros where a tap falls outside
         (local.set $ox ${i32(0)})
-        (block $edgeDone${cols} (loop $edge${cols}
-          (if (i32.eq ${get('ox')} ${get('xl')}) (then (local.set $ox ${get('xr')})))
-          (br_if $edgeDone${cols} (i32.ge_s ${get('ox')} ${get('ow')}))
-          (local.set $j0 ${maxS(i32(0), `(i32.sub ${get('left')} ${get('ox')})`)})
-          (local.set $j1 ${minS(get('kw'), `(i32.sub ${add(get('w'), get('left'))} ${get('ox')})`)})
-          ${tileCall(
-            1,
-            cols,
-            add(get('xRow'), mul(`(i32.sub ${add(get('ox'), get('j0'))} ${get('left')})`, get('pixel'))),
-            add(add(get('wRow'), mul(mul(get('j0'), get('ci')), get('ldw'))), mul(get('co0'), i32(4))),
-            mul(maxS(i32(0), `(i32.sub ${get('j1')} ${get('j0')})`), get('ci')),
-          )}
-          (local.set $ox ${add(get('ox'), i32(1))})
-          (br $edge${cols})))
-        ;; interior columns in tiles of up to ${CONV_ROWS.length} positions
-        (local.set $ox ${get('xl')})
-        (block $inDone${cols} (loop $in${cols}
-          (br_if $inDone${cols} (i32.ge_s ${get('ox')} ${get('xr')}))
-          (local.set $r ${minS(i32(CONV_ROWS.length), `(i32.sub ${get('xr')} ${get('ox')})`)})
-          ${CONV_ROWS.map(
-            (rows) =>
-              `(if (i32.eq ${get('r')} ${i32(rows)}) (then ${tileCall(
-                rows,
-                cols,
-                add(get('xRow'), mul(`(i32.sub ${get('ox')} ${get('left')})`, get('pixel'))),
-                add(get('wRow'), mul(get('co0'), i32(4))),
-                mul(get('kw'), get('ci')),
-              )}))`,
-          ).join('\n          ')}
+        (block $tilesDone${cols} (loop $tiles${cols}
+          (br_if $tilesDone${cols} (i32.ge_s ${get('ox')} ${get('ow')}))
+          (local.set $r ${minS(i32(CONV_ROWS.length), `(i32.sub ${get('ow')} ${get('ox')})`)})
+          (if (i32.and (i32.ge_s ${get('ox')} ${get('xl')}) (i32.le_s ${add(get('ox'), get('r'))} ${get('xr')}))
+            (then
+              ${CONV_ROWS.map(
+                (rows) =>
+                  `(if (i32.eq ${get('r')} ${i32(rows)}) (then ${tileCall(
+                    'tile',
+                    rows,
+                    cols,
+                    add(get('xRow'), mul(`(i32.sub ${get('ox')} ${get('left')})`, get('pixel'))),
+                    mul(get('kw'), get('ci')),
+                    '',
+                  )}))`,
+              ).join('\n              ')})
+            (else
+              ${CONV_ROWS.map(
+                (rows) =>
+                  `(if (i32.eq ${get('r')} ${i32(rows)}) (then ${tileCall(
+                    'edge',
+                    rows,
+                    cols,
+                    get('xRow'),
+                    get('ci'),
+                    `${get('ox')} ${get('left')} ${get('w')} ${get('kw')} ${get('zero')}`,
+                  )}))`,
+              ).join('\n              ')}))
           (local.set $ox ${add(get('ox'), get('r'))})
-          (br $in${cols})))
+          (br $tiles${cols})))
         (local.set $co0 ${add(get('co0'), i32(cols))})
         (br $co${cols}Loop)))`;
   return `
   (func (export "conv_forward")
     (param $x i32) (param $wt i32) (param $bias i32) (param $y i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
     (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32) (param $top i32) (param $left i32) (param $flags i32)
-    (param $qFrom i32) (param $qTo i32)
+    (param $qFrom i32) (param $qTo i32) (param $zero i32)
     (local $q i32) (local $b i32) (local $oy i32) (local $i0 i32) (local $taps i32) (local $xl i32) (local $xr i32)
-    (local $ox i32) (local $j0 i32) (local $j1 i32) (local $co0 i32) (local $r i32) (local $pixel i32) (local $ldw i32)
+    (local $ox i32) (local $co0 i32) (local $r i32) (local $pixel i32) (local $ldw i32)
     (local $xTapRow i32) (local $wTapRow i32) (local $xRow i32) (local $wRow i32) (local $yRow i32)
     (local.set $pixel ${mul(get('ci'), i32(4))})
     (local.set $ldw ${mul(get('co'), i32(4))})
@@ -844,7 +873,7 @@ export function simdKernelWat(shared: boolean, fused: boolean): string {
   ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c, madd))).join('\n')}
   ${GEMM_ROWS.map((r) => gemmDotTile(r, madd)).join('\n')}
   ${INPUT_GRAD}
-  ${CONV_ROWS.flatMap((r) => [8, 4, 1].map((c) => convTile(r, c, madd))).join('\n')}
+  ${CONV_ROWS.flatMap((r) => [8, 4, 1].flatMap((c) => [convTile(r, c, madd), convTile(r, c, madd, true)])).join('\n')}
   ${convForward()}
 )`;
 }

@@ -18,7 +18,7 @@ export interface SimdKernels {
   /** Stride-1 convolution (also a stride-1 input gradient); see convForward in simdKernelSource.ts. */
   convForward(
     x: number, w: number, bias: number, y: number, h: number, wIn: number, oh: number, ow: number, kh: number, kw: number,
-    ci: number, co: number, top: number, left: number, flags: number, qFrom: number, qTo: number,
+    ci: number, co: number, top: number, left: number, flags: number, qFrom: number, qTo: number, zero: number,
   ): void;
   /** Whether this instance multiply-adds fused (relaxed SIMD). */
   fused: boolean;
