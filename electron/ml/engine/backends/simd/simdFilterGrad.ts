@@ -6,9 +6,10 @@ import type { SimdKernels } from './simdKernels';
 
 /**
  * Bytes of x and dy per chunk of output positions: each tile of a chunk re-reads the chunk's x
- * (along a tile row) or dy (down a tile column), which should come from L2.
+ * (along a tile row) or dy (down a tile column). 32 KB (within L1) measured 5–14 % faster than
+ * 256 KB on the small FCN's 3 × 3 layers from 24² to 96², the same at 12² and 192².
  */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 32 * 1024;
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
 const HELPER_MIN_MACS = 2_000_000;
