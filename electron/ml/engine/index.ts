@@ -14,7 +14,7 @@
  *   const { mask, confidence, meanEntropy } = await predict(model, { data, width, height });
  *
  * A BatchSource yields { images: Float32Array NHWC RGB 0..255, masks: Uint8Array NHW (255 =
- * unlabeled), n, height, width }; any height/width (padded to a multiple of 32 and cropped inside).
+ * unlabeled), n, height, width }; any height/width (pools round odd sides up; scores cropped back inside).
  */
 export { selectBackend, probeWebGpu, wasmThreadCount, webGpuAdapter } from './backends/select';
 export { probeTensorflow, explainTensorflowFailure } from './backends/tensorflowProbe';

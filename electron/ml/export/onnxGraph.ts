@@ -26,6 +26,10 @@ function ints(name: string, values: number[]): Onnx.IAttributeProto {
   return { name, type: AttributeType.INTS, ints: values };
 }
 
+function sameUpper(): Onnx.IAttributeProto {
+  return { name: 'auto_pad', type: AttributeType.STRING, s: new TextEncoder().encode('SAME_UPPER') };
+}
+
 function int(name: string, value: number): Onnx.IAttributeProto {
   return { name, type: AttributeType.INT, i: value };
 }
@@ -102,14 +106,17 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return y;
   }
 
-  /** A 'same'-padded convolution with bias; the padding is TF's for sizes that are multiples of the stride. */
+  /**
+   * A 'same'-padded convolution with bias. Stride 1: explicit pads. Strided: SAME_UPPER, ONNX's
+   * name for TF's rule at every size (odd sides get a pad before as well).
+   */
   private convNode(x: string, layer: string, kernel: { name: string; size: number }, stride: number, group: number): string {
     const bias = this.weight(`${layer}/bias`);
     this.initializers.push(floatTensor(`${layer}.bias`, bias.shape, bias.data));
     const [before, after] = samePadding(kernel.size, stride);
     return this.node('Conv', [x, kernel.name, `${layer}.bias`], [
       ints('kernel_shape', [kernel.size, kernel.size]),
-      ints('pads', [before, before, after, after]),
+      stride === 1 ? ints('pads', [before, before, after, after]) : sameUpper(),
       ints('strides', [stride, stride]),
       ...(group > 1 ? [int('group', group)] : []),
     ]);
@@ -128,16 +135,6 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return this.node('Conv', [nchw, `${name}.weight`, `${name}.bias`], [ints('kernel_shape', [1, 1])]);
   }
 
-  padToMultiple(x: string, multiple: number): string {
-    const shape = this.node('Shape', [x]);
-    const m = this.constInt64([multiple]);
-    // ceil(size / m)·m − size; sizes are positive, so Div's truncation is a floor.
-    const rounded = this.node('Mul', [this.node('Div', [this.node('Add', [shape, this.constInt64([multiple - 1])]), m]), m]);
-    const extra = this.node('Mul', [this.node('Sub', [rounded, shape]), this.constInt64([0, 0, 1, 1])]);
-    const pads = this.node('Concat', [this.constInt64([0, 0, 0, 0]), extra], [int('axis', 0)]);
-    return this.node('Pad', [x, pads], [{ name: 'mode', type: AttributeType.STRING, s: new TextEncoder().encode('constant') }]);
-  }
-
   conv(x: string, layer: string, activation: Activation, stride = 1): string {
     return this.activation(this.convNode(x, layer, this.kernelInitializer(layer), stride, 1), activation);
   }
@@ -153,7 +150,8 @@ class OnnxWriter implements FcnGraphWriter<string> {
   }
 
   maxPool(x: string): string {
-    return this.node('MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
+    // Rounding up (TF's 'same'): an odd side's last window is one row or column, padding ignored.
+    return this.node('MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2]), sameUpper()]);
   }
 
   /**
@@ -204,6 +202,11 @@ class OnnxWriter implements FcnGraphWriter<string> {
 
   add(a: string, b: string): string {
     return this.node('Add', [a, b]);
+  }
+
+  cropTo(x: string, like: string): string {
+    const hw = this.node('Gather', [this.node('Shape', [like]), this.constInt64([2, 3])], [int('axis', 0)]);
+    return this.node('Slice', [x, this.constInt64([0, 0]), hw, this.constInt64([2, 3])]);
   }
 
   cropToInput(x: string, input: string): string {
