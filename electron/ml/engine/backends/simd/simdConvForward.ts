@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { type WasmBackend, heapF32, heapOffset, release } from '../wasmHeap';
+import { runWithHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
@@ -51,12 +52,7 @@ export function convForwardBySimd(
       return y;
     }
     const split = rows >> 1;
-    helper.start('conv_forward', [...args(split, rows)]);
-    try {
-      simd.convForward(...args(0, split));
-    } finally {
-      helper.wait();
-    }
+    runWithHelper(helper, 'conv_forward', args(split, rows), () => simd.convForward(...args(0, split)));
     return y;
   } catch (error) {
     release(backend, y);

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { type WasmBackend, heapF32, heapOffset, release } from '../wasmHeap';
-import type { SimdHelper } from './simdHelperThread';
+import { runWithHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
 /**
@@ -45,7 +45,7 @@ export function filterGradBySimd(
   if (co >= 16) {
     // Half of the columns each, split at a multiple of 4 (tiles are 8, 4 or 1 wide): no second output.
     const split = Math.round(co / 8) * 4;
-    runBoth(helper, () => simd.filterGrad(...args(out, 0, 1, 0, split)), [...args(out, 0, 1, split, co)]);
+    runWithHelper(helper, 'filter_grad', args(out, 0, 1, split, co), () => simd.filterGrad(...args(out, 0, 1, 0, split)));
     return out;
   }
   // Narrow: half of the positions each (8-wide tiles beat two 4-wide halves), the helper's into a
@@ -53,20 +53,10 @@ export function filterGradBySimd(
   const partial = backend.makeOutput(filterShape, 'float32');
   try {
     heapF32(backend, partial).fill(0);
-    runBoth(helper, () => simd.filterGrad(...args(out, 0, 2)), [...args(partial, 1, 2)]);
+    runWithHelper(helper, 'filter_grad', args(partial, 1, 2), () => simd.filterGrad(...args(out, 0, 2)));
     simd.addInto(heapOffset(backend, out), heapOffset(backend, partial), kh * kw * ci * co);
   } finally {
     release(backend, partial);
   }
   return out;
-}
-
-/** Starts filter_grad(helperArgs) on the helper, runs `mine`, and always waits for the helper. */
-function runBoth(helper: SimdHelper, mine: () => void, helperArgs: number[]): void {
-  helper.start('filter_grad', helperArgs);
-  try {
-    mine();
-  } finally {
-    helper.wait();
-  }
 }

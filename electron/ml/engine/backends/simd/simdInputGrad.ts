@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { type WasmBackend, call, heapF32, heapOffset, release } from '../wasmHeap';
+import { runWithHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
@@ -39,12 +40,7 @@ export function inputGradBySimd(
     }
     const helperArgs = ci >= 16 ? args(Math.round(ci / 8) * 4, ci, 0, n) : args(0, ci, n >> 1, n);
     const mine = ci >= 16 ? args(0, Math.round(ci / 8) * 4, 0, n) : args(0, ci, 0, n >> 1);
-    helper.start('input_grad', [...helperArgs]);
-    try {
-      simd.inputGrad(...mine);
-    } finally {
-      helper.wait();
-    }
+    runWithHelper(helper, 'input_grad', helperArgs, () => simd.inputGrad(...mine));
     return dx;
   } catch (error) {
     release(backend, dx);
