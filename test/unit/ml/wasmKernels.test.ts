@@ -98,8 +98,11 @@ describe('wasm training kernels', () => {
       { x: [1, 1, 3, 6], k: [3, 3, 6, 8], pad: 'same', bias: true, relu: false },
       // Enough multiply-adds for the helper thread (rows split between threads).
       { x: [2, 40, 37, 16], k: [3, 3, 16, 24], pad: 'same', bias: true, relu: true },
-      // 7 × 7 goes to XNNPACK: still the same values.
+      // Larger filters (fc6's 7 × 7) as the transpose's input gradient; into channels off the
+      // multiple of 4, XNNPACK.
       { x: [2, 6, 6, 8], k: [7, 7, 8, 12], pad: 'same', bias: true, relu: true },
+      { x: [1, 9, 7, 12], k: [5, 5, 12, 16], pad: 'valid', bias: false, relu: false },
+      { x: [2, 6, 5, 6], k: [7, 7, 6, 4], pad: 'same', bias: true, relu: false },
     ];
     const run = async () => {
       const out: Float32Array[] = [];

@@ -23,11 +23,33 @@ export function inputGradBySimd(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
-  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
   const byTap = call(backend, 'Reshape', { x: filter }, { shape: [kh * kw, ci, co] });
   const wt = call(backend, 'Transpose', { x: byTap }, { perm: [0, 2, 1] });
   release(backend, byTap);
+  try {
+    return inputGradByTransposedTaps(backend, simd, dy, wt, filter, filter.shape as [number, number, number, number], info);
+  } finally {
+    release(backend, wt);
+  }
+}
+
+/**
+ * inputGradBySimd with the filter W [kh, kw, ci, co] (`filterShape`) already transposed per tap:
+ * `wt` [kh, kw, co, ci] (what input_grad multiplies by); `filter` is W itself, read only for the
+ * columns past the last group of 4 (none where ci is a multiple of 4).
+ */
+export function inputGradByTransposedTaps(
+  backend: WasmBackend,
+  simd: SimdKernels,
+  dy: tf.TensorInfo,
+  wt: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  filterShape: [number, number, number, number],
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const [kh, kw, ci, co] = filterShape;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
   const dx = backend.makeOutput([n, h, w, ci], 'float32');
   try {
     heapF32(backend, dx).fill(0);
@@ -45,7 +67,5 @@ export function inputGradBySimd(
   } catch (error) {
     release(backend, dx);
     throw error;
-  } finally {
-    release(backend, wt);
   }
 }
