@@ -30,6 +30,9 @@ export class BackgroundJobs {
     work(controller.signal, progress)
       .then((result) => handlers.done(jobId, result))
       .catch((err: unknown) => handlers.failed(jobId, err))
+      // A failure handler that throws in turn (an event to a window that just closed) must not
+      // become an unhandled rejection: Node ends the process on one, and the backend with it.
+      .catch((err: unknown) => console.error(`background job ${jobId}: its failure could not be reported: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => this.running.delete(jobId));
     return jobId;
   }

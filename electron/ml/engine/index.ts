@@ -14,14 +14,14 @@
  *   const { mask, confidence, meanEntropy } = await predict(model, { data, width, height });
  *
  * A BatchSource yields { images: Float32Array NHWC RGB 0..255, masks: Uint8Array NHW (255 =
- * unlabeled), n, height, width }; any height/width (padded to a multiple of 32 and cropped inside).
+ * unlabeled), n, height, width }; any height/width (pools round odd sides up; scores cropped back inside).
  */
 export { selectBackend, probeWebGpu, wasmThreadCount, webGpuAdapter } from './backends/select';
 export { probeTensorflow, explainTensorflowFailure } from './backends/tensorflowProbe';
 export type { GpuAdapterSummary, SelectOptions } from './backends/select';
 export { registerWasmTrainingKernels } from './backends/wasmKernels';
 export { FCN_STRIDE, FcnModel, buildFcn } from './model/fcn';
-export { MOBILENETV2_BLOCKS, applyPreprocess, backbones, mobilenetV2ParamSpecs } from './model/backbones';
+export { MOBILENETV2_BLOCKS, applyPreprocess, backbones, mobilenetV2ParamSpecs, preprocessAsConv } from './model/backbones';
 export type { Activation, Backbone, BackboneFeatures, LayerOps, ParamSpec, PreprocessSpec } from './model/backbones';
 export { bilinearKernel } from './model/bilinear';
 export { IGNORE_INDEX, medianFrequencyWeights, softmaxCrossEntropyIgnore } from './loss';

@@ -10,7 +10,7 @@ import {
 import { resizeNearest } from '../../../shared/mask/resizeNearest';
 import { IGNORE_INDEX, softmaxCrossEntropyIgnore } from './loss';
 import { LeanAdam } from './optimizers';
-import { type FcnModel, paddedSize } from './model/fcn';
+import { type FcnModel, outputSize } from './model/fcn';
 import type { Batch, BatchSource, EpochResult, OptimizerConfig, TrainProgress } from './types';
 
 /** Adam (β 0.9/0.999, ε 1e-8, as PyTorch) or SGD with momentum. */
@@ -59,14 +59,14 @@ export interface StepOptions {
 }
 
 /**
- * The batch as tensors; with `padLabels`, the labels at the network's padded size (see
- * paddedSize), 255 in the padding, to score logits taken with forward's keepPadding.
+ * The batch as tensors; with `padLabelsFor`, the labels at the size that head's network scores
+ * before its crop (see outputSize), 255 past H × W, to score logits taken with forward's keepPadding.
  */
-function batchTensors(batch: Batch, padLabels = false): { images: tf.Tensor4D; labels: tf.Tensor3D } {
+function batchTensors(batch: Batch, padLabelsFor?: FcnModel['config']['head']): { images: tf.Tensor4D; labels: tf.Tensor3D } {
   const { n, height, width } = batch;
   if (batch.images.length !== n * height * width * 3) throw new Error('batch.images is not N×H×W×3');
   if (batch.masks.length !== n * height * width) throw new Error('batch.masks is not N×H×W');
-  const padded = padLabels ? paddedSize(height, width) : { height, width };
+  const padded = padLabelsFor ? outputSize(padLabelsFor, height, width) : { height, width };
   let labels: Int32Array;
   if (padded.height === height && padded.width === width) {
     labels = Int32Array.from(batch.masks);
@@ -90,8 +90,8 @@ function batchTensors(batch: Batch, padLabels = false): { images: tf.Tensor4D; l
  */
 export async function trainStep(model: FcnModel, optimizer: tf.Optimizer, batch: Batch, options: StepOptions = {}): Promise<number> {
   assertTrainable(model);
-  // The loss ignores the padding's 255 labels: the same loss and gradients as on cropped logits.
-  const { images, labels } = batchTensors(batch, true);
+  // The loss ignores the 255 labels past H × W: the same loss and gradients as on cropped logits.
+  const { images, labels } = batchTensors(batch, model.config.head);
   const frozen = new Set(options.freezeBackbone ? model.backboneWeightNames() : []);
   const all = [...model.weights.entries()];
   const vars = all.filter(([name]) => !frozen.has(name)).map(([, v]) => v);

@@ -1,5 +1,5 @@
 import type { Backbone, FcnConfig, LayerOps, PreprocessSpec } from '../engine';
-import { FCN_STRIDE, backbones } from '../engine';
+import { backbones } from '../engine';
 
 export type { PreprocessSpec } from '../engine';
 
@@ -25,12 +25,12 @@ export interface FcnGraphWriter<T> extends LayerOps<T> {
   /** The raw input: [N, H, W, 3] float32 RGB 0..255. */
   input(): T;
   preprocess(x: T, spec: PreprocessSpec): T;
-  /** Zero-pads bottom and right to a multiple of `multiple` (after preprocessing, as the engine does). */
-  padToMultiple(x: T, multiple: number): T;
   /** Learned upsampling: the transposed convolution conv2dTranspose(x, w, [n, h·s, w·s, c], s, 'same'). */
   upsample(x: T, layer: string, stride: number): T;
   /** Crops bottom and right back to the input's height and width. */
   cropToInput(x: T, input: T): T;
+  /** Crops bottom and right to the height and width of `like` (both maps inside the network). */
+  cropTo(x: T, like: T): T;
   /** Names the result `logits` ([N, H, W, numClasses]). */
   output(x: T): void;
 }
@@ -40,17 +40,20 @@ export function writeFcn<T>(writer: FcnGraphWriter<T>, config: FcnConfig): void 
   const backbone = backbones[config.backbone];
   if (!backbone) throw new Error(`unknown backbone ${config.backbone}`);
   const image = writer.input();
-  const x = writer.padToMultiple(writer.preprocess(image, preprocessSpec(backbone)), FCN_STRIDE);
+  // As the engine: no padding of the input; pools and strided convolutions round up, and each
+  // upsampled map is cropped to the skip scores it is added to.
+  const x = writer.preprocess(image, preprocessSpec(backbone));
   const { out, skips } = backbone.features(x, writer);
+  const addSkip = (upsampled: T, skip: T) => writer.add(writer.cropTo(upsampled, skip), skip);
   let score = writer.conv(out, 'score_fr', 'linear');
   if (config.head === 'fcn32s') {
     score = writer.upsample(score, 'upscore', 32);
   } else {
-    score = writer.add(writer.upsample(score, 'upscore2', 2), writer.conv(skips.pool4, 'score_pool4', 'linear'));
+    score = addSkip(writer.upsample(score, 'upscore2', 2), writer.conv(skips.pool4, 'score_pool4', 'linear'));
     if (config.head === 'fcn16s') {
       score = writer.upsample(score, 'upscore', 16);
     } else {
-      score = writer.add(writer.upsample(score, 'upscore_pool4', 2), writer.conv(skips.pool3, 'score_pool3', 'linear'));
+      score = addSkip(writer.upsample(score, 'upscore_pool4', 2), writer.conv(skips.pool3, 'score_pool3', 'linear'));
       score = writer.upsample(score, 'upscore', 8);
     }
   }

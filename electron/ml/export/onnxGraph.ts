@@ -2,7 +2,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 
-import type { Activation, FcnConfig } from '../engine';
+import { type Activation, type FcnConfig, preprocessAsConv } from '../engine';
 import { type ExportWeight, type FcnGraphWriter, type PreprocessSpec, samePadding, writeFcn } from './fcnGraph';
 
 /** Opset of the exported graph: 13 gives Pad with a `pads` input; everything used is unchanged up to 21. */
@@ -24,6 +24,10 @@ function int64Tensor(name: string, values: number[]): Onnx.ITensorProto {
 
 function ints(name: string, values: number[]): Onnx.IAttributeProto {
   return { name, type: AttributeType.INTS, ints: values };
+}
+
+function sameUpper(): Onnx.IAttributeProto {
+  return { name: 'auto_pad', type: AttributeType.STRING, s: new TextEncoder().encode('SAME_UPPER') };
 }
 
 function int(name: string, value: number): Onnx.IAttributeProto {
@@ -77,12 +81,6 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return name;
   }
 
-  private constFloat(values: number[]): string {
-    const name = `const_${this.counter++}`;
-    this.initializers.push(floatTensor(name, [values.length], Float32Array.from(values)));
-    return name;
-  }
-
   private weight(name: string): ExportWeight {
     const w = this.weights.get(name);
     if (!w) throw new Error(`checkpoint has no weight ${name}`);
@@ -108,14 +106,17 @@ class OnnxWriter implements FcnGraphWriter<string> {
     return y;
   }
 
-  /** A 'same'-padded convolution with bias; the padding is TF's for sizes that are multiples of the stride. */
+  /**
+   * A 'same'-padded convolution with bias. Stride 1: explicit pads. Strided: SAME_UPPER, ONNX's
+   * name for TF's rule at every size (odd sides get a pad before as well).
+   */
   private convNode(x: string, layer: string, kernel: { name: string; size: number }, stride: number, group: number): string {
     const bias = this.weight(`${layer}/bias`);
     this.initializers.push(floatTensor(`${layer}.bias`, bias.shape, bias.data));
     const [before, after] = samePadding(kernel.size, stride);
     return this.node('Conv', [x, kernel.name, `${layer}.bias`], [
       ints('kernel_shape', [kernel.size, kernel.size]),
-      ints('pads', [before, before, after, after]),
+      stride === 1 ? ints('pads', [before, before, after, after]) : sameUpper(),
       ints('strides', [stride, stride]),
       ...(group > 1 ? [int('group', group)] : []),
     ]);
@@ -126,20 +127,12 @@ class OnnxWriter implements FcnGraphWriter<string> {
   }
 
   preprocess(x: string, spec: PreprocessSpec): string {
-    let y = spec.bgr ? this.node('Gather', [x, this.constInt64([2, 1, 0])], [int('axis', 3)]) : x;
-    y = this.node('Sub', [y, this.constFloat(spec.mean)]);
-    if (spec.std) y = this.node('Div', [y, this.constFloat(spec.std)]);
-    return this.node('Transpose', [y], [ints('perm', [0, 3, 1, 2])]);
-  }
-
-  padToMultiple(x: string, multiple: number): string {
-    const shape = this.node('Shape', [x]);
-    const m = this.constInt64([multiple]);
-    // ceil(size / m)·m − size; sizes are positive, so Div's truncation is a floor.
-    const rounded = this.node('Mul', [this.node('Div', [this.node('Add', [shape, this.constInt64([multiple - 1])]), m]), m]);
-    const extra = this.node('Mul', [this.node('Sub', [rounded, shape]), this.constInt64([0, 0, 1, 1])]);
-    const pads = this.node('Concat', [this.constInt64([0, 0, 0, 0]), extra], [int('axis', 0)]);
-    return this.node('Pad', [x, pads], [{ name: 'mode', type: AttributeType.STRING, s: new TextEncoder().encode('constant') }]);
+    const nchw = this.node('Transpose', [x], [ints('perm', [0, 3, 1, 2])]);
+    const { filter, bias, channels } = preprocessAsConv(spec);
+    const weight = transposeData(filter, [1, 1, channels, channels], [3, 2, 0, 1]);
+    const name = `preprocess_${this.counter++}`;
+    this.initializers.push(floatTensor(`${name}.weight`, weight.shape, weight.data), floatTensor(`${name}.bias`, [channels], bias));
+    return this.node('Conv', [nchw, `${name}.weight`, `${name}.bias`], [ints('kernel_shape', [1, 1])]);
   }
 
   conv(x: string, layer: string, activation: Activation, stride = 1): string {
@@ -157,10 +150,47 @@ class OnnxWriter implements FcnGraphWriter<string> {
   }
 
   maxPool(x: string): string {
-    return this.node('MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
+    // Rounding up (TF's 'same'): an odd side's last window is one row or column, padding ignored.
+    return this.node('MaxPool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2]), sameUpper()]);
   }
 
+  /**
+   * The learnable ×s upsampling (TF's conv2dTranspose, kernel 2s, 'same'). For k = 2s it is
+   * written as the engine computes it (upsampleByPhases): every output phase (ry, rx) reads a 2 × 2
+   * window of x, so for each quadrant (a, b) and phase row ry' one 2 × 2 convolution gives the
+   * (rx', C) channels of rows y·s + a·s/2 + ry'; concatenated in (a, ry', b) order they are
+   * DepthToSpace's DCR layout. ONNX Runtime's ConvTranspose took as long as all the network's
+   * convolutions together (col2im); these are its fast convolutions.
+   */
   upsample(x: string, layer: string, stride: number): string {
+    const w = this.weight(`${layer}/kernel`);
+    const [k, , cout, cin] = w.shape;
+    if (k !== 2 * stride || stride % 2 !== 0) return this.convTranspose(x, layer, stride);
+    const half = stride / 2;
+    // Kernel row (or column) of the transposed convolution that quadrant q's tap t uses for phase r.
+    const tap = (q: number, t: number, r: number) => r + (q === 0 ? (t === 0 ? 3 * half : half) : t === 0 ? stride : 0);
+    const pieces: string[] = [];
+    for (let a = 0; a < 2; a++) {
+      for (let ry = 0; ry < half; ry++) {
+        for (let b = 0; b < 2; b++) {
+          const data = new Float32Array(half * cout * cin * 4);
+          for (let rx = 0; rx < half; rx++)
+            for (let co = 0; co < cout; co++)
+              for (let ci = 0; ci < cin; ci++)
+                for (let ty = 0; ty < 2; ty++)
+                  for (let tx = 0; tx < 2; tx++)
+                    data[((((rx * cout + co) * cin + ci) * 2 + ty) * 2) + tx] = w.data[((tap(a, ty, ry) * k + tap(b, tx, rx)) * cout + co) * cin + ci];
+          const name = `${layer}.phase_${a}_${ry}_${b}`;
+          this.initializers.push(floatTensor(name, [half * cout, cin, 2, 2], data));
+          pieces.push(this.node('Conv', [x, name], [ints('kernel_shape', [2, 2]), ints('pads', [1 - a, 1 - b, a, b])]));
+        }
+      }
+    }
+    const phases = this.node('Concat', pieces, [int('axis', 1)]);
+    return this.node('DepthToSpace', [phases], [int('blocksize', stride), { name: 'mode', type: AttributeType.STRING, s: new TextEncoder().encode('DCR') }]);
+  }
+
+  private convTranspose(x: string, layer: string, stride: number): string {
     const kernel = this.kernelInitializer(layer);
     const [before, after] = samePadding(kernel.size, stride);
     return this.node('ConvTranspose', [x, kernel.name], [
@@ -172,6 +202,11 @@ class OnnxWriter implements FcnGraphWriter<string> {
 
   add(a: string, b: string): string {
     return this.node('Add', [a, b]);
+  }
+
+  cropTo(x: string, like: string): string {
+    const hw = this.node('Gather', [this.node('Shape', [like]), this.constInt64([2, 3])], [int('axis', 0)]);
+    return this.node('Slice', [x, this.constInt64([0, 0]), hw, this.constInt64([2, 3])]);
   }
 
   cropToInput(x: string, input: string): string {

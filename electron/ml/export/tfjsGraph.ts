@@ -77,15 +77,6 @@ class TfGraphWriter implements FcnGraphWriter<string> {
     return spec.std ? this.node('RealDiv', [y, this.constant(f32(spec.std))], { T: FLOAT }) : y;
   }
 
-  padToMultiple(x: string, multiple: number): string {
-    const shape = this.node('Shape', [x], { T: FLOAT, out_type: INT });
-    const m = this.constant(i32([multiple], []));
-    const rounded = this.node('Mul', [this.node('FloorDiv', [this.node('AddV2', [shape, this.constant(i32([multiple - 1], []))], { T: INT }), m], { T: INT }), m], { T: INT });
-    const extra = this.node('Mul', [this.node('Sub', [rounded, shape], { T: INT }), this.constant(i32([0, 1, 1, 0]))], { T: INT });
-    const paddings = this.node('Pack', [this.constant(i32([0, 0, 0, 0])), extra], { T: INT, N: { i: '2' }, axis: { i: '1' } });
-    return this.node('Pad', [x, paddings], { T: FLOAT, Tpaddings: INT });
-  }
-
   private fusedAttrs(activation: Activation, stride: number): Record<string, unknown> {
     const fused = activation === 'linear' ? ['BiasAdd'] : ['BiasAdd', activation === 'relu' ? 'Relu' : 'Relu6'];
     return {
@@ -118,7 +109,7 @@ class TfGraphWriter implements FcnGraphWriter<string> {
       T: FLOAT,
       ksize: listAttr([1, 2, 2, 1]),
       strides: listAttr([1, 2, 2, 1]),
-      padding: stringAttr('VALID'),
+      padding: stringAttr('SAME'),
       data_format: stringAttr('NHWC'),
     });
   }
@@ -140,7 +131,11 @@ class TfGraphWriter implements FcnGraphWriter<string> {
   }
 
   cropToInput(x: string, input: string): string {
-    const inputShape = this.node('Shape', [input], { T: FLOAT, out_type: INT });
+    return this.cropTo(x, input);
+  }
+
+  cropTo(x: string, like: string): string {
+    const inputShape = this.node('Shape', [like], { T: FLOAT, out_type: INT });
     // size = [-1, H, W, -1]
     const size = this.node('AddV2', [this.node('Mul', [inputShape, this.constant(i32([0, 1, 1, 0]))], { T: INT }), this.constant(i32([-1, 0, 0, -1]))], { T: INT });
     return this.node('Slice', [x, this.constant(i32([0, 0, 0, 0])), size], { T: FLOAT, Index: INT });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { bilinearKernel, buildFcn, selectBackend } from '../../../electron/ml/engine';
-import { upsampleByPhases } from '../../../electron/ml/engine/model/upsample';
+import { PHASE_INTERLEAVE_KERNEL, upsampleByPhases } from '../../../electron/ml/engine/model/upsample';
 import type { FcnConfig } from '../../../electron/ml/engine';
 
 const tiny = (head: FcnConfig['head']): FcnConfig => ({ head, backbone: 'tiny', numClasses: 5, dropout: 0, seed: 3 });
@@ -100,5 +100,32 @@ describe('FCN model', () => {
     const g2 = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(viaPhases(a, b), probe)))([x, k]);
     expect(await maxDiff(g1[0], g2[0])).toBeLessThan(1e-3);
     expect(await maxDiff(g1[1], g2[1])).toBeLessThan(1e-3);
+  });
+
+  it.each([2, 8])('on wasm, the registered phase interleave (×%i) gives the layout ops\' values and gradients', async (s) => {
+    const run = async () => {
+      const x = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', s) as tf.Tensor4D;
+      const k = tf.randomNormal([2 * s, 2 * s, 3, 4], 0, 1, 'float32', s + 1) as tf.Tensor4D;
+      const probe = tf.randomNormal([2, 3 * s, 5 * s, 3], 0, 1, 'float32', 11);
+      const y = upsampleByPhases(x, k, s);
+      const [gx, gk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(upsampleByPhases(a as tf.Tensor4D, b as tf.Tensor4D, s), probe)))([x, k]);
+      const out = [await y.data(), await gx.data(), await gk.data()].map((d) => Array.from(d as Float32Array));
+      tf.dispose([x, k, probe, y, gx, gk]);
+      return out;
+    };
+    const backend = tf.getBackend();
+    await selectBackend('cpu');
+    const expected = await run();
+    await selectBackend('wasm');
+    try {
+      expect(tf.getKernel(PHASE_INTERLEAVE_KERNEL, 'wasm')).toBeDefined();
+      const got = await run();
+      for (let i = 0; i < 3; i++) {
+        const worst = got[i].reduce((m, v, j) => Math.max(m, Math.abs(v - expected[i][j]) / (1 + Math.abs(expected[i][j]))), 0);
+        expect(worst, ['value', 'dx', 'dk'][i]).toBeLessThan(1e-4);
+      }
+    } finally {
+      await selectBackend(backend as Parameters<typeof selectBackend>[0]);
+    }
   });
 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../../electron/ml/engine';
-import { setSimdFilterGrad, setSimdInputGrad } from '../../../electron/ml/engine/backends/wasmKernels';
+import { setSimdConvForward, setSimdFilterGrad, setSimdInputGrad } from '../../../electron/ml/engine/backends/wasmKernels';
 import { withSimdKernels } from '../../fixtures/simdKernels';
 
 type Case = { x: [number, number, number, number]; k: [number, number, number, number]; stride: number; pad: 'same' | 'valid' | number };
@@ -62,6 +62,7 @@ describe('wasm training kernels', () => {
     expect(tf.getBackend()).toBe('wasm');
     setSimdFilterGrad(simd);
     setSimdInputGrad(simd);
+    setSimdConvForward(simd);
     try {
       for (let i = 0; i < cases.length; i++) {
         const got = await convGrads(cases[i]);
@@ -71,12 +72,60 @@ describe('wasm training kernels', () => {
           expect(a.length).toBe(b.length);
           let worst = 0;
           for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]) / (1 + Math.abs(b[j])));
-          expect(worst, `case ${i} ${key}`).toBeLessThan(1e-4);
+          // Sums of up to 4,500 products: fused multiply-adds (one rounding, not two) and a
+          // different order of summation than the cpu backend's move the last digits.
+          expect(worst, `case ${i} ${key}`).toBeLessThan(2e-4);
         }
       }
     } finally {
       setSimdFilterGrad(true);
       setSimdInputGrad(true);
+      setSimdConvForward(true);
+    }
+  });
+
+  it('Conv2D and FusedConv2D (bias, ReLU) by our stride-1 SIMD convolution match the cpu backend', async () => {
+    type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+    const forwardCases: { x: [number, number, number, number]; k: [number, number, number, number]; pad: Pad; bias: boolean; relu: boolean }[] = [
+      // Tile edges: widths leaving 1–3 positions after the 4-wide tiles, output channels off the 8/4 grid.
+      { x: [2, 9, 7, 3], k: [3, 3, 3, 11], pad: 'same', bias: true, relu: true },
+      { x: [1, 6, 10, 5], k: [3, 3, 5, 13], pad: 'same', bias: true, relu: false },
+      { x: [3, 5, 9, 8], k: [3, 3, 8, 8], pad: 'valid', bias: false, relu: true },
+      { x: [1, 7, 6, 4], k: [1, 1, 4, 21], pad: 'valid', bias: true, relu: false },
+      // The upsamplers' 2 × 2 phases with asymmetric explicit padding, and padding wider than the image.
+      { x: [2, 6, 6, 11], k: [2, 2, 11, 44], pad: [[0, 0], [1, 0], [0, 1], [0, 0]], bias: false, relu: false },
+      { x: [1, 2, 2, 5], k: [3, 3, 5, 4], pad: [[0, 0], [2, 2], [2, 2], [0, 0]], bias: true, relu: true },
+      { x: [1, 1, 3, 6], k: [3, 3, 6, 8], pad: 'same', bias: true, relu: false },
+      // Enough multiply-adds for the helper thread (rows split between threads).
+      { x: [2, 40, 37, 16], k: [3, 3, 16, 24], pad: 'same', bias: true, relu: true },
+      // Larger filters (fc6's 7 × 7) as the transpose's input gradient; into channels off the
+      // multiple of 4, XNNPACK.
+      { x: [2, 6, 6, 8], k: [7, 7, 8, 12], pad: 'same', bias: true, relu: true },
+      { x: [1, 9, 7, 12], k: [5, 5, 12, 16], pad: 'valid', bias: false, relu: false },
+      { x: [2, 6, 5, 6], k: [7, 7, 6, 4], pad: 'same', bias: true, relu: false },
+    ];
+    const run = async () => {
+      const out: Float32Array[] = [];
+      for (const [i, c] of forwardCases.entries()) {
+        const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i) as tf.Tensor4D;
+        const k = tf.randomNormal(c.k, 0, 1, 'float32', 30 + i) as tf.Tensor4D;
+        const bias = c.bias ? (tf.randomNormal([c.k[3]], 0, 1, 'float32', 50 + i) as tf.Tensor1D) : undefined;
+        const fused = tf.fused.conv2d({ x, filter: k, strides: 1, pad: c.pad, bias, activation: c.relu ? 'relu' : 'linear' });
+        const plain = tf.conv2d(x, k, 1, c.pad);
+        out.push((await fused.data()) as Float32Array, (await plain.data()) as Float32Array);
+        tf.dispose([x, k, fused, plain, ...(bias ? [bias] : [])]);
+      }
+      return out;
+    };
+    await selectBackend('cpu');
+    const expected = await run();
+    await selectBackend('wasm');
+    const got = await run();
+    for (let i = 0; i < expected.length; i++) {
+      expect(got[i].length, `output ${i}`).toBe(expected[i].length);
+      let worst = 0;
+      for (let j = 0; j < got[i].length; j++) worst = Math.max(worst, Math.abs(got[i][j] - expected[i][j]) / (1 + Math.abs(expected[i][j])));
+      expect(worst, `case ${i >> 1} ${i % 2 ? 'Conv2D' : 'FusedConv2D'}`).toBeLessThan(1e-5);
     }
   });
 

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { type StrideOneConv, convForwardBySimd } from './simd/simdConvForward';
 import { filterGradBySimd } from './simd/simdFilterGrad';
-import { inputGradBySimd } from './simd/simdInputGrad';
-import { simdKernels } from './simd/simdKernels';
+import { inputGradBySimd, inputGradByTransposedTaps } from './simd/simdInputGrad';
+import { type SimdKernels, simdKernels } from './simd/simdKernels';
 import { registerWasmActivationKernels } from './wasmActivationKernels';
 import { registerWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 import { registerWasmLossKernel } from './wasmLossKernel';
+import { registerWasmPhaseKernels } from './wasmPhaseKernels';
 import { type WasmBackend, call, heapF32, heapOffset, heapView, release } from './wasmHeap';
 
 type Backend = WasmBackend;
@@ -228,13 +230,17 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
     const inputShape = attrs.inputShape as Shape4;
     const info = convInfo(inputShape, filter.shape as Shape4, attrs.strides, attrs.pad, attrs.dimRoundingMode, attrs.dataFormat);
     const simd = SIMD_INPUT_GRAD ? simdKernels(backend) : null;
-    if (simd) return inputGradBySimd(backend, simd, dy, filter, info);
-    const [kh, kw] = filter.shape as Shape4;
+    const [kh, kw, ci] = filter.shape as Shape4;
     const { top, bottom, left, right } = info.padInfo;
     const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
-    if (info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0)) {
-      return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
-    }
+    const asConvolution = info.strideHeight === 1 && info.strideWidth === 1 && pads.every((p) => p >= 0);
+    // With our SIMD module: filters up to 3 × 3 into a multiple of 4 channels as a forward
+    // convolution (our Conv2D below: 0–30 % faster than input_grad on the small FCN's 3 × 3
+    // layers); the rest by input_grad (fc6's 7 × 7, strides, and the upsamplers' gradients into 11
+    // or 21 classes, where the convolution's scalar columns made it half as fast: bench/convKernels.ts).
+    const ours = asConvolution && SIMD_CONV_FORWARD && kh <= 3 && kw <= 3 && ci % 4 === 0;
+    if (simd && !ours) return inputGradBySimd(backend, simd, dy, filter, info);
+    if (!asConvolution) return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
     const flipped = flippedFilter(backend, filter);
     const out = call(
       backend,
@@ -251,6 +257,96 @@ function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
     release(backend, flipped);
     return out;
   };
+}
+
+/**
+ * Conv2D and FusedConv2D (bias, ReLU) by our stride-1 SIMD convolution where it applies: float32
+ * NHWC, stride and dilation 1, no activation but ReLU, a bias of one value per output channel, a
+ * filter of at most 3 × 3 (larger ones into a multiple of 4 channels: convByInputGrad). Anything
+ * else goes to the package's XNNPACK kernel. Measured on the small FCN's layers
+ * (bench/convKernels.ts, one core free): ours is 30–60 % faster on its 3 × 3, 2 × 2 and 1 × 1
+ * convolutions; our tiles on fc6 (7 × 7 over a 6 × 6 map: every tile an edge tile, tap by tap)
+ * were 40 % slower than XNNPACK, convByInputGrad is 1.7× faster.
+ */
+function makeConv2DWasm(fallback: tf.KernelFunc, withEpilogue: boolean) {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info => {
+    const backend = args.backend as Backend;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as { x: Info; filter: Info; bias?: Info; preluActivationWeights?: Info };
+    const attrs = args.attrs as unknown as tf.FusedConv2DAttrs;
+    const activation = withEpilogue ? (attrs.activation ?? 'linear') : 'linear';
+    const simd = SIMD_CONV_FORWARD ? simdKernels(backend) : null;
+    const [kh, kw, ci, co] = filter.shape as Shape4;
+    const plain =
+      simd &&
+      x.dtype === 'float32' &&
+      filter.dtype === 'float32' &&
+      (attrs.dataFormat === 'NHWC' || attrs.dataFormat === ('channelsLast' as string)) &&
+      (activation === 'linear' || activation === 'relu') &&
+      !preluActivationWeights &&
+      (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === co));
+    if (!plain) return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
+    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+      return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
+    }
+    if (kh > 3 || kw > 3) {
+      // convByInputGrad copies the filter each call; XNNPACK packs it once (VGG16's fc6: 411 MB).
+      if (ci % 4 !== 0 || filter.shape.reduce((a, b) => a * b, 1) > REVERSED_FILTER_MAX) return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
+      return convByInputGrad(backend, simd, x, filter, bias ?? null, info, activation === 'relu');
+    }
+    const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
+    const conv: StrideOneConv = { n, h, w, oh, ow, kh, kw, ci, co, top: info.padInfo.top, left: info.padInfo.left };
+    return convForwardBySimd(backend, simd, x, filter, bias ?? null, conv, activation === 'relu');
+  };
+}
+
+/** Largest filter (values) convByInputGrad copies per call: 16 MB (the small FCN's fc6 is 3.2 MB). */
+const REVERSED_FILTER_MAX = 4 * 1024 * 1024;
+
+/**
+ * A large-filter stride-1 convolution (fc6: 7 × 7 over a map of 6–8 positions a side) as the input
+ * gradient of its transpose: y = x ⊛ W is input_grad of "dy" = x through W flipped with its
+ * channels swapped, padded k − 1 − p. input_grad skips the taps that fall in the padding (a third
+ * to a half of fc6's) where XNNPACK and our tiles multiply them by zeros: fc6 forward 1.7× faster
+ * (bench/convKernels.ts: 30 → 51 GF/s at 8 × 6² × 64 → 256). Bias and ReLU in one pass over y
+ * after it (y is small).
+ */
+function convByInputGrad(backend: Backend, simd: SimdKernels, x: Info, filter: Info, bias: Info | null, info: tf.backend_util.Conv2DInfo, relu: boolean): Info {
+  const [kh, kw, ci, co] = filter.shape as Shape4;
+  // input_grad multiplies by its filter transposed per tap; that filter is W flipped with its
+  // channels swapped, so what it multiplies by is W with its taps in reverse order: a block copy.
+  const reversed = backend.makeOutput([kh, kw, ci, co], 'float32');
+  try {
+    const src = heapF32(backend, filter);
+    const dst = heapF32(backend, reversed);
+    const block = ci * co;
+    const taps = kh * kw;
+    for (let t = 0; t < taps; t++) dst.set(src.subarray(t * block, (t + 1) * block), (taps - 1 - t) * block);
+    const { top, bottom, left, right } = info.padInfo;
+    const transposed = tf.backend_util.computeConv2DInfo(
+      [info.batchSize, info.outHeight, info.outWidth, co],
+      [kh, kw, co, ci],
+      1,
+      1,
+      [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]] as unknown as tf.backend_util.ExplicitPadding,
+      undefined,
+      false,
+      'channelsLast',
+    );
+    // ci (the transposed problem's co) is a multiple of 4 here, so the flipped filter itself is never read.
+    const y = inputGradByTransposedTaps(backend, simd, x, reversed, reversed, [kh, kw, co, ci], transposed);
+    if (bias || relu) {
+      const out = heapF32(backend, y);
+      const b = bias ? heapF32(backend, bias) : null;
+      for (let i = 0; i < out.length; i++) {
+        const v = b ? out[i] + b[i % co] : out[i];
+        out[i] = relu && v < 0 ? 0 : v;
+      }
+    }
+    return y;
+  } finally {
+    release(backend, reversed);
+  }
 }
 
 /**
@@ -409,6 +505,12 @@ export function setSimdFilterGrad(on: boolean): void {
   SIMD_FILTER_GRAD = on;
 }
 
+/** Whether stride-1 Conv2D and FusedConv2D use our SIMD convolution rather than XNNPACK; off only to compare them. */
+let SIMD_CONV_FORWARD = true;
+export function setSimdConvForward(on: boolean): void {
+  SIMD_CONV_FORWARD = on;
+}
+
 /** The same for input gradients (ours, or XNNPACK convolutions of dy with the flipped filter). */
 let SIMD_INPUT_GRAD = true;
 export function setSimdInputGrad(on: boolean): void {
@@ -485,7 +587,17 @@ export function registerWasmTrainingKernels(): void {
       kernelFunc: makeConv2DBackpropInputWasm(original.kernelFunc) as tf.KernelFunc,
     });
   }
+  for (const [name, withEpilogue] of [
+    ['Conv2D', false],
+    ['FusedConv2D', true],
+  ] as const) {
+    const existing = tf.getKernel(name, 'wasm');
+    if (!existing) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...existing, kernelFunc: makeConv2DWasm(existing.kernelFunc, withEpilogue) as tf.KernelFunc });
+  }
   registerWasmDepthwiseKernels();
   registerWasmActivationKernels();
+  registerWasmPhaseKernels();
   registerWasmLossKernel();
 }

@@ -10,7 +10,12 @@ import { conv2dBiasReluTrainable } from './convBiasRelu';
 import { recordingGradients, relu6Trainable } from './relu6';
 import { upsampleByPhases } from './upsample';
 
-/** The network's total stride: inputs are padded to a multiple of it and outputs cropped back. */
+/**
+ * The network's total stride. Inputs of any size run as they are: pools and strided convolutions
+ * round up (TF's 'same', Caffe's ceil mode, as the PyTorch peer), an upsampled map is cropped to
+ * the skip it is added to, and the scores to the input; no input is padded to a multiple of 32
+ * (a 176² crop computed as 192² cost 19 % more for nothing).
+ */
 export const FCN_STRIDE = 32;
 
 /** Upsampling layers of each head: [name, kernel, stride], in the order they run. */
@@ -107,29 +112,27 @@ export class FcnModel {
   }
 
   /**
-   * Logits [N, H, W, numClasses] for images [N, H, W, 3] (RGB 0..255) of any size: the input is
-   * padded to a multiple of 32 and the scores cropped back — or, with `keepPadding`, returned at
-   * the padded size (see paddedSize), for a loss that ignores the padding itself: no crop forward
-   * and no pad of the gradient backward, each a pass over every logit.
+   * Logits [N, H, W, numClasses] for images [N, H, W, 3] (RGB 0..255) of any size — or, with
+   * `keepPadding`, at the size the last upsampling gives (see outputSize), for a loss that ignores
+   * the rows and columns past H × W itself: no crop forward and no pad of the gradient backward.
    */
   forward(images: tf.Tensor4D, training = false, keepPadding = false): tf.Tensor4D {
     return tf.tidy(() => {
       const [, h, w] = images.shape;
-      const { height: ph, width: pw } = paddedSize(h, w);
-      let x = applyPreprocess(images, this.backbone.preprocess);
-      if (ph !== h || pw !== w) x = tf.pad(x, [[0, 0], [0, ph - h], [0, pw - w], [0, 0]]);
+      const x = applyPreprocess(images, this.backbone.preprocess);
       this.networkInput = x;
       let scores: tf.Tensor4D;
       try {
-        scores = this.forwardPadded(x, training);
+        scores = this.forwardNetwork(x, training);
       } finally {
         this.networkInput = null;
       }
-      return !keepPadding && (ph !== h || pw !== w) ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
+      const [, sh, sw] = scores.shape;
+      return !keepPadding && (sh !== h || sw !== w) ? tf.slice(scores, [0, 0, 0, 0], [-1, h, w, -1]) : scores;
     });
   }
 
-  /** The padded, preprocessed batch of the forward pass running now (no weight depends on it). */
+  /** The preprocessed batch of the forward pass running now (no weight depends on it). */
   private networkInput: tf.Tensor4D | null = null;
 
   private conv(x: tf.Tensor4D, name: string, activation: Activation, stride = 1): tf.Tensor4D {
@@ -176,11 +179,11 @@ export class FcnModel {
     return training && this.config.dropout > 0 ? (tf.dropout(x, this.config.dropout) as tf.Tensor4D) : x;
   }
 
-  private forwardPadded(input: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  private forwardNetwork(input: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const ops: LayerOps<tf.Tensor4D> = {
       conv: (x, layer, activation, stride) => this.conv(x, layer, activation, stride),
       depthwiseConv: (x, layer, activation, stride) => this.depthwiseConv(x, layer, activation, stride),
-      maxPool: (x) => tf.maxPool(x, 2, 2, 'valid'),
+      maxPool: (x) => tf.maxPool(x, 2, 2, 'same'),
       add: (a, b) => tf.add(a, b),
       dropout: (x) => this.dropout(x, training),
     };
@@ -188,9 +191,9 @@ export class FcnModel {
     let score = this.conv(out, 'score_fr', 'linear');
     const head = this.config.head;
     if (head === 'fcn32s') return this.upsample(score, 'upscore', 32);
-    score = tf.add(this.upsample(score, 'upscore2', 2), this.conv(skips.pool4, 'score_pool4', 'linear'));
+    score = addSkip(this.upsample(score, 'upscore2', 2), this.conv(skips.pool4, 'score_pool4', 'linear'));
     if (head === 'fcn16s') return this.upsample(score, 'upscore', 16);
-    score = tf.add(this.upsample(score, 'upscore_pool4', 2), this.conv(skips.pool3, 'score_pool3', 'linear'));
+    score = addSkip(this.upsample(score, 'upscore_pool4', 2), this.conv(skips.pool3, 'score_pool3', 'linear'));
     return this.upsample(score, 'upscore', 8);
   }
 
@@ -201,9 +204,24 @@ export class FcnModel {
   }
 }
 
-/** The size the network computes an H × W input at: each side rounded up to a multiple of FCN_STRIDE. */
-export function paddedSize(height: number, width: number): { height: number; width: number } {
-  return { height: Math.ceil(height / FCN_STRIDE) * FCN_STRIDE, width: Math.ceil(width / FCN_STRIDE) * FCN_STRIDE };
+/**
+ * An upsampled map plus the skip scores it meets: the upsampled map of a rounded-up coarser map is
+ * one row or column larger where the finer map's side is odd; its extra bottom row and right
+ * column are cropped (the peer's crop at the same offset).
+ */
+function addSkip(upsampled: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = skip.shape;
+  const [, uh, uw] = upsampled.shape;
+  return tf.add(uh === h && uw === w ? upsampled : tf.slice(upsampled, [0, 0, 0, 0], [-1, h, w, -1]), skip);
+}
+
+/**
+ * The size of the scores before the crop to H × W: the last upsampling's stride s (8, 16 or 32 by
+ * head) times the rounded-up side of its input, s·⌈H/s⌉ × s·⌈W/s⌉.
+ */
+export function outputSize(head: FcnConfig['head'], height: number, width: number): { height: number; width: number } {
+  const s = UPSAMPLERS[head].at(-1)![2];
+  return { height: Math.ceil(height / s) * s, width: Math.ceil(width / s) * s };
 }
 
 /** Builds an FCN with freshly initialised weights (or the given ones, by layer name). */

@@ -1,5 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * Kernels a backend may register (the wasm backend does) for the phase interleave below: inputs
+ * q00, q01, q10, q11 (quadrant a·2 + b, each [n, h, w, (s/2)²·C]), attr s → [n, h·s, w·s, C];
+ * and its inverse, input x (the grid) → the four quadrants, which is also its gradient.
+ */
+export const PHASE_INTERLEAVE_KERNEL = 'FcnStudioPhaseInterleave';
+export const PHASE_SPLIT_KERNEL = 'FcnStudioPhaseSplit';
+
+const interleaveOps = new Map<number, (q00: tf.Tensor, q01: tf.Tensor, q10: tf.Tensor, q11: tf.Tensor) => tf.Tensor4D>();
+
+/** The registered interleave for stride s, differentiated by the registered split. */
+function interleaveByKernel(s: number) {
+  let op = interleaveOps.get(s);
+  if (!op) {
+    op = tf.customGrad(((q00: tf.Tensor, q01: tf.Tensor, q10: tf.Tensor, q11: tf.Tensor) => ({
+      value: tf.engine().runKernel(PHASE_INTERLEAVE_KERNEL, { q00, q01, q10, q11 }, { s }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor) => tf.engine().runKernel(PHASE_SPLIT_KERNEL, { x: dy }, { s }) as tf.Tensor[],
+    })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (q00: tf.Tensor, q01: tf.Tensor, q10: tf.Tensor, q11: tf.Tensor) => tf.Tensor4D;
+    interleaveOps.set(s, op);
+  }
+  return op;
+}
+
 function sliceAxis(t: tf.Tensor, axis: number, start: number, length: number): tf.Tensor {
   const begin = t.shape.map(() => 0);
   const size = t.shape.slice();
@@ -55,17 +78,19 @@ export function upsampleByPhases(x: tf.Tensor4D, w: tf.Tensor4D, s: number): tf.
     // The four quadrants' 2×2 kernels by splitting (the gradient is one concat per split, where
     // four slices would pad each gradient back to full size and add them).
     const quadrantKernels = tf.split(kernels, 2, 0).map((rows) => tf.split(rows, 2, 1) as tf.Tensor4D[]);
+    // Quadrant (a, b) reads x padded by one row/column: above/left for 0, below/right for 1.
+    // As the convolution's own padding, not a padded copy and four windows sliced from it
+    // (each a copy forward and a pad plus an add backward). Each is [N, h, w, (ry', rx', C)].
+    const quadrants = [0, 1].map((a) => [0, 1].map((b) => tf.conv2d(x, quadrantKernels[a][b], 1, [[0, 0], [1 - a, a], [1 - b, b], [0, 0]])));
+    if (tf.getKernel(PHASE_INTERLEAVE_KERNEL, tf.getBackend()) && tf.getKernel(PHASE_SPLIT_KERNEL, tf.getBackend())) {
+      // One strided copy into the grid (and one back for the gradient), where the layout ops
+      // below take five passes each way (a tenth of a wasm training step).
+      return interleaveByKernel(s)(quadrants[0][0], quadrants[0][1], quadrants[1][0], quadrants[1][1]);
+    }
     const rowsOfPhases: tf.Tensor[] = [];
     for (const a of [0, 1]) {
       const cols: tf.Tensor[] = [];
-      for (const b of [0, 1]) {
-        const kernel = quadrantKernels[a][b];
-        // Quadrant (a, b) reads x padded by one row/column: above/left for 0, below/right for 1.
-        // As the convolution's own padding, not a padded copy and four windows sliced from it
-        // (each a copy forward and a pad plus an add backward).
-        const quadrant = tf.conv2d(x, kernel, 1, [[0, 0], [1 - a, a], [1 - b, b], [0, 0]]); // [N, h, w, (ry', rx', C)]
-        cols.push(tf.reshape(quadrant, [n * h * wd * half, half * cout]));
-      }
+      for (const b of [0, 1]) cols.push(tf.reshape(quadrants[a][b], [n * h * wd * half, half * cout]));
       // (ry', b, rx', C) = (ry', rx, C) with rx = b·s/2 + rx'
       rowsOfPhases.push(tf.reshape(interleave(cols, n * h * wd * half, half * cout), [n * h * wd, half * s * cout]));
     }

@@ -1,14 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { type WasmBackend, heapF32, heapOffset, release } from '../wasmHeap';
-import type { SimdHelper } from './simdHelperThread';
+import { runWithHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
 /**
  * Bytes of x and dy per chunk of output positions: each tile of a chunk re-reads the chunk's x
- * (along a tile row) or dy (down a tile column), which should come from L2.
+ * (along a tile row) or dy (down a tile column). 32 KB (within L1) measured 5–14 % faster than
+ * 256 KB on the small FCN's 3 × 3 layers from 24² to 96², the same at 12² and 192².
  */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 32 * 1024;
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
 const HELPER_MIN_MACS = 2_000_000;
@@ -44,7 +45,7 @@ export function filterGradBySimd(
   if (co >= 16) {
     // Half of the columns each, split at a multiple of 4 (tiles are 8, 4 or 1 wide): no second output.
     const split = Math.round(co / 8) * 4;
-    runBoth(helper, () => simd.filterGrad(...args(out, 0, 1, 0, split)), [...args(out, 0, 1, split, co)]);
+    runWithHelper(helper, 'filter_grad', args(out, 0, 1, split, co), () => simd.filterGrad(...args(out, 0, 1, 0, split)));
     return out;
   }
   // Narrow: half of the positions each (8-wide tiles beat two 4-wide halves), the helper's into a
@@ -52,20 +53,10 @@ export function filterGradBySimd(
   const partial = backend.makeOutput(filterShape, 'float32');
   try {
     heapF32(backend, partial).fill(0);
-    runBoth(helper, () => simd.filterGrad(...args(out, 0, 2)), [...args(partial, 1, 2)]);
+    runWithHelper(helper, 'filter_grad', args(partial, 1, 2), () => simd.filterGrad(...args(out, 0, 2)));
     simd.addInto(heapOffset(backend, out), heapOffset(backend, partial), kh * kw * ci * co);
   } finally {
     release(backend, partial);
   }
   return out;
-}
-
-/** Starts filter_grad(helperArgs) on the helper, runs `mine`, and always waits for the helper. */
-function runBoth(helper: SimdHelper, mine: () => void, helperArgs: number[]): void {
-  helper.start('filter_grad', helperArgs);
-  try {
-    mine();
-  } finally {
-    helper.wait();
-  }
 }

@@ -114,6 +114,19 @@ export function startSimdHelper(memory: WebAssembly.Memory, bytes: Uint8Array): 
   return started;
 }
 
+/**
+ * Runs `name(...helperArgs)` on the helper and `mine` on this thread at the same time, and always
+ * waits for the helper (also when `mine` throws), so nothing it writes is read or freed early.
+ */
+export function runWithHelper(helper: SimdHelper, name: string, helperArgs: readonly number[], mine: () => void): void {
+  helper.start(name, [...helperArgs]);
+  try {
+    mine();
+  } finally {
+    helper.wait();
+  }
+}
+
 /** The heap's helper if it has started and is ready, else null (kernels then run on one thread). */
 export function readySimdHelper(memory: WebAssembly.Memory): SimdHelper | null {
   return readyHelpers.get(memory) ?? null;

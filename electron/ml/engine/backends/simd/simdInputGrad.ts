@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { type WasmBackend, call, heapF32, heapOffset, release } from '../wasmHeap';
+import { runWithHelper } from './simdHelperThread';
 import type { SimdKernels } from './simdKernels';
 
 /** Below this many multiply-adds the hand-over to the helper thread costs more than it saves. */
@@ -22,11 +23,33 @@ export function inputGradBySimd(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
-  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
   const byTap = call(backend, 'Reshape', { x: filter }, { shape: [kh * kw, ci, co] });
   const wt = call(backend, 'Transpose', { x: byTap }, { perm: [0, 2, 1] });
   release(backend, byTap);
+  try {
+    return inputGradByTransposedTaps(backend, simd, dy, wt, filter, filter.shape as [number, number, number, number], info);
+  } finally {
+    release(backend, wt);
+  }
+}
+
+/**
+ * inputGradBySimd with the filter W [kh, kw, ci, co] (`filterShape`) already transposed per tap:
+ * `wt` [kh, kw, co, ci] (what input_grad multiplies by); `filter` is W itself, read only for the
+ * columns past the last group of 4 (none where ci is a multiple of 4).
+ */
+export function inputGradByTransposedTaps(
+  backend: WasmBackend,
+  simd: SimdKernels,
+  dy: tf.TensorInfo,
+  wt: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  filterShape: [number, number, number, number],
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const [kh, kw, ci, co] = filterShape;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
   const dx = backend.makeOutput([n, h, w, ci], 'float32');
   try {
     heapF32(backend, dx).fill(0);
@@ -39,17 +62,10 @@ export function inputGradBySimd(
     }
     const helperArgs = ci >= 16 ? args(Math.round(ci / 8) * 4, ci, 0, n) : args(0, ci, n >> 1, n);
     const mine = ci >= 16 ? args(0, Math.round(ci / 8) * 4, 0, n) : args(0, ci, 0, n >> 1);
-    helper.start('input_grad', [...helperArgs]);
-    try {
-      simd.inputGrad(...mine);
-    } finally {
-      helper.wait();
-    }
+    runWithHelper(helper, 'input_grad', helperArgs, () => simd.inputGrad(...mine));
     return dx;
   } catch (error) {
     release(backend, dx);
     throw error;
-  } finally {
-    release(backend, wt);
   }
 }

@@ -132,6 +132,17 @@ const SOFTMAX_CE = `
   )
 `;
 
+/**
+ * c + a·b on four lanes, as the module spells it: relaxed SIMD's multiply-add (one fused
+ * multiply-add where the CPU has FMA, about a third more multiply-adds a cycle on this machine than
+ * a multiply and an add, measured on register tiles) or, where the engine lacks relaxed SIMD, a
+ * multiply then an add. The fused form rounds once instead of twice; the kernels are checked
+ * against the cpu backend with the same tolerances either way.
+ */
+type Madd4 = (a: string, b: string, c: string) => string;
+const maddOf = (fused: boolean): Madd4 =>
+  fused ? (a, b, c) => `(f32x4.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`;
+
 /** Row counts and column widths of the micro-kernels (columns 1 = scalar). */
 const GEMM_ROWS = [1, 2, 3, 4] as const;
 const GEMM_COLS = [8, 4, 1] as const;
@@ -143,7 +154,7 @@ const GEMM_COLS = [8, 4, 1] as const;
  * R×C accumulators live in registers for the whole run (R ≤ 4 rows of a, C ∈ {8, 4} columns of b as
  * one or two vectors, or C = 1 in scalar lanes); they are loaded from and stored back to out.
  */
-function gemmTile(rows: number, cols: number): string {
+function gemmTile(rows: number, cols: number, madd: Madd4): string {
   const vectors = cols === 1 ? 0 : cols / 4;
   const accs: string[] = [];
   for (let r = 0; r < rows; r++) for (let v = 0; v < Math.max(1, vectors); v++) accs.push(`$c${r}_${v}`);
@@ -162,7 +173,7 @@ function gemmTile(rows: number, cols: number): string {
       body.push(
         cols === 1
           ? `(local.set $c${r}_${v} (f32.add (local.get $c${r}_${v}) (f32.mul (local.get $av) (local.get $b${v}))))`
-          : `(local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (f32x4.mul (local.get $av) (local.get $b${v}))))`,
+          : `(local.set $c${r}_${v} ${madd('(local.get $av)', `(local.get $b${v})`, `(local.get $c${r}_${v})`)})`,
       );
     }
   }
@@ -311,7 +322,7 @@ const FILTER_GRAD = `
  * dx[p, ci] += Σ_co dy[p, co] · Wt[co, ci] for R consecutive output positions p. Output rows are
  * outPos bytes apart (the stride's step through x).
  */
-function gemmNnTile(rows: number, cols: number): string {
+function gemmNnTile(rows: number, cols: number, madd: Madd4): string {
   const vectors = Math.max(1, cols / 4);
   const scalar = cols === 1;
   const type = scalar ? 'f32' : 'v128';
@@ -329,8 +340,8 @@ function gemmNnTile(rows: number, cols: number): string {
   for (const r of range(rows)) {
     body.push(`(local.set $av ${scalar ? `(f32.load ${get(`pa${r}`)})` : `(v128.load32_splat ${get(`pa${r}`)})`})`);
     for (const v of range(vectors)) {
-      const op = scalar ? 'f32' : 'f32x4';
-      body.push(`(local.set $c${r}_${v} (${op}.add (local.get $c${r}_${v}) (${op}.mul (local.get $av) (local.get $b${v}))))`);
+      const [a, b, c] = ['(local.get $av)', `(local.get $b${v})`, `(local.get $c${r}_${v})`];
+      body.push(`(local.set $c${r}_${v} ${scalar ? `(f32.add ${c} (f32.mul ${a} ${b}))` : madd(a, b, c)})`);
     }
     body.push(`(local.set $pa${r} ${add(get(`pa${r}`), i32(4))})`);
   }
@@ -356,7 +367,7 @@ function gemmNnTile(rows: number, cols: number): string {
  * out[r] += Σ_k a[r, k] · w[k], k a multiple of 4 — the input gradient's columns past the last
  * group of 4 (21 classes), where the scalar gemm_nn tile would do one multiply-add per instruction.
  */
-function gemmDotTile(rows: number): string {
+function gemmDotTile(rows: number, madd: Madd4): string {
   const range = Array.from({ length: rows }, (_, r) => r);
   const hsum = (v: string) =>
     `(f32.add (f32.add (f32x4.extract_lane 0 ${v}) (f32x4.extract_lane 1 ${v})) (f32.add (f32x4.extract_lane 2 ${v}) (f32x4.extract_lane 3 ${v})))`;
@@ -371,7 +382,7 @@ function gemmDotTile(rows: number): string {
       (local.set $wv (v128.load align=4 ${get('pw')}))
       ${range
         .map(
-          (r) => `(local.set $c${r} (f32x4.add (local.get $c${r}) (f32x4.mul (v128.load align=4 ${get(`pa${r}`)}) (local.get $wv))))
+          (r) => `(local.set $c${r} ${madd(`(v128.load align=4 ${get(`pa${r}`)})`, '(local.get $wv)', `(local.get $c${r})`)})
       (local.set $pa${r} ${add(get(`pa${r}`), i32(16))})`,
         )
         .join('\n      ')}
@@ -477,6 +488,23 @@ const ADD_INTO = `
       (f32.store ${get('dst')} (f32.add (f32.load ${get('dst')}) (f32.load ${get('src')})))
       (local.set $dst ${add(get('dst'), i32(4))})
       (local.set $src ${add(get('src'), i32(4))})
+      (br $l)))
+  )
+`;
+
+/**
+ * `count` runs of `bytes` bytes each from src to dst, the runs srcStride and dstStride bytes apart:
+ * a strided block copy (the upsamplers' phase interleave), each run one memory.copy.
+ */
+const COPY_RUNS = `
+  (func (export "copy_runs") (param $src i32) (param $dst i32) (param $count i32) (param $bytes i32)
+    (param $srcStride i32) (param $dstStride i32)
+    (block $b (loop $l
+      (br_if $b (i32.le_s ${get('count')} ${i32(0)}))
+      (memory.copy ${get('dst')} ${get('src')} ${get('bytes')})
+      (local.set $src ${add(get('src'), get('srcStride'))})
+      (local.set $dst ${add(get('dst'), get('dstStride'))})
+      (local.set $count (i32.sub ${get('count')} ${i32(1)}))
       (br $l)))
   )
 `;
@@ -646,9 +674,186 @@ function depthwiseRun(name: string, into: 'fixed' | 'strided', strided: string, 
   )`;
 }
 
+/**
+ * Positions per register tile of the direct convolution. 4 × 8 columns = 8 accumulators: 6 × 8
+ * (12 accumulators, 15 vector registers in all) measured 20 % slower — V8 keeps one of the 16 as
+ * its scratch register, so the tile spills.
+ */
+const CONV_ROWS = [1, 2, 3, 4] as const;
+
+/**
+ * One register tile of a stride-1 convolution: `rows` consecutive output positions of one output
+ * row × `cols` output channels (8 or 4 as vectors, 1 as a scalar), summed over `taps` tap rows
+ * of the filter, each one contiguous run of k = (tap columns × Ci) values in x (4 bytes apart,
+ * positions `pixel` bytes apart) and in W (ldw bytes apart). The sums stay in registers for the
+ * whole reduction; they start at the bias (flags bit 0) and pass a ReLU on the way out (bit 1).
+ */
+function convTile(rows: number, cols: number, madd: Madd4, edge = false): string {
+  const vectors = Math.max(1, cols / 4);
+  const scalar = cols === 1;
+  const type = scalar ? 'f32' : 'v128';
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const load = (addr: string) => (scalar ? `(f32.load ${addr})` : `(v128.load align=4 ${addr})`);
+  const store = (addr: string, value: string) => (scalar ? `(f32.store ${addr} ${value})` : `(v128.store align=4 ${addr} ${value})`);
+  const zero = scalar ? '(f32.const 0)' : '(v128.const f32x4 0 0 0 0)';
+  const relu = (v: string) => (scalar ? `(f32.max ${v} (f32.const 0))` : `(f32x4.max ${v} (v128.const f32x4 0 0 0 0))`);
+  const acc = (r: number, v: number) => `$c${r}_${v}`;
+  const each = (f: (r: number, v: number) => string) => range(rows).flatMap((r) => range(vectors).map((v) => f(r, v)));
+  const body: string[] = [];
+  for (const v of range(vectors)) body.push(`(local.set $b${v} ${load(add(get('pb'), i32(v * 16)))})`);
+  for (const r of range(rows)) {
+    body.push(`(local.set $av ${scalar ? `(f32.load ${get(`pa${r}`)})` : `(v128.load32_splat ${get(`pa${r}`)})`})`);
+    for (const v of range(vectors)) {
+      const [a, b, c] = ['(local.get $av)', `(local.get $b${v})`, `(local.get ${acc(r, v)})`];
+      body.push(`(local.set ${acc(r, v)} ${scalar ? `(f32.add ${c} (f32.mul ${a} ${b}))` : madd(a, b, c)})`);
+    }
+  }
+  for (const r of range(rows)) body.push(`(local.set $pa${r} ${add(get(`pa${r}`), i32(4))})`);
+  const kLoop = `
+      (block $kDone (loop $kLoop
+        (br_if $kDone (i32.ge_u ${get('pb')} ${get('end')}))
+        ${body.join('\n        ')}
+        (local.set $pb ${add(get('pb'), get('ldw'))})
+        (br $kLoop)))`;
+  // Interior: each tap row is one run of k = kw·Ci values for every position.
+  const interiorTaps = () => `
+    (block $tapsDone (loop $tapLoop
+      (br_if $tapsDone (i32.ge_s ${get('t')} ${get('taps')}))
+      ${range(rows).map((r) => `(local.set $pa${r} ${add(add(get('xa'), mul(get('t'), get('xTapRow'))), mul(i32(r), get('pixel')))})`).join('\n      ')}
+      (local.set $pb ${add(get('wa'), mul(get('t'), get('wTapRow')))})
+      (local.set $end ${add(get('pb'), mul(get('k'), get('ldw')))})
+      ${kLoop}
+      (local.set $t ${add(get('t'), i32(1))})
+      (br $tapLoop)))`;
+  // Edge: tap by tap (runs of k = Ci); a position whose tap column falls outside x reads the zero
+  // buffer instead, so the tile keeps all its positions (xa: the tap rows' column 0).
+  const edgeTaps = () => `
+    (block $tapsDone (loop $tapLoop
+      (br_if $tapsDone (i32.ge_s ${get('t')} ${get('taps')}))
+      (local.set $j ${i32(0)})
+      (block $jDone (loop $jLoop
+        (br_if $jDone (i32.ge_s ${get('j')} ${get('kw')}))
+        ${range(rows)
+          .map(
+            (r) => `(local.set $col (i32.sub ${add(add(get('ox'), i32(r)), get('j'))} ${get('left')}))
+        (local.set $pa${r} (select ${add(add(get('xa'), mul(get('t'), get('xTapRow'))), mul(get('col'), get('pixel')))} ${get('zero')}
+          (i32.lt_u ${get('col')} ${get('w')})))`,
+          )
+          .join('\n        ')}
+        (local.set $pb ${add(add(get('wa'), mul(get('t'), get('wTapRow'))), mul(mul(get('j'), get('k')), get('ldw')))})
+        (local.set $end ${add(get('pb'), mul(get('k'), get('ldw')))})
+        ${kLoop}
+        (local.set $j ${add(get('j'), i32(1))})
+        (br $jLoop)))
+      (local.set $t ${add(get('t'), i32(1))})
+      (br $tapLoop)))`;
+  return `
+  (func $conv_${edge ? 'edge' : 'tile'}_${rows}x${cols} (param $xa i32) (param $wa i32) (param $bias i32) (param $y i32) (param $taps i32)
+    (param $k i32) (param $xTapRow i32) (param $wTapRow i32) (param $pixel i32) (param $ldw i32) (param $flags i32)
+    ${edge ? '(param $ox i32) (param $left i32) (param $w i32) (param $kw i32) (param $zero i32) (local $j i32) (local $col i32)' : ''}
+    (local $t i32) (local $pb i32) (local $end i32) (local $av ${type})
+    ${range(rows).map((r) => `(local $pa${r} i32)`).join(' ')} ${range(vectors).map((v) => `(local $b${v} ${type})`).join(' ')}
+    ${each((r, v) => `(local ${acc(r, v)} ${type})`).join(' ')}
+    (if (i32.and ${get('flags')} ${i32(1)})
+      (then ${each((r, v) => `(local.set ${acc(r, v)} ${load(add(get('bias'), i32(v * 16)))})`).join(' ')})
+      (else ${each((r, v) => `(local.set ${acc(r, v)} ${zero})`).join(' ')}))
+    ${edge ? edgeTaps() : interiorTaps()}
+    (if (i32.and ${get('flags')} ${i32(2)})
+      (then ${each((r, v) => `(local.set ${acc(r, v)} ${relu(`(local.get ${acc(r, v)})`)})`).join(' ')}))
+    ${each((r, v) => store(add(get('y'), add(mul(i32(r), get('ldw')), i32(v * 16))), `(local.get ${acc(r, v)})`)).join('\n    ')}
+  )`;
+}
+
+/**
+ * Stride-1 convolution y[n, oy, ox, co] = bias[co] + Σ_{i, j, c} x[n, oy + i − top, ox + j − left, c] ·
+ * W[i, j, c, co], then a ReLU if flags bit 1 (bias if bit 0), NHWC x and y, W in TF's
+ * [kh, kw, Ci, Co] layout as it is (no packing), zero padding never materialised: each output row
+ * keeps the tap rows that fall inside x, and goes in tiles of up to 4 positions; a tile with a
+ * position whose tap columns leave x reads `zero` (Ci zeros) for those taps (one position at a
+ * time instead was 10–20 % slower on 24² and 12² maps). Output rows q = n·oh + oy in [qFrom, qTo)
+ * only, so two threads can split the rows.
+ * Also the input gradient of a stride-1 convolution: the same sum over dy with the flipped,
+ * channel-swapped filter.
+ */
+function convForward(): string {
+  const tileCall = (kind: 'tile' | 'edge', rows: number, cols: number, xa: string, k: string, extra: string) =>
+    `(call $conv_${kind}_${rows}x${cols} ${xa} ${add(get('wRow'), mul(get('co0'), i32(4)))} ${add(get('bias'), mul(get('co0'), i32(4)))}
+       ${add(add(get('yRow'), mul(get('ox'), get('ldw'))), mul(get('co0'), i32(4)))} ${get('taps')} ${k}
+       ${get('xTapRow')} ${get('wTapRow')} ${get('pixel')} ${get('ldw')} ${get('flags')} ${extra})`;
+  const columnBlock = (cols: number) => `
+      (block $co${cols}Done (loop $co${cols}Loop
+        (br_if $co${cols}Done (i32.gt_s ${add(get('co0'), i32(cols))} ${get('co')}))
+        ;; tiles of up to ${CONV_ROWS.length} positions from column 0: interior ones (every tap column inside x)
+        ;; run each tap row as one run; the others tap by tap, reading zeros where a tap falls outside
+        (local.set $ox ${i32(0)})
+        (block $tilesDone${cols} (loop $tiles${cols}
+          (br_if $tilesDone${cols} (i32.ge_s ${get('ox')} ${get('ow')}))
+          (local.set $r ${minS(i32(CONV_ROWS.length), `(i32.sub ${get('ow')} ${get('ox')})`)})
+          (if (i32.and (i32.ge_s ${get('ox')} ${get('xl')}) (i32.le_s ${add(get('ox'), get('r'))} ${get('xr')}))
+            (then
+              ${CONV_ROWS.map(
+                (rows) =>
+                  `(if (i32.eq ${get('r')} ${i32(rows)}) (then ${tileCall(
+                    'tile',
+                    rows,
+                    cols,
+                    add(get('xRow'), mul(`(i32.sub ${get('ox')} ${get('left')})`, get('pixel'))),
+                    mul(get('kw'), get('ci')),
+                    '',
+                  )}))`,
+              ).join('\n              ')})
+            (else
+              ${CONV_ROWS.map(
+                (rows) =>
+                  `(if (i32.eq ${get('r')} ${i32(rows)}) (then ${tileCall(
+                    'edge',
+                    rows,
+                    cols,
+                    get('xRow'),
+                    get('ci'),
+                    `${get('ox')} ${get('left')} ${get('w')} ${get('kw')} ${get('zero')}`,
+                  )}))`,
+              ).join('\n              ')}))
+          (local.set $ox ${add(get('ox'), get('r'))})
+          (br $tiles${cols})))
+        (local.set $co0 ${add(get('co0'), i32(cols))})
+        (br $co${cols}Loop)))`;
+  return `
+  (func (export "conv_forward")
+    (param $x i32) (param $wt i32) (param $bias i32) (param $y i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32) (param $top i32) (param $left i32) (param $flags i32)
+    (param $qFrom i32) (param $qTo i32) (param $zero i32)
+    (local $q i32) (local $b i32) (local $oy i32) (local $i0 i32) (local $taps i32) (local $xl i32) (local $xr i32)
+    (local $ox i32) (local $co0 i32) (local $r i32) (local $pixel i32) (local $ldw i32)
+    (local $xTapRow i32) (local $wTapRow i32) (local $xRow i32) (local $wRow i32) (local $yRow i32)
+    (local.set $pixel ${mul(get('ci'), i32(4))})
+    (local.set $ldw ${mul(get('co'), i32(4))})
+    (local.set $xTapRow ${mul(get('w'), get('pixel'))})
+    (local.set $wTapRow ${mul(mul(get('kw'), get('ci')), get('ldw'))})
+    ;; interior: every tap column inside x, left ≤ ox ≤ w − kw + left
+    (local.set $xl ${minS(maxS(i32(0), get('left')), get('ow'))})
+    (local.set $xr ${minS(maxS(get('xl'), `(i32.sub ${add(get('w'), get('left'))} ${add(get('kw'), i32(-1))})`), get('ow'))})
+    (local.set $q ${get('qFrom')})
+    (block $qDone (loop $qLoop
+      (br_if $qDone (i32.ge_s ${get('q')} ${get('qTo')}))
+      (local.set $b (i32.div_s ${get('q')} ${get('oh')}))
+      (local.set $oy (i32.rem_s ${get('q')} ${get('oh')}))
+      (local.set $i0 ${maxS(i32(0), `(i32.sub ${get('top')} ${get('oy')})`)})
+      (local.set $taps ${maxS(i32(0), `(i32.sub ${minS(get('kh'), `(i32.sub ${add(get('h'), get('top'))} ${get('oy')})`)} ${get('i0')})`)})
+      (local.set $xRow ${add(get('x'), mul(mul(add(mul(get('b'), get('h')), `(i32.sub ${add(get('oy'), get('i0'))} ${get('top')})`), get('w')), get('pixel')))})
+      (local.set $wRow ${add(get('wt'), mul(get('i0'), get('wTapRow')))})
+      (local.set $yRow ${add(get('y'), mul(mul(get('q'), get('ow')), get('ldw')))})
+      (local.set $co0 ${i32(0)})
+      ${[8, 4, 1].map(columnBlock).join('')}
+      (local.set $q ${add(get('q'), i32(1))})
+      (br $qLoop)))
+  )`;
+}
+
 /** The module's text; `shared` must match the backend's memory (the threaded build's is shared). */
-export function simdKernelWat(shared: boolean): string {
-  const tiles = GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmTile(r, c)));
+export function simdKernelWat(shared: boolean, fused: boolean): string {
+  const madd = maddOf(fused);
+  const tiles = GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmTile(r, c, madd)));
   return `(module
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
   ${EXP4}
@@ -659,13 +864,16 @@ export function simdKernelWat(shared: boolean): string {
   ${chunkTiles()}
   ${FILTER_GRAD}
   ${ADD_INTO}
+  ${COPY_RUNS}
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
   ${RELU_GRAD}
   ${depthwiseRun('depthwise_filter_run', 'fixed', 'x', 'acc')}
   ${depthwiseRun('depthwise_input_run', 'strided', 'dx', 'w')}
-  ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c))).join('\n')}
-  ${GEMM_ROWS.map(gemmDotTile).join('\n')}
+  ${GEMM_ROWS.flatMap((r) => GEMM_COLS.map((c) => gemmNnTile(r, c, madd))).join('\n')}
+  ${GEMM_ROWS.map((r) => gemmDotTile(r, madd)).join('\n')}
   ${INPUT_GRAD}
+  ${CONV_ROWS.flatMap((r) => [8, 4, 1].flatMap((c) => [convTile(r, c, madd), convTile(r, c, madd, true)])).join('\n')}
+  ${convForward()}
 )`;
 }

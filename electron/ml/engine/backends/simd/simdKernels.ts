@@ -1,5 +1,7 @@
+import { setFlagsFromString } from 'node:v8';
+
 import { type WasmBackend, heapMemory } from '../wasmHeap';
-import { SIMD_KERNELS_SHARED, SIMD_KERNELS_UNSHARED } from './simdKernelBinary';
+import { SIMD_KERNELS } from './simdKernelBinary';
 import { type SimdHelper, readySimdHelper, startSimdHelper } from './simdHelperThread';
 
 export interface SimdKernels {
@@ -13,7 +15,16 @@ export interface SimdKernels {
     ci: number, co: number, top: number, left: number, sh: number, sw: number,
     ciFrom: number, ciTo: number, nFrom: number, nTo: number,
   ): void;
+  /** Stride-1 convolution (also a stride-1 input gradient); see convForward in simdKernelSource.ts. */
+  convForward(
+    x: number, w: number, bias: number, y: number, h: number, wIn: number, oh: number, ow: number, kh: number, kw: number,
+    ci: number, co: number, top: number, left: number, flags: number, qFrom: number, qTo: number, zero: number,
+  ): void;
+  /** Whether this instance multiply-adds fused (relaxed SIMD). */
+  fused: boolean;
   addInto(dst: number, src: number, count: number): void;
+  /** count runs of `bytes` bytes from src to dst, srcStride and dstStride bytes apart. */
+  copyRuns(src: number, dst: number, count: number, bytes: number, srcStride: number, dstStride: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
   maxpoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number): void;
   /** dy where 0 < y < hi (a clipped ReLU's gradient from its output). */
@@ -28,9 +39,32 @@ export interface SimdKernels {
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
 
-function moduleBytes(memory: WebAssembly.Memory): Uint8Array {
+const decode = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+let fusedAllowed = true;
+/** Lets tests and benchmarks compare the fused and unfused modules (on heaps loaded after the call). */
+export function setFusedSimd(on: boolean): void {
+  fusedAllowed = on;
+}
+
+/**
+ * Whether the engine compiles relaxed SIMD. V8 ships it from 11.4 (Electron, Node 22); Node 20's
+ * V8 has it behind a flag, which a process may set before it compiles the module (V8 reads wasm
+ * feature flags at compile time).
+ */
+function relaxedSimdCompiles(bytes: Uint8Array): boolean {
+  if (WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) return true;
+  if (typeof process === 'undefined' || !process.versions?.node) return false;
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>);
+}
+
+/** The module for this heap: shared or not as the heap is, fused where the engine allows. */
+function moduleBytes(memory: WebAssembly.Memory): { bytes: Uint8Array; fused: boolean } {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  return Uint8Array.from(atob(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_UNSHARED), (c) => c.charCodeAt(0));
+  const fused = decode(SIMD_KERNELS[shared ? 'sharedFused' : 'unsharedFused']);
+  if (fusedAllowed && relaxedSimdCompiles(fused)) return { bytes: fused, fused: true };
+  return { bytes: decode(SIMD_KERNELS[shared ? 'shared' : 'unshared']), fused: false };
 }
 
 let enabled = true;
@@ -50,14 +84,18 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   if (instances.has(memory)) return instances.get(memory)!;
   let kernels: SimdKernels | null = null;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(memory) as Uint8Array<ArrayBuffer>), { env: { memory } });
+    const { bytes, fused } = moduleBytes(memory);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: { memory } });
     const exports = instance.exports as Record<string, (...args: number[]) => void>;
     kernels = {
       softmaxCe: exports.softmax_ce,
       exp4Probe: exports.exp4_probe,
       filterGrad: exports.filter_grad,
       inputGrad: exports.input_grad,
+      convForward: exports.conv_forward,
+      fused,
       addInto: exports.add_into,
+      copyRuns: exports.copy_runs,
       sumRows: exports.sum_rows,
       maxpoolGrad2x2: exports.maxpool_grad_2x2,
       reluGrad: exports.relu_grad,
@@ -79,5 +117,5 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
 export async function prepareSimdKernels(backend: WasmBackend): Promise<void> {
   const memory = heapMemory(backend);
   if (!memory || !simdKernels(backend)) return;
-  await startSimdHelper(memory, moduleBytes(memory));
+  await startSimdHelper(memory, moduleBytes(memory).bytes);
 }

@@ -20,13 +20,32 @@ export interface PreprocessSpec {
   std: number[] | null;
 }
 
-/** Applies a preprocessing spec to NHWC RGB 0..255 images. */
+/**
+ * A preprocessing spec as one 1×1 convolution with a bias, which is how the engine and the ONNX
+ * export apply it: y_c = (x_src(c) − mean_c) / std_c = Σ_i x_i · filter[i, c] + bias_c with
+ * filter[src(c), c] = 1/std_c and bias_c = −mean_c/std_c (filter in TF's [in, out] layout).
+ * Elementwise ops with a per-channel operand run on generic broadcasting loops on the wasm
+ * backend and in ONNX Runtime (≈ 10 ms and 3 ms for a 2 × 256² batch); a convolution does not.
+ */
+export function preprocessAsConv(spec: PreprocessSpec): { filter: Float32Array; bias: Float32Array; channels: number } {
+  const channels = spec.mean.length;
+  const filter = new Float32Array(channels * channels);
+  const bias = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const src = spec.bgr ? channels - 1 - c : c;
+    const scale = 1 / (spec.std?.[c] ?? 1);
+    filter[src * channels + c] = scale;
+    bias[c] = -spec.mean[c] * scale;
+  }
+  return { filter, bias, channels };
+}
+
+/** Applies a preprocessing spec to NHWC RGB 0..255 images (see preprocessAsConv). */
 export function applyPreprocess(x: tf.Tensor4D, spec: PreprocessSpec): tf.Tensor4D {
-  return tf.tidy(() => {
-    let y: tf.Tensor = tf.sub(spec.bgr ? tf.reverse(x, -1) : x, tf.tensor1d(spec.mean));
-    if (spec.std) y = tf.div(y, tf.tensor1d(spec.std));
-    return y as tf.Tensor4D;
-  });
+  const { filter, bias, channels } = preprocessAsConv(spec);
+  return tf.tidy(() =>
+    tf.fused.conv2d({ x, filter: tf.tensor4d(filter, [1, 1, channels, channels]), bias: tf.tensor1d(bias), strides: 1, pad: 'valid' }),
+  );
 }
 
 export type Activation = 'relu' | 'relu6' | 'linear';

@@ -11,7 +11,7 @@ export const backbones: Record<BackboneName, Backbone> = {
   mobilenetv2,
 };
 
-export { applyPreprocess } from './backbone';
+export { applyPreprocess, preprocessAsConv } from './backbone';
 export type { Activation, Backbone, BackboneFeatures, LayerOps, ParamSpec, PreprocessSpec } from './backbone';
 export { MOBILENETV2_BLOCKS, mobilenetV2ParamSpecs } from './mobilenetv2';
 export type { InvertedResidual } from './mobilenetv2';
