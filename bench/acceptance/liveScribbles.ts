@@ -137,6 +137,8 @@ async function main(): Promise<void> {
   // The model Live had when turned off (its `last/`), not the best of its validations: those
   // scored on this very sequence, and the final minutes are often not validated yet.
   const live = await evaluateRun(project, ml, String(runId), 'val', 'last');
+  // Per class, to see whether rare classes (pole, sign, pedestrian, bicyclist) are learned at all.
+  log(`live per-class IoU: ${live.classes.map((c, i) => `${c} ${live.perClassIoU[i]?.toFixed(3) ?? '–'}`).join(', ')}`);
   const validated = project.runs.epochs(runId).flatMap((e) => (e.meanIoU === null ? [] : [e.meanIoU]));
   project.close();
   let peer: number | null = null;

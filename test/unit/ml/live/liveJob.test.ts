@@ -180,6 +180,43 @@ describe('live job', () => {
     if (p.type === 'live-prediction') expect(p.mask.length).toBe(TRAIN_SIDE ** 2);
   });
 
+  it('starts a fresh model once the labeled pixels have doubled since the model began, not before', async () => {
+    const events: MlEventMessage[] = [];
+    const controller = new AbortController();
+    const req: LiveRequest = {
+      jobId: 'live-restart',
+      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32 }, SIZE), backbone: 'tiny' as never, epochs: null },
+      classValues: [0, 1],
+      items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
+      focus: null,
+      checkpointDir: join(root, 'checkpoints', 'live-restart'),
+      startFrom: null,
+      startRound: 0,
+      roundSeconds: 0.02,
+      checkpointSeconds: 3600,
+    };
+    const restarts = () => events.filter((e) => e.type === 'log' && /from scratch/.test(e.message));
+    const rounds = () => events.filter((e) => e.type === 'live-round').length;
+    const waitFor = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const done = runLive(req, (e) => events.push(e), controller.signal);
+    await waitFor(() => rounds() >= 2);
+    // Half as many pixels again: the same model trains on.
+    await liveSession('live-restart').update({ jobId: 'live-restart', upsert: [item(1, 1, [{ value: 1, y0: 20 }])], remove: [] }, (e) => events.push(e));
+    let from = rounds();
+    await waitFor(() => rounds() >= from + 2);
+    expect(restarts()).toHaveLength(0);
+    // Twice the pixels the model started with: a fresh one, once.
+    await liveSession('live-restart').update({ jobId: 'live-restart', upsert: [item(2, 1, [{ value: 0, y0: 10 }, { value: 1, y0: 40 }])], remove: [] }, (e) => events.push(e));
+    from = rounds();
+    await waitFor(() => rounds() >= from + 3);
+    expect(restarts()).toHaveLength(1);
+    expect(restarts()[0]).toMatchObject({ message: expect.stringMatching(/from 272 to 680 pixels/) });
+    controller.abort();
+    await done;
+  });
+
   it('trains no step while the user paints, and carries on when they stop', async () => {
     const events: MlEventMessage[] = [];
     const controller = new AbortController();
