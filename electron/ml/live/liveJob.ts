@@ -11,7 +11,6 @@ import { decodeScaled, wholeImageBatches } from '../dataset';
 import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, setLearningRate, trainStep } from '../engine';
 import { recoverCheckpointDir } from '../engine/checkpointDir';
 import { kerasInitialTensors } from '../engine/weights/kerasApplications';
-import { LiveLossWeights } from './liveClassWeights';
 import { LiveSampleStore } from './liveSampleStore';
 import { LiveSampler } from './liveSampler';
 
@@ -161,7 +160,6 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   sessions.set(req.jobId, session);
   let model: FcnModel | null = null;
   let optimizer: tfTypes.Optimizer | null = null;
-  const classWeights = process.env.FCN_LIVE_CLASS_WEIGHTS === '1' ? new LiveLossWeights(store) : null;
   let round = req.startRound;
   let steps = 0;
   try {
@@ -205,7 +203,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         const learningRate = polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS);
         setLearningRate(optimizer, learningRate);
         const stepStarted = performance.now();
-        const loss = await trainStep(model, optimizer, next.batch, { classWeights: classWeights?.current() });
+        const loss = await trainStep(model, optimizer, next.batch);
         trace?.step(performance.now() - stepStarted, next.batch.n, learningRate);
         roundSteps++;
         roundLoss += loss;
@@ -259,7 +257,6 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     sessions.delete(req.jobId);
     model?.dispose();
     optimizer?.dispose();
-    classWeights?.dispose();
   }
   return { rounds: round - req.startRound, steps };
 }
