@@ -8,7 +8,9 @@
  * minutes (default 10). Prints the mean IU on the held-out sequence of the model Live has when turned
  * off (its last checkpoint, not the best of its validations on that sequence); with --peer, beside
  * the PyTorch peer trained LIVE minutes on the same scribble files (ratio = ours / peer); with
- * --explicit, beside `train --max-minutes LIVE` on the same saved labels.
+ * --explicit, beside `train --max-minutes LIVE` on the same saved labels: both runs' last
+ * checkpoints compared (their best ones, picked on this very sequence, in the note), with the
+ * explicit run's crops and steps per minute (FCN_LIVE_TRACE=1 prints Live's).
  *
  *   npx tsx bench/acceptance/liveScribbles.ts [--scribble-minutes 5] [--live-minutes 10] [--peer] [--explicit]
  *

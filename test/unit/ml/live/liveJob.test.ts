@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encodeMaskPng } from '../../../../shared/mask/maskPng';
 import type { LiveItem, LiveRequest, MlEventMessage } from '../../../../shared/contract/mlContract';
-import { resolveTrainSettings } from '../../../../shared/domain/training';
+import { resolveTrainSettings, type TrainSettingsInput } from '../../../../shared/domain/training';
 import { selectBackend } from '../../../../electron/ml/engine';
 import { LiveSampleStore } from '../../../../electron/ml/live/liveSampleStore';
 import { LiveSampler } from '../../../../electron/ml/live/liveSampler';
@@ -44,6 +44,23 @@ const lut = (() => {
   t[1] = 1;
   return t;
 })();
+
+/** A live job on the rectangle images with the tiny backbone, short rounds and no checkpoints; `overrides` change fields. */
+function liveRequest(jobId: string, settings: TrainSettingsInput, overrides: Partial<LiveRequest>): LiveRequest {
+  return {
+    jobId,
+    settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32, ...settings }, SIZE), backbone: 'tiny' as never, epochs: null },
+    classValues: [0, 1],
+    items: [],
+    focus: null,
+    checkpointDir: join(root, 'checkpoints', jobId),
+    startFrom: null,
+    startRound: 0,
+    roundSeconds: 0.02,
+    checkpointSeconds: 3600,
+    ...overrides,
+  };
+}
 
 describe('live sample store and sampler', () => {
   it('an update replaces one image’s labels in place and the next batch trains on the new pixels', async () => {
@@ -159,18 +176,7 @@ describe('live job', () => {
     const TRAIN_SIDE = 32;
     const events: MlEventMessage[] = [];
     const controller = new AbortController();
-    const req: LiveRequest = {
-      jobId: 'live-scale',
-      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32, longSide: TRAIN_SIDE }, SIZE), backbone: 'tiny' as never, epochs: null },
-      classValues: [0, 1],
-      items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
-      focus: { imageId: 1, path: images[0] },
-      checkpointDir: join(root, 'checkpoints', 'live-scale'),
-      startFrom: null,
-      startRound: 0,
-      roundSeconds: 0.02,
-      checkpointSeconds: 3600,
-    };
+    const req = liveRequest('live-scale', { longSide: TRAIN_SIDE }, { items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])], focus: { imageId: 1, path: images[0] } });
     const done = runLive(req, (e) => events.push(e), controller.signal);
     while (!events.some((e) => e.type === 'live-prediction')) await new Promise((r) => setTimeout(r, 20));
     controller.abort();
@@ -183,18 +189,7 @@ describe('live job', () => {
   it('starts a fresh model once the labeled pixels have doubled since the model began, not before', async () => {
     const events: MlEventMessage[] = [];
     const controller = new AbortController();
-    const req: LiveRequest = {
-      jobId: 'live-restart',
-      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32 }, SIZE), backbone: 'tiny' as never, epochs: null },
-      classValues: [0, 1],
-      items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
-      focus: null,
-      checkpointDir: join(root, 'checkpoints', 'live-restart'),
-      startFrom: null,
-      startRound: 0,
-      roundSeconds: 0.02,
-      checkpointSeconds: 3600,
-    };
+    const req = liveRequest('live-restart', {}, { items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])] });
     const restarts = () => events.filter((e) => e.type === 'log' && /from scratch/.test(e.message));
     const rounds = () => events.filter((e) => e.type === 'live-round').length;
     const waitFor = async (ok: () => boolean) => {
@@ -220,18 +215,7 @@ describe('live job', () => {
   it('trains no step while the user paints, and carries on when they stop', async () => {
     const events: MlEventMessage[] = [];
     const controller = new AbortController();
-    const req: LiveRequest = {
-      jobId: 'live-paint',
-      settings: { ...resolveTrainSettings({ backend: 'wasm', batch: 2, crop: 32 }, SIZE), backbone: 'tiny' as never, epochs: null },
-      classValues: [0, 1],
-      items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
-      focus: null,
-      checkpointDir: join(root, 'checkpoints', 'live-paint'),
-      startFrom: null,
-      startRound: 0,
-      roundSeconds: 0.02,
-      checkpointSeconds: 3600,
-    };
+    const req = liveRequest('live-paint', {}, { items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])] });
     const rounds = () => events.filter((e) => e.type === 'live-round').length;
     const waitFor = async (ok: () => boolean) => {
       while (!ok()) await new Promise((r) => setTimeout(r, 20));
