@@ -178,6 +178,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     const trace = process.env.FCN_LIVE_TRACE ? new LiveTrace() : null;
     // Labeled pixels when the model being trained started (0: not yet known).
     let modelStartPixels = 0;
+    // The store's generation when the last batch was drawn: a later one means labels the model has not seen.
+    let drawnGeneration = store.generation;
     while (!signal.aborted) {
       const labeled = store.classPixels().reduce((a, b) => a + b, 0);
       if (RESTART_GROWTH > 0 && modelStartPixels > 0 && labeled >= RESTART_GROWTH * modelStartPixels) {
@@ -191,13 +193,17 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       if (modelStartPixels === 0) modelStartPixels = labeled;
       const started = performance.now();
       const roundMs = Math.max(req.roundSeconds * 1000, lastPredictMs / PREDICT_SHARE);
-      const generation = store.generation;
       let roundSteps = 0;
       let roundLoss = 0;
-      let stepsAfterChange = -1;
+      // Steps trained on batches drawn since the labels last changed (−1: no change this round).
+      let stepsSinceChange = -1;
       while (!signal.aborted) {
         // While the user paints, no step takes the CPU from the editor (a step in progress finishes).
         await session.paintingDone(signal);
+        // A change counts from the batch drawn after it, wherever it arrived: mid-step, or while the
+        // last round predicted or validated (a round started after it must still end one step on).
+        if (store.generation !== drawnGeneration && stepsSinceChange < 0) stepsSinceChange = 0;
+        drawnGeneration = store.generation;
         const next = sampler.next();
         if (!next) break;
         const learningRate = polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS);
@@ -210,9 +216,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         for (const d of next.drawn) checkpoints.trained(d.imageId, d.version);
         // Messages (label updates, cancel) are read here; a synchronous backend never yields otherwise.
         await new Promise((resolve) => setImmediate(resolve));
-        if (stepsAfterChange >= 0) stepsAfterChange++;
-        else if (store.generation !== generation) stepsAfterChange = 0;
-        if (stepsAfterChange >= STEPS_AFTER_UPDATE || performance.now() - started >= roundMs) break;
+        if (stepsSinceChange >= 0) stepsSinceChange++;
+        if (stepsSinceChange >= STEPS_AFTER_UPDATE || performance.now() - started >= roundMs) break;
       }
       if (roundSteps === 0) {
         // Nothing labeled yet: wait for the first stroke (or a new focus to predict).

@@ -186,6 +186,28 @@ describe('live job', () => {
     if (p.type === 'live-prediction') expect(p.mask.length).toBe(TRAIN_SIDE ** 2);
   });
 
+  it('ends the round one step after a label update, also one that arrived between rounds', async () => {
+    const events: MlEventMessage[] = [];
+    const controller = new AbortController();
+    // Rounds would last 30 s without updates; nothing labeled at the start.
+    const req = liveRequest('live-between', {}, { roundSeconds: 30, focus: { imageId: 1, path: images[0] } });
+    const rounds = () => events.filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round');
+    const waitFor = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const emit = (e: MlEventMessage) => {
+      events.push(e);
+      // The second stroke lands while the first round's prediction is being sent: before the next round starts.
+      if (e.type === 'live-prediction' && e.round === 1) void liveSession('live-between').update({ jobId: 'live-between', upsert: [item(0, 2, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])], remove: [] }, emit);
+    };
+    const done = runLive(req, emit, controller.signal);
+    await liveSession('live-between').update({ jobId: 'live-between', upsert: [item(0, 1, [{ value: 0, y0: 5 }])], remove: [] }, emit);
+    await waitFor(() => events.some((e) => e.type === 'live-prediction' && e.trainedVersion === 2));
+    controller.abort();
+    await done;
+    expect(rounds().slice(0, 2).map((r) => r.steps)).toEqual([1, 1]);
+  });
+
   it('starts a fresh model once the labeled pixels have doubled since the model began, not before', async () => {
     const events: MlEventMessage[] = [];
     const controller = new AbortController();
