@@ -8,14 +8,23 @@ export const IGNORE_INDEX = 255;
  */
 export const SOFTMAX_CE_KERNEL = 'FcnStudioSoftmaxCrossEntropy';
 
-/** The loss through SOFTMAX_CE_KERNEL: the gradient is computed with the value and scaled by dy. */
+/**
+ * The loss through SOFTMAX_CE_KERNEL: the gradient is computed with the value and scaled by dy.
+ * A training step's dy is 1 (the loss is what it differentiates): then the scaling, a pass over
+ * every logit, is skipped (reading the scalar is a 4-byte read on the CPU backends that register
+ * the kernel).
+ */
 function fusedLoss(logits: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor1D): tf.Scalar {
   const op = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
     const [value, grad] = tf.engine().runKernel(SOFTMAX_CE_KERNEL, { logits: x, labels: y, weights: w }) as tf.Tensor[];
     save([grad]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], dy), tf.zerosLike(y), tf.zerosLike(w)],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        dy.dataSync()[0] === 1 ? tf.clone(saved[0]) : tf.mul(saved[0], dy),
+        tf.zerosLike(y),
+        tf.zerosLike(w),
+      ],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(logits, labels, weights) as tf.Scalar;

@@ -218,9 +218,10 @@ function forgetView(backend: Backend, view: Info): void {
 }
 
 /**
- * Stride-1 input gradient as a forward convolution of dy with the spatially flipped filter whose
- * in/out channels are swapped — XNNPACK's threaded convolution instead of the package's scalar loop.
- * Other strides go to the package's own kernel.
+ * Input gradient: by our SIMD kernels where they load (input_grad, or for filters up to 3 × 3 a
+ * forward convolution of dy with the spatially flipped filter whose in/out channels are swapped,
+ * which then runs as our Conv2D); without them, that convolution by XNNPACK for stride 1 and the
+ * package's own (scalar) kernel for other strides.
  */
 function makeConv2DBackpropInputWasm(fallback: tf.KernelFunc) {
   return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): Info => {

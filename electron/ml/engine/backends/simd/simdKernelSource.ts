@@ -493,6 +493,48 @@ const ADD_INTO = `
 `;
 
 /**
+ * One Adam step over `count` weights: m ← b1·m + a1·g, v ← b2·v + a2·g² (in place), and
+ * out ← w − lr1·m / (√(v·inv2) + eps), with a1 = 1 − b1, a2 = 1 − b2, lr1 = lr / (1 − b1^t),
+ * inv2 = 1 / (1 − b2^t). Four weights a vector, then one at a time.
+ */
+const ADAM = (() => {
+  const step = (type: 'f32x4' | 'f32', load: string, store: string, width: number) => {
+    const c = (name: string) => (type === 'f32' ? get(name) : `(f32x4.splat ${get(name)})`);
+    return `
+      (local.set $gv (${load} ${get('g')}))
+      (local.set $mv (${type}.add (${type}.mul ${c('b1')} (${load} ${get('m')})) (${type}.mul ${c('a1')} ${get('gv')})))
+      (local.set $vv (${type}.add (${type}.mul ${c('b2')} (${load} ${get('v')})) (${type}.mul ${c('a2')} (${type}.mul ${get('gv')} ${get('gv')}))))
+      (${store} ${get('m')} ${get('mv')})
+      (${store} ${get('v')} ${get('vv')})
+      (${store} ${get('out')} (${type}.sub (${load} ${get('w')})
+        (${type}.div (${type}.mul ${c('lr1')} ${get('mv')}) (${type}.add (${type}.sqrt (${type}.mul ${get('vv')} ${c('inv2')})) ${c('eps')}))))
+      ${['w', 'g', 'm', 'v', 'out'].map((p) => `(local.set $${p} ${add(get(p), i32(width))})`).join(' ')}`;
+  };
+  const loop = (name: string, end: string, body: string) => `
+    (block $${name}Done (loop $${name}
+      (br_if $${name}Done (i32.ge_u ${get('out')} ${end}))
+      ${body}
+      (br $${name})))`;
+  const vector = step('f32x4', 'v128.load align=4', 'v128.store align=4', 16)
+    .replaceAll('(local.set $gv', '(local.set $g4')
+    .replaceAll(get('gv'), get('g4'))
+    .replaceAll('(local.set $mv', '(local.set $m4')
+    .replaceAll(get('mv'), get('m4'))
+    .replaceAll('(local.set $vv', '(local.set $v4')
+    .replaceAll(get('vv'), get('v4'));
+  return `
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $out i32) (param $count i32)
+    (param $b1 f32) (param $a1 f32) (param $b2 f32) (param $a2 f32) (param $lr1 f32) (param $inv2 f32) (param $eps f32)
+    (local $end i32) (local $vecEnd i32) (local $g4 v128) (local $m4 v128) (local $v4 v128) (local $gv f32) (local $mv f32) (local $vv f32)
+    (local.set $end ${add(get('out'), mul(get('count'), i32(4)))})
+    (local.set $vecEnd ${add(get('out'), mul(`(i32.and ${get('count')} ${i32(-4)})`, i32(4)))})
+    ${loop('vec', get('vecEnd'), vector)}
+    ${loop('one', get('end'), step('f32', 'f32.load', 'f32.store', 4))}
+  )
+`;
+})();
+
+/**
  * `count` runs of `bytes` bytes each from src to dst, the runs srcStride and dstStride bytes apart:
  * a strided block copy (the upsamplers' phase interleave), each run one memory.copy.
  */
@@ -865,6 +907,7 @@ export function simdKernelWat(shared: boolean, fused: boolean): string {
   ${FILTER_GRAD}
   ${ADD_INTO}
   ${COPY_RUNS}
+  ${ADAM}
   ${SUM_ROWS}
   ${MAXPOOL_GRAD_2X2}
   ${RELU_GRAD}

@@ -23,6 +23,8 @@ export interface SimdKernels {
   /** Whether this instance multiply-adds fused (relaxed SIMD). */
   fused: boolean;
   addInto(dst: number, src: number, count: number): void;
+  /** One Adam step over `count` weights (see ADAM in simdKernelSource.ts): m and v in place, new weights to out. */
+  adam(w: number, g: number, m: number, v: number, out: number, count: number, b1: number, a1: number, b2: number, a2: number, lr1: number, inv2: number, eps: number): void;
   /** count runs of `bytes` bytes from src to dst, srcStride and dstStride bytes apart. */
   copyRuns(src: number, dst: number, count: number, bytes: number, srcStride: number, dstStride: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, dst: number): void;
@@ -96,6 +98,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
       fused,
       addInto: exports.add_into,
       copyRuns: exports.copy_runs,
+      adam: exports.adam,
       sumRows: exports.sum_rows,
       maxpoolGrad2x2: exports.maxpool_grad_2x2,
       reluGrad: exports.relu_grad,
