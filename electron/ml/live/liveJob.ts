@@ -44,7 +44,7 @@ const PREDICT_SHARE = 0.05;
  * model (the user's initial weights, else from scratch) on all of them. A model trained first on
  * the few strokes of the first minute adapts poorly to the later, larger set (warm-starting's
  * generalisation gap, Ash & Adams 2020): on the CamVid scribbles, 1 minute of scribbling then
- * 3 minutes of Live reached held-out mean IU 0.12–0.13 without restarts and 0.18 with them,
+ * 3 minutes of Live reached held-out mean IU 0.12–0.13 without restarts and 0.18–0.19 with them,
  * beside 0.17 when the same labels were all there from the start and 0.17–0.18 for
  * `train --max-minutes 3`. Each doubling costs the overlay some seconds of a fresh model; with
  * doublings the restarts grow rare as the labels grow. FCN_LIVE_RESTART_GROWTH overrides it (0: never).
