@@ -529,6 +529,17 @@ export function setStackTaps(on: boolean | null): void {
   STACK_TAPS = on;
 }
 
+/**
+ * Re-registers the package's wasm kernel `name` (keeping its setup and dispose) with the kernel
+ * function `make` builds from the original, which it may fall back to.
+ */
+function replaceKernel(name: string, make: (original: tf.KernelFunc) => unknown): void {
+  const existing = tf.getKernel(name, 'wasm');
+  if (!existing) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...existing, kernelFunc: make(existing.kernelFunc) as tf.KernelFunc });
+}
+
 /** Adds the training kernels tfjs-backend-wasm lacks or runs slowly. Idempotent; call before tf.setBackend('wasm'). */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
@@ -563,40 +574,12 @@ export function registerWasmTrainingKernels(): void {
       });
     }
   }
-  const sumKernel = tf.getKernel('Sum', 'wasm');
-  if (sumKernel) {
-    tf.unregisterKernel('Sum', 'wasm');
-    tf.registerKernel({ ...sumKernel, kernelFunc: makeSumWasm(sumKernel.kernelFunc) as tf.KernelFunc });
-  }
-  for (const [name, kernelFunc] of [
-    ['MaxPoolGrad', maxPoolGradWasm],
-    ['Identity', identityWasm],
-  ] as const) {
-    const existing = tf.getKernel(name, 'wasm');
-    if (!existing) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...existing, kernelFunc: kernelFunc as tf.KernelFunc });
-  }
-  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (original) {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel({
-      kernelName: 'Conv2DBackpropInput',
-      backendName: 'wasm',
-      setupFunc: original.setupFunc,
-      disposeFunc: original.disposeFunc,
-      kernelFunc: makeConv2DBackpropInputWasm(original.kernelFunc) as tf.KernelFunc,
-    });
-  }
-  for (const [name, withEpilogue] of [
-    ['Conv2D', false],
-    ['FusedConv2D', true],
-  ] as const) {
-    const existing = tf.getKernel(name, 'wasm');
-    if (!existing) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...existing, kernelFunc: makeConv2DWasm(existing.kernelFunc, withEpilogue) as tf.KernelFunc });
-  }
+  replaceKernel('Sum', makeSumWasm);
+  replaceKernel('MaxPoolGrad', () => maxPoolGradWasm);
+  replaceKernel('Identity', () => identityWasm);
+  replaceKernel('Conv2DBackpropInput', makeConv2DBackpropInputWasm);
+  replaceKernel('Conv2D', (original) => makeConv2DWasm(original, false));
+  replaceKernel('FusedConv2D', (original) => makeConv2DWasm(original, true));
   registerWasmDepthwiseKernels();
   registerWasmActivationKernels();
   registerWasmPhaseKernels();
