@@ -91,6 +91,8 @@ export interface LiveRequest {
   roundSeconds: number;
   /** Validation on val and a checkpoint at most this often (seconds), and at the end. */
   checkpointSeconds: number;
+  /** Seconds the train labels must rest before Live retrains a fresh model on all of them (default LIVE_CONSOLIDATE_SECONDS; 0: never). */
+  consolidateSeconds?: number;
 }
 
 export interface LiveResult {

@@ -40,6 +40,14 @@ export interface LivePrediction {
   meanMargin: number;
 }
 
+/**
+ * Seconds without a change to the train labels after which Live trains a fresh model on all of
+ * them (when the current one began on fewer), keeping the previous model's overlay until the fresh
+ * one validates as well: the model a user keeps is then one trained on every label from the start,
+ * as `train` would train it, not one warm-started on the first strokes.
+ */
+export const LIVE_CONSOLIDATE_SECONDS = 30;
+
 export const LIVE_OFF: LiveStatus = {
   state: 'off',
   runId: null,

@@ -5,12 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AppError } from '../../../shared/contract/errors';
 import type { LiveFocus, LiveRequest, LiveResult, LiveUpdate, MlEventMessage } from '../../../shared/contract/mlContract';
 import { valueToIndexTable } from '../../../shared/domain/classes';
+import { LIVE_CONSOLIDATE_SECONDS } from '../../../shared/domain/live';
 import { confusionRows } from '../../../shared/metrics';
 import { polyLearningRate } from '../../../shared/domain/training';
 import { decodeScaled, wholeImageBatches } from '../dataset';
-import { type BatchSource, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, setLearningRate, trainStep } from '../engine';
+import { type BatchSource, type EvaluateResult, type FcnModel, type OptimizerConfig, buildFcn, createOptimizer, evaluate, loadCheckpoint, predict, saveCheckpoint, selectBackend, setLearningRate, trainStep } from '../engine';
 import { recoverCheckpointDir } from '../engine/checkpointDir';
 import { kerasInitialTensors } from '../engine/weights/kerasApplications';
+import { LiveModels, type TrainedModel } from './liveModels';
 import { LiveSampleStore } from './liveSampleStore';
 import { LiveSampler } from './liveSampler';
 
@@ -50,6 +52,19 @@ const PREDICT_SHARE = 0.05;
  * doublings the restarts grow rare as the labels grow. FCN_LIVE_RESTART_GROWTH overrides it (0: never).
  */
 const RESTART_GROWTH = process.env.FCN_LIVE_RESTART_GROWTH === undefined ? 2 : Number(process.env.FCN_LIVE_RESTART_GROWTH);
+
+/**
+ * Live consolidates (a fresh model on all the labels, LIVE_CONSOLIDATE_SECONDS after they last
+ * changed) only when they have grown at least this much since the current model began: a model
+ * that began on nearly the same labels has little to gain from starting over.
+ */
+const CONSOLIDATE_GROWTH = 1.1;
+
+/**
+ * The fresh model takes the overlay when it validates at least as well as the previous one did,
+ * or when it has trained as long as that one had, but never later than this.
+ */
+const HANDOVER_MAX_MS = 10 * 60_000;
 
 /** Time between validations, in multiples of the last one's duration: validation takes at most a tenth of the time. */
 const VALIDATION_SPACING = 9;
@@ -158,8 +173,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
   const sampler = new LiveSampler(store, { batch: settings.batch, crop: settings.crop, seed: settings.seed, colorJitter: settings.colorJitter });
   const session = new LiveSession(store, sampler, req);
   sessions.set(req.jobId, session);
-  let model: FcnModel | null = null;
-  let optimizer: tfTypes.Optimizer | null = null;
+  const consolidateMs = (req.consolidateSeconds ?? LIVE_CONSOLIDATE_SECONDS) * 1000;
+  let models: LiveModels | null = null;
   let round = req.startRound;
   let steps = 0;
   try {
@@ -167,8 +182,16 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     const choice = await selectBackend(settings.backend);
     emit({ type: 'backend', jobId: req.jobId, backend: choice.backend, reason: choice.reason });
     await loaded;
-    model = await initialModel(req, emit);
-    optimizer = createOptimizer(optimizerConfig(req));
+    const labeledPixels = () => store.classPixels().reduce((a, b) => a + b, 0);
+    // Labeled pixels when the first model started are known with its first batch (0: not yet).
+    const fresh = async (from: LiveRequest, startPixels: number): Promise<TrainedModel> => ({
+      model: await initialModel(from, emit),
+      optimizer: createOptimizer(optimizerConfig(req)),
+      startedAt: performance.now(),
+      startPixels,
+      valMeanIoU: null,
+    });
+    models = new LiveModels(await fresh(req, 0));
     const checkpoints = new LiveCheckpoints(req, emit);
     let lossSinceCheckpoint = 0;
     let stepsSinceCheckpoint = 0;
@@ -176,21 +199,46 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let lastCheckpointMs = 0;
     let lastPredictMs = 0;
     const trace = process.env.FCN_LIVE_TRACE ? new LiveTrace() : null;
-    // Labeled pixels when the model being trained started (0: not yet known).
-    let modelStartPixels = 0;
     // The store's generation when the last batch was drawn: a later one means labels the model has not seen.
     let drawnGeneration = store.generation;
     while (!signal.aborted) {
-      const labeled = store.classPixels().reduce((a, b) => a + b, 0);
-      if (RESTART_GROWTH > 0 && modelStartPixels > 0 && labeled >= RESTART_GROWTH * modelStartPixels) {
-        model.dispose();
-        optimizer.dispose();
-        model = await initialModel({ ...req, startFrom: null }, emit);
-        optimizer = createOptimizer(optimizerConfig(req));
-        emit({ type: 'log', level: 'info', jobId: req.jobId, message: `live: the labels grew from ${modelStartPixels} to ${labeled} pixels since this model started: training again from scratch` });
-        modelStartPixels = labeled;
+      const labeled = labeledPixels();
+      if (models.consolidating && store.trainChangedAt > models.current.startedAt) {
+        // The user labels again: the fresh model has not caught up, the previous one (the overlay) trains on.
+        models.abandon();
+        emit({ type: 'log', level: 'info', jobId: req.jobId, message: 'live: the labels changed again: the previous model trains on' });
       }
-      if (modelStartPixels === 0) modelStartPixels = labeled;
+      const current = models.current;
+      if (current.startPixels === 0) current.startPixels = labeled;
+      if (RESTART_GROWTH > 0 && current.startPixels > 0 && labeled >= RESTART_GROWTH * current.startPixels) {
+        models.restart(await fresh({ ...req, startFrom: null }, labeled));
+        emit({ type: 'log', level: 'info', jobId: req.jobId, message: `live: the labels grew from ${current.startPixels} to ${labeled} pixels since this model started: training again from scratch` });
+      } else if (
+        consolidateMs > 0 &&
+        !models.consolidating &&
+        current.startedAt < store.trainChangedAt &&
+        performance.now() - store.trainChangedAt >= consolidateMs &&
+        labeled >= CONSOLIDATE_GROWTH * current.startPixels
+      ) {
+        // The labels have rested: the model they will be judged by is one trained on all of them
+        // from the start. The current one is validated and saved as it is, and keeps the overlay.
+        const saveStarted = performance.now();
+        current.valMeanIoU = await checkpoints.save(current.model, current.optimizer, store, round, stepsSinceCheckpoint ? lossSinceCheckpoint / stepsSinceCheckpoint : Number.NaN, signal);
+        trace?.saved(performance.now() - saveStarted);
+        lossSinceCheckpoint = 0;
+        stepsSinceCheckpoint = 0;
+        lastCheckpoint = performance.now();
+        if (signal.aborted) break;
+        models.consolidate(await fresh({ ...req, startFrom: null }, labeled));
+        emit({
+          type: 'log',
+          level: 'info',
+          jobId: req.jobId,
+          message: `live: the labels have not changed for ${consolidateMs / 1000} s: training a fresh model on all ${labeled} labeled pixels (the model began with ${current.startPixels}); the overlay keeps the previous model until the fresh one validates as well`,
+        });
+      }
+      const model = models.current.model;
+      const optimizer = models.current.optimizer;
       const started = performance.now();
       const roundMs = Math.max(req.roundSeconds * 1000, lastPredictMs / PREDICT_SHARE);
       let roundSteps = 0;
@@ -204,9 +252,13 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         // last round predicted or validated (a round started after it must still end one step on).
         if (store.generation !== drawnGeneration && stepsSinceChange < 0) stepsSinceChange = 0;
         drawnGeneration = store.generation;
+        const sampleStarted = performance.now();
         const next = sampler.next();
+        trace?.sampled(performance.now() - sampleStarted);
         if (!next) break;
-        const learningRate = polyLearningRate(settings.learningRate, (performance.now() - store.trainChangedAt) / 1000 / SETTLE_SECONDS);
+        // The schedule runs from the last label change or from the model's start, the later.
+        const settling = (performance.now() - Math.max(store.trainChangedAt, models.current.startedAt)) / 1000 / SETTLE_SECONDS;
+        const learningRate = polyLearningRate(settings.learningRate, settling);
         setLearningRate(optimizer, learningRate);
         const stepStarted = performance.now();
         const loss = await trainStep(model, optimizer, next.batch);
@@ -236,34 +288,61 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         loss: roundLoss / roundSteps,
         seconds: (performance.now() - started) / 1000,
         trainImages: store.list('train').filter((s) => s.labeledPixels > 0).length,
-        labeledPixels: store.classPixels().reduce((a, b) => a + b, 0),
+        labeledPixels: labeledPixels(),
         numTensors: tf.memory().numTensors,
         memoryBytes: process.memoryUsage.rss(),
       });
       if (signal.aborted) break;
+      // While consolidating, the fresh model may take over by time alone (no labeled val image).
+      if (models.readyToHandOver(null, performance.now(), HANDOVER_MAX_MS)) handOver(models, null);
       const predictStarted = performance.now();
-      if (await predictFocus(model, session, req, round, checkpoints, emit)) lastPredictMs = performance.now() - predictStarted;
+      if (await predictFocus(models.overlay, session, req, round, checkpoints, emit)) lastPredictMs = performance.now() - predictStarted;
       trace?.predicted(performance.now() - predictStarted);
       // Validation gets at most a tenth of the time (it feeds the status line and `best/`; the
       // steps are what make the model): with many val images it runs less often than checkpointSeconds.
       if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, VALIDATION_SPACING * lastCheckpointMs)) {
         const saveStarted = performance.now();
-        await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
+        const trainLoss = lossSinceCheckpoint / stepsSinceCheckpoint;
+        if (models.consolidating) {
+          // The fresh model is validated to know when it may take over; until then `last/` and the
+          // run's curve stay the previous model's (what the overlay shows).
+          const evaluation = await checkpoints.validate(model, store, signal);
+          const meanIoU = meanIoUOf(evaluation, signal);
+          const takeOver = models.readyToHandOver(meanIoU, performance.now(), HANDOVER_MAX_MS);
+          if (takeOver) handOver(models, meanIoU);
+          await checkpoints.record(model, optimizer, round, trainLoss, evaluation, signal, { writeLast: takeOver, report: takeOver, seconds: (performance.now() - saveStarted) / 1000 });
+        } else {
+          models.current.valMeanIoU = await checkpoints.save(model, optimizer, store, round, trainLoss, signal);
+        }
         lossSinceCheckpoint = 0;
         stepsSinceCheckpoint = 0;
         lastCheckpoint = performance.now();
         lastCheckpointMs = lastCheckpoint - saveStarted;
-        trace?.report(round, lastCheckpointMs);
+        trace?.saved(lastCheckpointMs);
+        trace?.report(round);
       }
     }
-    // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must be quick).
-    if (stepsSinceCheckpoint > 0) await checkpoints.save(model, optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
+    // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must
+    // be quick); while consolidating, `last/` already holds the previous model, the overlay's.
+    if (stepsSinceCheckpoint > 0 && !models.consolidating) {
+      await checkpoints.save(models.current.model, models.current.optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
+    }
   } finally {
     sessions.delete(req.jobId);
-    model?.dispose();
-    optimizer?.dispose();
+    models?.disposeAll();
   }
   return { rounds: round - req.startRound, steps };
+
+  function handOver(m: LiveModels, meanIoU: number | null): void {
+    m.handOver();
+    m.current.valMeanIoU = meanIoU;
+    emit({
+      type: 'log',
+      level: 'info',
+      jobId: req.jobId,
+      message: `live: the fresh model takes over the overlay${meanIoU === null ? '' : ` (val mean IU ${meanIoU.toFixed(3)})`}`,
+    });
+  }
 }
 
 /**
@@ -276,6 +355,7 @@ class LiveTrace {
   private steps = 0;
   private crops = 0;
   private stepMs = 0;
+  private sampleMs = 0;
   private predictMs = 0;
   private saveMs = 0;
   private learningRate = 0;
@@ -287,18 +367,26 @@ class LiveTrace {
     this.learningRate = learningRate;
   }
 
+  sampled(ms: number): void {
+    this.sampleMs += ms;
+  }
+
   predicted(ms: number): void {
     this.predictMs += ms;
   }
 
-  report(round: number, saveMs: number): void {
-    this.saveMs += saveMs;
+  saved(ms: number): void {
+    this.saveMs += ms;
+  }
+
+  report(round: number): void {
     const wall = performance.now() - this.started;
     const minutes = wall / 60_000;
     const s = (ms: number) => (ms / 1000).toFixed(1);
     process.stderr.write(
       `live trace: ${s(wall)} s, round ${round}, ${this.steps} steps (${(this.steps / minutes).toFixed(1)}/min), ${this.crops} crops (${(this.crops / minutes).toFixed(0)}/min), ` +
-        `lr ${this.learningRate.toExponential(2)}; seconds in steps ${s(this.stepMs)}, focus predictions ${s(this.predictMs)}, validation+checkpoints ${s(this.saveMs)}, rest ${s(wall - this.stepMs - this.predictMs - this.saveMs)}\n`,
+        `lr ${this.learningRate.toExponential(2)}; seconds in steps ${s(this.stepMs)}, drawing batches ${s(this.sampleMs)}, focus predictions ${s(this.predictMs)}, validation+checkpoints ${s(this.saveMs)}, ` +
+        `rest ${s(wall - this.stepMs - this.sampleMs - this.predictMs - this.saveMs)}\n`,
     );
   }
 }
@@ -376,35 +464,67 @@ class LiveCheckpoints {
     return this.versions.get(imageId) ?? null;
   }
 
-  /** Validates (unless `signal` has aborted), then writes `best/` when val mean IU improved and `last/`. */
-  async save(model: FcnModel, optimizer: tfTypes.Optimizer, store: LiveSampleStore, round: number, trainLoss: number, signal: AbortSignal): Promise<void> {
-    const started = performance.now();
+  /** Mean IU and loss on the labeled val images (null: none, or `signal` aborted). */
+  async validate(model: FcnModel, store: LiveSampleStore, signal: AbortSignal): Promise<EvaluateResult | null> {
     const val = store.list('val').filter((s) => s.labeledPixels > 0);
     // Batched as explicit validation is (up to 8 frames of one size a forward pass: ~1.7× faster per image on wasm).
     const source: BatchSource = { batches: () => wholeImageBatches(val) };
-    const evaluation = val.length && !signal.aborted ? await evaluate(model, source, { signal }) : null;
+    return val.length && !signal.aborted ? evaluate(model, source, { signal }) : null;
+  }
+
+  /** Validates, then writes `best/` when val mean IU improved, `last/`, and the epoch event. Returns the val mean IU (null: not measured). */
+  async save(model: FcnModel, optimizer: tfTypes.Optimizer, store: LiveSampleStore, round: number, trainLoss: number, signal: AbortSignal): Promise<number | null> {
+    const started = performance.now();
+    const evaluation = await this.validate(model, store, signal);
+    await this.record(model, optimizer, round, trainLoss, evaluation, signal, { writeLast: true, report: true, seconds: (performance.now() - started) / 1000 });
+    return meanIoUOf(evaluation, signal);
+  }
+
+  /**
+   * Writes `best/` when `evaluation` improved on the best so far; with `writeLast`, `last/`; with
+   * `report`, the epoch event (the run's curve and the status line).
+   */
+  async record(
+    model: FcnModel,
+    optimizer: tfTypes.Optimizer,
+    round: number,
+    trainLoss: number,
+    evaluation: EvaluateResult | null,
+    signal: AbortSignal,
+    options: { writeLast: boolean; report: boolean; seconds: number },
+  ): Promise<void> {
     const { jobId } = this.req;
-    this.emit({
-      type: 'epoch',
-      jobId,
-      epoch: round,
-      trainLoss,
-      seconds: (performance.now() - started) / 1000,
-      imagesPerSecond: 0,
-      val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
-    });
+    if (options.report) {
+      this.emit({
+        type: 'epoch',
+        jobId,
+        epoch: round,
+        trainLoss,
+        seconds: options.seconds,
+        imagesPerSecond: 0,
+        val: evaluation && { meanLoss: evaluation.meanLoss, metrics: evaluation.metrics, confusion: confusionRows(evaluation.confusion) },
+      });
+    }
     const metadata = { classValues: this.req.classValues, scaling: { longSide: this.req.settings.longSide }, live: true };
     this.emit({ type: 'saving', jobId, active: true });
-    const meanIoU = signal.aborted ? undefined : evaluation?.metrics.meanIoU;
-    if (meanIoU !== undefined && !Number.isNaN(meanIoU) && (this.best === null || meanIoU > this.best)) {
+    const meanIoU = meanIoUOf(evaluation, signal);
+    if (meanIoU !== null && (this.best === null || meanIoU > this.best)) {
       this.best = meanIoU;
       const bestDir = join(this.req.checkpointDir, 'best');
       await saveCheckpoint(bestDir, model, { optimizer: null, epoch: round, metadata: { ...metadata, meanIoU } });
       this.emit({ type: 'checkpoint', jobId, kind: 'best', epoch: round, path: bestDir });
     }
-    const lastDir = join(this.req.checkpointDir, 'last');
-    await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: optimizerConfig(this.req), epoch: round, metadata });
-    this.emit({ type: 'checkpoint', jobId, kind: 'last', epoch: round, path: lastDir });
+    if (options.writeLast) {
+      const lastDir = join(this.req.checkpointDir, 'last');
+      await saveCheckpoint(lastDir, model, { optimizer, optimizerConfig: optimizerConfig(this.req), epoch: round, metadata });
+      this.emit({ type: 'checkpoint', jobId, kind: 'last', epoch: round, path: lastDir });
+    }
     this.emit({ type: 'saving', jobId, active: false });
   }
+}
+
+/** A validation's mean IU; null when there was none, it was cut short, or it is undefined (no class present). */
+function meanIoUOf(evaluation: EvaluateResult | null, signal: AbortSignal): number | null {
+  const meanIoU = evaluation?.metrics.meanIoU;
+  return signal.aborted || meanIoU === undefined || Number.isNaN(meanIoU) ? null : meanIoU;
 }

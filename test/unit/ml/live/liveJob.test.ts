@@ -129,6 +129,8 @@ describe('live job', () => {
       startRound: 0,
       roundSeconds: 0.05,
       checkpointSeconds: 0.5,
+      // Not here: a consolidation's second model would count in the tensors (its own test follows).
+      consolidateSeconds: 0,
     };
     const rounds = () => events.filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round');
     const predictions = () => events.filter((e): e is Extract<MlEventMessage, { type: 'live-prediction' }> => e.type === 'live-prediction');
@@ -232,6 +234,76 @@ describe('live job', () => {
     expect(restarts()[0]).toMatchObject({ message: expect.stringMatching(/from 272 to 680 pixels/) });
     controller.abort();
     await done;
+  });
+
+  it('consolidates once the labels rest: a fresh model on all of them, the overlay kept on the previous one until it hands over; new labels drop it', async () => {
+    const events: MlEventMessage[] = [];
+    const controller = new AbortController();
+    const emit = (e: MlEventMessage) => events.push(e);
+    const req = liveRequest(
+      'live-consolidate',
+      {},
+      {
+        // No val labels: the fresh model takes over once it has trained as long as the previous one
+        // had (the hand-over on validation: liveModels.test.ts).
+        items: [item(0, 1, [{ value: 0, y0: 5 }, { value: 1, y0: 30 }])],
+        focus: { imageId: 2, path: images[1] },
+        checkpointSeconds: 0.3,
+        consolidateSeconds: 0.4,
+      },
+    );
+    const logged = (pattern: RegExp) => events.findIndex((e) => e.type === 'log' && pattern.test(e.message));
+    const predictions = (from: number, to: number) =>
+      events.slice(from, to).filter((e): e is Extract<MlEventMessage, { type: 'live-prediction' }> => e.type === 'live-prediction');
+    const waitFor = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const done = runLive(req, emit, controller.signal);
+    try {
+      await consolidation();
+    } finally {
+      controller.abort();
+      await done;
+    }
+
+    async function consolidation(): Promise<void> {
+    await waitFor(() => events.filter((e) => e.type === 'live-round').length >= 3);
+    // No consolidation while the model began on all the labels there are, however long they rest.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(logged(/have not changed/)).toBe(-1);
+    // Half as many labeled pixels again (no doubling, so no restart): after they rest, a fresh model.
+    await liveSession('live-consolidate').update({ jobId: 'live-consolidate', upsert: [item(1, 1, [{ value: 1, y0: 20 }])], remove: [] }, emit);
+    await waitFor(() => logged(/takes over the overlay/) >= 0);
+    const began = logged(/have not changed for 0.4 s: training a fresh model on all 408 labeled pixels \(the model began with 272\)/);
+    const handedOver = logged(/takes over the overlay/);
+    expect(began).toBeGreaterThan(0);
+    expect(logged(/from scratch/)).toBe(-1);
+    // Meanwhile the overlay came from the previous model, frozen: every prediction the same.
+    const meanwhile = predictions(began, handedOver);
+    expect(meanwhile.length).toBeGreaterThan(2);
+    expect(new Set(meanwhile.map((p) => p.meanEntropy)).size).toBe(1);
+    // Meanwhile `last/` stayed the previous model's (written when the consolidation began); the fresh
+    // model writes it from its first checkpoint after taking over.
+    const lastWrites = events.map((e, i) => (e.type === 'checkpoint' && e.kind === 'last' ? i : -1)).filter((i) => i >= 0);
+    expect(lastWrites.filter((i) => i > began && i < handedOver)).toEqual([]);
+    await waitFor(() => events.some((e, i) => i > handedOver && e.type === 'checkpoint' && e.kind === 'last'));
+    expect(readdirSync(join(req.checkpointDir, 'last'))).toContain('model.json');
+    // Memory: the previous model was disposed at the hand-over (tensors back to one model's).
+    const roundsBefore = events.slice(0, began).filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round');
+    await waitFor(() => events.slice(handedOver).filter((e) => e.type === 'live-round').length >= 2);
+    expect(events.slice(handedOver).filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round').at(-1)!.numTensors).toBe(roundsBefore.at(-1)!.numTensors);
+
+    // Again, but the user labels before the fresh model hands over: it is dropped, the previous one trains on.
+    await liveSession('live-consolidate').update({ jobId: 'live-consolidate', upsert: [item(1, 2, [{ value: 1, y0: 20 }, { value: 0, y0: 40 }])], remove: [] }, emit);
+    await waitFor(() => events.filter((e) => e.type === 'log' && /have not changed/.test(e.message)).length >= 2);
+    await liveSession('live-consolidate').update({ jobId: 'live-consolidate', upsert: [item(1, 3, [{ value: 1, y0: 20 }])], remove: [] }, emit);
+    await waitFor(() => logged(/labels changed again: the previous model trains on/) >= 0);
+    const dropped = logged(/labels changed again/);
+    const after = events.filter((e) => e.type === 'live-round').length;
+    await waitFor(() => events.filter((e) => e.type === 'live-round').length >= after + 5);
+    // Trained again after the drop: its predictions move.
+    expect(new Set(predictions(dropped, events.length).map((p) => p.meanEntropy)).size).toBeGreaterThan(1);
+    }
   });
 
   it('trains no step while the user paints, and carries on when they stop', async () => {
