@@ -59,16 +59,16 @@ export async function createOnnxForward(model: FcnModel): Promise<OnnxForward | 
   const session = await ort.InferenceSession.create(bytes, onnxSessionOptions(threads));
   return {
     description: `ONNX Runtime ${ort.env.versions.common} on the CPU, ${threads} threads`,
-    async forward(images, n, height, width) {
+    async forward(images, n, height, width, use) {
       const input = new ort.Tensor('float32', images, [n, height, width, 3]);
       const out = await session.run({ image: input });
-      const logits = out.logits;
-      const data = logits.data as Float32Array;
       input.dispose();
-      // The output's buffer belongs to the runtime until disposed: keep a copy.
-      const copy = Float32Array.from(data);
-      logits.dispose();
-      return copy;
+      // The output's buffer belongs to the runtime until disposed: used in place, never copied.
+      try {
+        return use(out.logits.data as Float32Array);
+      } finally {
+        out.logits.dispose();
+      }
     },
     async dispose() {
       await session.release();
