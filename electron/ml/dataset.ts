@@ -339,34 +339,54 @@ export function sampleWindow(
   image: Float32Array,
   mask: Uint8Array,
 ): void {
+  const { width, height, rgb, labels } = s;
   const step = window / crop;
+  // Where each output column reads, computed once per crop rather than once per pixel (a batch of
+  // Live's crops is drawn on the training thread between steps): the nearest source column (−1:
+  // outside), the two bilinear neighbours' offsets and the weight of the right one.
+  const nearX = new Int32Array(crop);
+  const left = new Int32Array(crop);
+  const right = new Int32Array(crop);
+  const weightX = new Float64Array(crop);
+  for (let x = 0; x < crop; x++) {
+    const sx = x0 + ((flip ? crop - 1 - x : x) + 0.5) * step - 0.5;
+    const nx = Math.round(sx);
+    nearX[x] = nx < 0 || nx >= width ? -1 : nx;
+    const fx = Math.min(Math.max(sx, 0), width - 1);
+    const ix = Math.floor(fx);
+    left[x] = ix * 3;
+    right[x] = Math.min(ix + 1, width - 1) * 3;
+    weightX[x] = fx - ix;
+  }
   for (let y = 0; y < crop; y++) {
     const sy = y0 + (y + 0.5) * step - 0.5;
+    const ny = Math.round(sy);
+    const rowOut = y * crop;
+    if (ny < 0 || ny >= height) {
+      mask.fill(IGNORE, rowOut, rowOut + crop);
+      image.fill(0, rowOut * 3, (rowOut + crop) * 3);
+      continue;
+    }
+    const fy = Math.min(Math.max(sy, 0), height - 1);
+    const iy = Math.floor(fy);
+    const ay = fy - iy;
+    const top = iy * width * 3;
+    const bottom = Math.min(iy + 1, height - 1) * width * 3;
+    const labelRow = ny * width;
     for (let x = 0; x < crop; x++) {
-      const sx = x0 + ((flip ? crop - 1 - x : x) + 0.5) * step - 0.5;
-      const o3 = (y * crop + x) * 3;
-      const ny = Math.round(sy);
-      const nx = Math.round(sx);
-      if (nx < 0 || ny < 0 || nx >= s.width || ny >= s.height) {
-        mask[y * crop + x] = IGNORE;
+      const o3 = (rowOut + x) * 3;
+      const nx = nearX[x];
+      if (nx < 0) {
+        mask[rowOut + x] = IGNORE;
         image[o3] = image[o3 + 1] = image[o3 + 2] = 0;
         continue;
       }
-      mask[y * crop + x] = s.labels[ny * s.width + nx];
-      const fx = Math.min(Math.max(sx, 0), s.width - 1);
-      const fy = Math.min(Math.max(sy, 0), s.height - 1);
-      const ix = Math.floor(fx);
-      const iy = Math.floor(fy);
-      const ax = fx - ix;
-      const ay = fy - iy;
-      const ix1 = Math.min(ix + 1, s.width - 1);
-      const iy1 = Math.min(iy + 1, s.height - 1);
+      mask[rowOut + x] = labels[labelRow + nx];
+      const ax = weightX[x];
+      const l = left[x];
+      const r = right[x];
       for (let c = 0; c < 3; c++) {
-        const p00 = s.rgb[(iy * s.width + ix) * 3 + c];
-        const p01 = s.rgb[(iy * s.width + ix1) * 3 + c];
-        const p10 = s.rgb[(iy1 * s.width + ix) * 3 + c];
-        const p11 = s.rgb[(iy1 * s.width + ix1) * 3 + c];
-        image[o3 + c] = (p00 * (1 - ax) + p01 * ax) * (1 - ay) + (p10 * (1 - ax) + p11 * ax) * ay;
+        image[o3 + c] = (rgb[top + l + c] * (1 - ax) + rgb[top + r + c] * ax) * (1 - ay) + (rgb[bottom + l + c] * (1 - ax) + rgb[bottom + r + c] * ax) * ay;
       }
     }
   }

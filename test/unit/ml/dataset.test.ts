@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../../../shared/contract/mlContract';
 import { encodeMaskPng } from '../../../shared/mask/maskPng';
 import { mulberry32 } from '../../../shared/random';
-import { SampleStore, downscaleLabels, evalSource, jitterColours, resizeNearest, trainSource, type Sample } from '../../../electron/ml/dataset';
+import { SampleStore, downscaleLabels, evalSource, jitterColours, resizeNearest, sampleWindow, trainSource, type Sample } from '../../../electron/ml/dataset';
 import type { Batch, BatchSource } from '../../../electron/ml/engine';
 import { tempDir, writeImage } from '../../fixtures/images';
 import { rmSync } from 'node:fs';
@@ -102,6 +102,69 @@ describe('trainSource', () => {
     expect(Buffer.from(jittered[0].masks.subarray(0, 32 * 32)).equals(Buffer.from(plain[0].masks.subarray(0, 32 * 32)))).toBe(true);
     expect(Buffer.from(jittered[0].images.buffer).equals(Buffer.from(plain[0].images.buffer))).toBe(false);
     for (const b of jittered) for (const v of b.images) expect(v >= 0 && v <= 255).toBe(true);
+  });
+});
+
+/** sampleWindow as its doc defines it, pixel by pixel: the reference for the table-driven loop. */
+function sampleWindowByDefinition(s: Pick<Sample, 'width' | 'height' | 'rgb' | 'labels'>, x0: number, y0: number, window: number, flip: boolean, crop: number, image: Float32Array, mask: Uint8Array): void {
+  const step = window / crop;
+  for (let y = 0; y < crop; y++) {
+    const sy = y0 + (y + 0.5) * step - 0.5;
+    for (let x = 0; x < crop; x++) {
+      const sx = x0 + ((flip ? crop - 1 - x : x) + 0.5) * step - 0.5;
+      const o3 = (y * crop + x) * 3;
+      const ny = Math.round(sy);
+      const nx = Math.round(sx);
+      if (nx < 0 || ny < 0 || nx >= s.width || ny >= s.height) {
+        mask[y * crop + x] = 255;
+        image[o3] = image[o3 + 1] = image[o3 + 2] = 0;
+        continue;
+      }
+      mask[y * crop + x] = s.labels[ny * s.width + nx];
+      const fx = Math.min(Math.max(sx, 0), s.width - 1);
+      const fy = Math.min(Math.max(sy, 0), s.height - 1);
+      const ix = Math.floor(fx);
+      const iy = Math.floor(fy);
+      const ax = fx - ix;
+      const ay = fy - iy;
+      const ix1 = Math.min(ix + 1, s.width - 1);
+      const iy1 = Math.min(iy + 1, s.height - 1);
+      for (let c = 0; c < 3; c++) {
+        const p00 = s.rgb[(iy * s.width + ix) * 3 + c];
+        const p01 = s.rgb[(iy * s.width + ix1) * 3 + c];
+        const p10 = s.rgb[(iy1 * s.width + ix) * 3 + c];
+        const p11 = s.rgb[(iy1 * s.width + ix1) * 3 + c];
+        image[o3 + c] = (p00 * (1 - ax) + p01 * ax) * (1 - ay) + (p10 * (1 - ax) + p11 * ax) * ay;
+      }
+    }
+  }
+}
+
+describe('sampleWindow', () => {
+  it('gives exactly the definition’s crops: bilinear image, nearest labels, 255 and black outside, mirrored or not', () => {
+    const random = mulberry32(5);
+    const width = 37;
+    const height = 23;
+    const s = {
+      width,
+      height,
+      rgb: Uint8Array.from({ length: width * height * 3 }, () => Math.floor(random() * 256)),
+      labels: Uint8Array.from({ length: width * height }, () => Math.floor(random() * 12)),
+    };
+    const crop = 16;
+    for (let trial = 0; trial < 200; trial++) {
+      // Windows inside, across every edge and larger than the image, at zoom-in and zoom-out.
+      const window = 4 + random() * 60;
+      const x0 = -20 + random() * (width + 10);
+      const y0 = -20 + random() * (height + 10);
+      const flip = random() < 0.5;
+      const got = { image: new Float32Array(crop * crop * 3).fill(7), mask: new Uint8Array(crop * crop).fill(7) };
+      const want = { image: new Float32Array(crop * crop * 3), mask: new Uint8Array(crop * crop) };
+      sampleWindow(s, x0, y0, window, flip, crop, got.image, got.mask);
+      sampleWindowByDefinition(s, x0, y0, window, flip, crop, want.image, want.mask);
+      expect(got.mask).toEqual(want.mask);
+      expect(got.image).toEqual(want.image);
+    }
   });
 });
 
