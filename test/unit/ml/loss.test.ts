@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { medianFrequencyWeights, selectBackend, softmaxCrossEntropyIgnore } from '../../../electron/ml/engine';
+import { weightedNll } from '../../../electron/ml/engine/backends/wasmLossKernel';
 import { withSimdKernels } from '../../fixtures/simdKernels';
 
 beforeAll(async () => {
@@ -80,6 +81,25 @@ describe('softmax cross-entropy ignoring 255', () => {
     const w = medianFrequencyWeights([100, 300, 0, 600]);
     // frequencies 0.1, 0.3, 0.6 → median 0.3
     expect(Array.from(w).map((v) => +v.toFixed(6))).toEqual([3, 1, 0, 0.5]);
+  });
+});
+
+describe('weightedNll (the loss from the kernel’s per-pixel sums)', () => {
+  it('sums ln z − t over labeled pixels as a per-pixel loop does, blocks of products never overflowing, even at 255 classes with every z at its largest', () => {
+    for (const [classes, pixels] of [[11, 10_000], [255, 5_000], [2, 3]] as const) {
+      const zt = new Float32Array(2 * pixels);
+      const labels = new Int32Array(pixels);
+      for (let p = 0; p < pixels; p++) {
+        zt[p] = p % 3 === 0 ? classes : 1 + ((p * 37) % 1000) / 1000 * (classes - 1);
+        zt[pixels + p] = -((p * 13) % 7) / 3;
+        labels[p] = p % 11 === 0 ? 255 : p % classes;
+      }
+      let want = 0;
+      for (let p = 0; p < pixels; p++) if (labels[p] !== 255) want += Math.log(zt[p]) - zt[pixels + p];
+      const got = weightedNll(zt, labels, new Float32Array(classes).fill(1), pixels, classes);
+      expect(Number.isFinite(got)).toBe(true);
+      expect(Math.abs(got - want) / Math.abs(want)).toBeLessThan(1e-12);
+    }
   });
 });
 
