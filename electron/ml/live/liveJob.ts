@@ -190,6 +190,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       startedAt: performance.now(),
       startPixels,
       valMeanIoU: null,
+      trained: new Map(),
     });
     models = new LiveModels(await fresh(req, 0));
     const checkpoints = new LiveCheckpoints(req, emit);
@@ -203,11 +204,6 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let drawnGeneration = store.generation;
     while (!signal.aborted) {
       const labeled = labeledPixels();
-      if (models.consolidating && store.trainChangedAt > models.current.startedAt) {
-        // The user labels again: the fresh model has not caught up, the previous one (the overlay) trains on.
-        models.abandon();
-        emit({ type: 'log', level: 'info', jobId: req.jobId, message: 'live: the labels changed again: the previous model trains on' });
-      }
       const current = models.current;
       if (current.startPixels === 0) current.startPixels = labeled;
       if (RESTART_GROWTH > 0 && current.startPixels > 0 && labeled >= RESTART_GROWTH * current.startPixels) {
@@ -237,8 +233,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
           message: `live: the labels have not changed for ${consolidateMs / 1000} s: training a fresh model on all ${labeled} labeled pixels (the model began with ${current.startPixels}); the overlay keeps the previous model until the fresh one validates as well`,
         });
       }
-      const model = models.current.model;
-      const optimizer = models.current.optimizer;
+      let { model, optimizer } = models.current;
       const started = performance.now();
       const roundMs = Math.max(req.roundSeconds * 1000, lastPredictMs / PREDICT_SHARE);
       let roundSteps = 0;
@@ -252,6 +247,13 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         // last round predicted or validated (a round started after it must still end one step on).
         if (store.generation !== drawnGeneration && stepsSinceChange < 0) stepsSinceChange = 0;
         drawnGeneration = store.generation;
+        if (models.consolidating && store.trainChangedAt > models.current.startedAt) {
+          // The user labels again before the fresh model caught up: it is dropped, and the previous
+          // model (the overlay) trains on the change from this step on, so the overlay follows it.
+          models.abandon();
+          ({ model, optimizer } = models.current);
+          emit({ type: 'log', level: 'info', jobId: req.jobId, message: 'live: the labels changed again: the previous model trains on' });
+        }
         const sampleStarted = performance.now();
         const next = sampler.next();
         trace?.sampled(performance.now() - sampleStarted);
@@ -265,7 +267,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         trace?.step(performance.now() - stepStarted, next.batch.n, learningRate);
         roundSteps++;
         roundLoss += loss;
-        for (const d of next.drawn) checkpoints.trained(d.imageId, d.version);
+        for (const d of next.drawn) models.current.trained.set(d.imageId, Math.max(d.version, models.current.trained.get(d.imageId) ?? 0));
         // Messages (label updates, cancel) are read here; a synchronous backend never yields otherwise.
         await new Promise((resolve) => setImmediate(resolve));
         if (stepsSinceChange >= 0) stepsSinceChange++;
@@ -296,7 +298,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       // While consolidating, the fresh model may take over by time alone (no labeled val image).
       if (models.readyToHandOver(null, performance.now(), HANDOVER_MAX_MS)) handOver(models, null);
       const predictStarted = performance.now();
-      if (await predictFocus(models.overlay, session, req, round, checkpoints, emit)) lastPredictMs = performance.now() - predictStarted;
+      if (await predictFocus(models.overlay, session, req, round, emit)) lastPredictMs = performance.now() - predictStarted;
       trace?.predicted(performance.now() - predictStarted);
       // Validation gets at most a tenth of the time (it feeds the status line and `best/`; the
       // steps are what make the model): with many val images it runs less often than checkpointSeconds.
@@ -413,11 +415,11 @@ async function initialModel(req: LiveRequest, emit: Emit): Promise<FcnModel> {
   }
 }
 
-/** Predicts the focus image with the model as it is now; its mask (class values) and confidence at training scale. */
-async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequest, round: number, checkpoints: LiveCheckpoints, emit: Emit): Promise<boolean> {
+/** Predicts the focus image with the overlay's model as it is now (and the label versions it has trained on); its mask (class values) and confidence at training scale. */
+async function predictFocus(overlay: TrainedModel, session: LiveSession, req: LiveRequest, round: number, emit: Emit): Promise<boolean> {
   const image = await session.focusPixels();
   if (!image) return false;
-  const p = await predict(model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height });
+  const p = await predict(overlay.model, { data: Float32Array.from(image.rgb), width: image.width, height: image.height });
   const values = new Uint8Array(p.mask.length);
   for (let i = 0; i < values.length; i++) values[i] = req.classValues[p.mask[i]];
   const confidence = new Uint8Array(p.confidence.length);
@@ -427,7 +429,7 @@ async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequ
     jobId: req.jobId,
     round,
     imageId: image.imageId,
-    trainedVersion: checkpoints.trainedVersion(image.imageId),
+    trainedVersion: overlay.trained.get(image.imageId) ?? null,
     // At training scale: a 12 MP image's full-size mask and confidence (24 MB) took the IPC channel
     // ~25 s a round, so overlays fell further behind each round; the backend scales them up.
     width: image.width,
@@ -441,11 +443,10 @@ async function predictFocus(model: FcnModel, session: LiveSession, req: LiveRequ
 }
 
 /**
- * The run's record: which label versions steps have trained on, and `last/` (and `best/` when val
- * mean IU improves) with an epoch event per checkpoint whose epoch is the round count.
+ * The run's record: `last/` (and `best/` when val mean IU improves) with an epoch event per
+ * checkpoint whose epoch is the round count.
  */
 class LiveCheckpoints {
-  private readonly versions = new Map<number, number>();
   private best: number | null = null;
 
   constructor(
@@ -454,14 +455,6 @@ class LiveCheckpoints {
   ) {
     recoverCheckpointDir(join(req.checkpointDir, 'last'));
     recoverCheckpointDir(join(req.checkpointDir, 'best'));
-  }
-
-  trained(imageId: number, version: number): void {
-    this.versions.set(imageId, Math.max(version, this.versions.get(imageId) ?? 0));
-  }
-
-  trainedVersion(imageId: number): number | null {
-    return this.versions.get(imageId) ?? null;
   }
 
   /** Mean IU and loss on the labeled val images (null: none, or `signal` aborted). */

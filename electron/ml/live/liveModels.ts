@@ -1,6 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import type { FcnModel } from '../engine';
 
+
 /** A model Live trains, with its optimiser and what it started from. */
 export interface TrainedModel {
   model: FcnModel;
@@ -11,6 +12,8 @@ export interface TrainedModel {
   startPixels: number;
   /** Its mean IU at its last validation (null: not validated, or no labeled val image). */
   valMeanIoU: number | null;
+  /** Image id → the newest label version it has trained on (what its predictions say they reflect). */
+  trained: Map<number, number>;
 }
 
 /**
@@ -25,8 +28,8 @@ export class LiveModels {
   constructor(public current: TrainedModel) {}
 
   /** The model whose predictions the overlay shows. */
-  get overlay(): FcnModel {
-    return (this.previous ?? this.current).model;
+  get overlay(): TrainedModel {
+    return this.previous ?? this.current;
   }
 
   get consolidating(): boolean {

@@ -7,7 +7,7 @@ import { LiveModels, type TrainedModel } from '../../../../electron/ml/live/live
 function trained(name: string, startedAt: number, valMeanIoU: number | null, disposed: string[]): TrainedModel {
   const model = { name, dispose: () => disposed.push(`${name} model`) } as unknown as FcnModel;
   const optimizer = { dispose: () => disposed.push(`${name} optimizer`) } as unknown as TrainedModel['optimizer'];
-  return { model, optimizer, startedAt, startPixels: 100, valMeanIoU };
+  return { model, optimizer, startedAt, startPixels: 100, valMeanIoU, trained: new Map() };
 }
 
 const name = (m: FcnModel) => (m as unknown as { name: string }).name;
@@ -18,7 +18,7 @@ describe('live models: consolidation and hand-over', () => {
     const models = new LiveModels(trained('old', 0, 0.3, disposed));
     models.consolidate(trained('fresh', 60_000, null, disposed));
     expect(models.consolidating).toBe(true);
-    expect(name(models.overlay)).toBe('old');
+    expect(name(models.overlay.model)).toBe('old');
     expect(name(models.current.model)).toBe('fresh');
     // Worse on val and younger than the previous model was: not yet.
     expect(models.readyToHandOver(0.29, 90_000, 600_000)).toBe(false);
@@ -27,7 +27,7 @@ describe('live models: consolidation and hand-over', () => {
     expect(models.readyToHandOver(0.3, 90_000, 600_000)).toBe(true);
     models.handOver();
     expect(models.consolidating).toBe(false);
-    expect(name(models.overlay)).toBe('fresh');
+    expect(name(models.overlay.model)).toBe('fresh');
     expect(disposed).toEqual(['old model', 'old optimizer']);
   });
 
@@ -50,7 +50,7 @@ describe('live models: consolidation and hand-over', () => {
     models.abandon();
     expect(models.consolidating).toBe(false);
     expect(name(models.current.model)).toBe('old');
-    expect(name(models.overlay)).toBe('old');
+    expect(name(models.overlay.model)).toBe('old');
     expect(disposed).toEqual(['fresh model', 'fresh optimizer']);
     expect(models.readyToHandOver(1, 1e9, 1)).toBe(false);
     models.disposeAll();
