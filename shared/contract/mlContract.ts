@@ -180,7 +180,9 @@ export type MlEventMessage =
   | { type: 'saving'; jobId: string; active: boolean }
   | PredictionEvent
   | LiveRoundEvent
-  | LivePredictionEvent;
+  | LivePredictionEvent
+  /** A live job's model began from Keras weights: what the file gave (stored with the run, as explicit runs store it). */
+  | { type: 'live-weights'; jobId: string; report: WeightsReport };
 
 /** One image predicted: full-resolution argmax (project class values) and 8-bit confidence, with its uncertainty. */
 export interface PredictionEvent {
@@ -204,7 +206,7 @@ export type MlJobType = 'train' | 'predict' | 'live';
 interface JobEventTypes {
   train: 'progress' | 'epoch' | 'checkpoint';
   predict: 'prediction';
-  live: 'live-round' | 'live-prediction' | 'epoch' | 'checkpoint';
+  live: 'live-round' | 'live-prediction' | 'live-weights' | 'epoch' | 'checkpoint';
 }
 export type MlJobEvent<T extends MlJobType> = Extract<MlEventMessage, { type: JobEventTypes[T] | 'log' | 'backend' }>;
 

@@ -12,6 +12,7 @@ import { TRAIN_DEFAULTS, resolveTrainSettings, runConfigSchema, type TrainSettin
 import { classValues, type RunInitialWeights } from '../training/trainingService';
 import { recordEpochEvent } from '../training/epochRecord';
 import { storePrediction } from '../training/predictionService';
+import { IMAGENET_WEIGHTS, cachedPretrained } from '../training/pretrainedWeights';
 import type { PredictionSummary } from '../../../shared/review/predictions';
 
 export interface LiveServiceEvents {
@@ -33,6 +34,9 @@ export interface LiveOptions {
 }
 
 export const LIVE_DEFAULTS: LiveOptions = { roundSeconds: 1.5, checkpointSeconds: TRAIN_DEFAULTS.validateEverySeconds };
+
+/** The catalogue backbone a new live run starts from when its ImageNet file is in the user cache (and no explicit run decides). */
+const LIVE_CATALOGUE_BACKBONE = 'mobilenetv2';
 
 /** project_meta keys: whether Live is on for this project, and the run it trains. */
 const ENABLED_KEY = 'live.enabled';
@@ -219,6 +223,11 @@ export class LiveService {
       const controller = new AbortController();
       const onEvent = (event: MlJobEvent<'live'>) => {
         if (event.type === 'backend') project.runs.setBackend(runId, event.backend, event.reason);
+        if (event.type === 'live-weights' && initialWeights) {
+          // What the file gave, as an explicit run stores it (a catalogue file's is only known now).
+          const run = project.runs.byId(runId);
+          if (run) project.runs.setConfig(runId, { ...run.config, initialWeights: { source: initialWeights.source, path: initialWeights.path, report: event.report } });
+        }
         if (event.type === 'checkpoint') project.runs.recordCheckpoint(runId, { kind: event.kind, epoch: event.epoch, path: event.path });
         if (event.type === 'epoch') {
           recordEpochEvent(project, runId, event);
@@ -298,7 +307,7 @@ export class LiveService {
    * started from Keras weights whose file is still there — that run's head, backbone and weights
    * (the user has them), with train's learning rate for a pretrained start.
    */
-  private liveRun(values: number[]): { runId: number; startRound: number; unlock: () => void; settings: TrainSettings; initialWeights: RunInitialWeights | null } {
+  private liveRun(values: number[]): { runId: number; startRound: number; unlock: () => void; settings: TrainSettings; initialWeights: Pick<RunInitialWeights, 'source' | 'path'> | null } {
     const project = this.project;
     const previous = Number(project.meta.get(RUN_KEY));
     const run = previous ? project.runs.byId(previous) : undefined;
@@ -314,17 +323,26 @@ export class LiveService {
     const input = { backend: this.options.backend, batch: this.options.batch, head: initialWeights?.head, backbone: initialWeights?.backbone };
     // A live run has no epoch count or time budget: it trains until turned off.
     const settings: TrainSettings = { ...resolveTrainSettings(input, sides.length ? Math.max(...sides) : 480, initialWeights !== null), epochs: null, maxMinutes: null };
+    // A catalogue file's report is recorded when the job has read it (`live-weights`).
     const weights = initialWeights && { source: initialWeights.source, path: initialWeights.path, report: initialWeights.report };
+    const recorded = weights?.report ? weights : null;
     const [runId, unlock] = project.db.transaction(() => {
-      const id = project.runs.create({ settings, classValues: values, trainImages: 0, valImages: 0, initialWeights: weights, live: true });
+      const id = project.runs.create({ settings, classValues: values, trainImages: 0, valImages: 0, initialWeights: recorded, live: true });
       return [id, lockRun(project, id)] as const;
     })();
     project.meta.set(RUN_KEY, String(runId));
     return { runId, startRound: 0, unlock, settings, initialWeights: weights };
   }
 
-  /** The newest explicit run's Keras weights with its head and backbone, while the file is still there; else null. */
-  private usersWeights(): (RunInitialWeights & { head: TrainSettings['head']; backbone: TrainSettings['backbone'] }) | null {
+  /**
+   * The weights a new live run starts from: the newest explicit run's choice where the project has
+   * one (its Keras file while it is still there, with its head and backbone; none if it had none),
+   * else MobileNetV2's ImageNet weights where the catalogue download is already in the user cache
+   * (never downloaded for Live; VGG16's are followed only through an explicit run: on a CPU its
+   * steps are too slow for a live loop); else null (train's default backbone from scratch). A
+   * catalogue file's report comes from the ML job (`live-weights`) once it has read the file.
+   */
+  private usersWeights(): (Omit<RunInitialWeights, 'report'> & { report: RunInitialWeights['report'] | null; head: TrainSettings['head']; backbone: TrainSettings['backbone'] }) | null {
     for (const run of this.project.runs.all()) {
       if (run.config.live === true) continue;
       const config = runConfigSchema.safeParse(run.config);
@@ -333,7 +351,8 @@ export class LiveService {
       if (!weights || !existsSync(weights.path)) return null;
       return { ...weights, head: config.data.settings.head, backbone: config.data.settings.backbone };
     }
-    return null;
+    const catalogue = cachedPretrained(IMAGENET_WEIGHTS[LIVE_CATALOGUE_BACKBONE]);
+    return catalogue ? { source: 'imagenet', path: catalogue, report: null, head: TRAIN_DEFAULTS.head, backbone: LIVE_CATALOGUE_BACKBONE } : null;
   }
 
   private async halt(): Promise<void> {

@@ -176,6 +176,17 @@ async function attempt(url: string, part: string, md5: string | null, options: D
   }
 }
 
+/** Where the cache keeps a catalogue file (its name in the bucket). */
+function cachePath(entry: PretrainedFile): string {
+  return join(weightsCacheDir(), entry.file.split('/').pop()!);
+}
+
+/** The catalogue file's path when an earlier download left it in the cache; else null (nothing is downloaded). */
+export function cachedPretrained(entry: PretrainedFile): string | null {
+  const path = cachePath(entry);
+  return existsSync(path) ? path : null;
+}
+
 /**
  * Downloads a file into the cache folder: progress as bytes arrive, a `.part` file resumed with
  * HTTP Range after a dropped connection (also by the next run), the MD5 checked before the file
@@ -183,8 +194,7 @@ async function attempt(url: string, part: string, md5: string | null, options: D
  */
 export async function downloadPretrained(entry: PretrainedFile, options: DownloadOptions = {}): Promise<DownloadResult> {
   const dir = weightsCacheDir();
-  const name = entry.file.split('/').pop()!;
-  const path = join(dir, name);
+  const path = cachePath(entry);
   if (existsSync(path)) return { path, downloaded: false, bytes: statSync(path).size };
   mkdirSync(dir, { recursive: true });
   const url = pretrainedUrl(entry);

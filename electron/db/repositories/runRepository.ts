@@ -38,6 +38,7 @@ export function runRepository(db: Db) {
   const latest = db.prepare<[], Record<string, unknown>>('SELECT * FROM runs ORDER BY id DESC LIMIT 1');
   const all = db.prepare<[], Record<string, unknown>>('SELECT * FROM runs ORDER BY id DESC');
   const setBackend = db.prepare('UPDATE runs SET backend = ?, backend_reason = ? WHERE id = ?');
+  const setConfig = db.prepare('UPDATE runs SET config = ? WHERE id = ?');
   const finish = db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?');
   const reopen = db.prepare("UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?");
   const insertEpoch = db.prepare(`INSERT INTO run_epochs
@@ -94,6 +95,10 @@ export function runRepository(db: Db) {
     all: () => all.all().map((r) => toRun(r)!),
     setBackend(id: number, backend: string, reason: string): void {
       setBackend.run(backend, reason, id);
+    },
+    /** Replaces a run's config (a live run records the weights its ML job reports having started from). */
+    setConfig(id: number, config: Record<string, unknown>): void {
+      setConfig.run(JSON.stringify(config), id);
     },
     finish(id: number, status: Exclude<RunStatus, 'running'>, error: string | null = null): void {
       finish.run(status, error, new Date().toISOString(), id);

@@ -409,6 +409,7 @@ async function initialModel(req: LiveRequest, emit: Emit): Promise<FcnModel> {
   const { tensors, report } = await kerasInitialTensors(req.initialWeights.path, backbone);
   try {
     emit({ type: 'log', level: 'info', jobId: req.jobId, message: `live: initial weights: ${report.loaded.length} layers of ${report.kerasModel}` });
+    emit({ type: 'live-weights', jobId: req.jobId, report });
     return buildFcn(config, tensors);
   } finally {
     tensors.forEach((t) => t.dispose());

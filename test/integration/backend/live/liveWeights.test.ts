@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -6,13 +6,15 @@ import { Backend } from '../../../../electron/backend/backend';
 import type { MlSupervisor } from '../../../../electron/backend/mlSupervisor';
 import { sourceMlSupervisor } from '../../../../electron/host/studioHost';
 import { loadCheckpoint, selectBackend } from '../../../../electron/ml/engine';
+import { kerasInitialTensors } from '../../../../electron/ml/engine/weights/kerasApplications';
 import type { Result } from '../../../../shared/contract/errors';
 import type { Channel, ReplyOf } from '../../../../shared/contract/rendererContract';
 import { defaultLearningRate } from '../../../../shared/domain/training';
 import { nextBackendEvent } from '../../../fixtures/backendEvents';
 import { tempDir } from '../../../fixtures/images';
-import { vggLayers, writeKerasWeights, type FixtureLayer } from '../../../fixtures/kerasWeights';
+import { mobileNetV2Layers, vggLayers, writeKerasWeights, type FixtureLayer } from '../../../fixtures/kerasWeights';
 import { createRectangleProject, mlReady } from '../../../fixtures/trainingProject';
+import { IMAGENET_WEIGHTS } from '../../../../electron/backend/training/pretrainedWeights';
 
 const SIZE = 32;
 let root: string;
@@ -76,4 +78,43 @@ describe('Live from the user’s weights', () => {
       model.dispose();
     }
   }, 120_000);
+
+  it('with no explicit run, starts from MobileNetV2’s ImageNet weights already in the user cache, and records what the file gave', async () => {
+    const fresh = join(root, 'fresh');
+    (await createRectangleProject(fresh, join(root, 'data-fresh'), { count: 6, size: SIZE, train: 4 })).close();
+    const cache = join(root, 'cache');
+    mkdirSync(cache, { recursive: true });
+    const mobilenet = mobileNetV2Layers();
+    const cached = join(cache, IMAGENET_WEIGHTS.mobilenetv2.file.split('/').pop()!);
+    await writeKerasWeights(cached, mobilenet);
+    const before = process.env.FCN_STUDIO_WEIGHTS_DIR;
+    process.env.FCN_STUDIO_WEIGHTS_DIR = cache;
+    try {
+      await call('project:open', { path: fresh });
+      await mlReady(ml);
+      const checkpointed = nextBackendEvent(backend, 'live:status', (s) => s.valMeanIoU !== null);
+      const { runId } = await call('live:start', {});
+      await checkpointed;
+      await call('live:stop', {});
+      const run = (await call('runs:list', {})).find((r) => r.id === runId)!;
+      expect(run.settings).toMatchObject({ backbone: 'mobilenetv2', learningRate: defaultLearningRate('mobilenetv2', true) });
+      expect(run.initialWeights).toMatchObject({ source: 'imagenet', path: cached, kerasModel: expect.stringMatching(/MobileNetV2/) });
+
+      // Its first convolution is the file's (batch norm folded in, as the loader reads it), moved only by a few steps.
+      const { model } = await loadCheckpoint(join(fresh, 'checkpoints', `run-${runId}`, 'last'));
+      const { tensors } = await kerasInitialTensors(cached, 'mobilenetv2');
+      try {
+        const file = tensors.get('Conv1/kernel')!.dataSync() as Float32Array;
+        const got = model.w('Conv1/kernel').dataSync();
+        const worst = file.reduce((w, v, i) => Math.max(w, Math.abs(v - got[i])), 0);
+        expect(worst).toBeLessThan(0.02);
+      } finally {
+        model.dispose();
+        tensors.forEach((t) => t.dispose());
+      }
+    } finally {
+      if (before === undefined) delete process.env.FCN_STUDIO_WEIGHTS_DIR;
+      else process.env.FCN_STUDIO_WEIGHTS_DIR = before;
+    }
+  }, 180_000);
 });
