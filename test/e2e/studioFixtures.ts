@@ -92,7 +92,9 @@ async function writeLabeledDataset(dir: string): Promise<LabeledDataset> {
 /** Starts `fcn-studio serve` as a child process and resolves with the URL it prints. */
 export function startServer(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // An empty weights cache: a developer's ImageNet download (which Live starts from) never changes a test.
+    const env = { ...process.env, FCN_STUDIO_WEIGHTS_DIR: join(tmpdir(), 'fcn-studio-test-no-weights') };
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout!.on('data', (chunk: Buffer) => {
