@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { InitialWeights } from '../../../shared/contract/mlContract';
 
@@ -195,6 +195,7 @@ export function cachedPretrained(entry: PretrainedFile): string | null {
 export async function downloadPretrained(entry: PretrainedFile, options: DownloadOptions = {}): Promise<DownloadResult> {
   const dir = weightsCacheDir();
   const path = cachePath(entry);
+  const name = basename(path);
   if (existsSync(path)) return { path, downloaded: false, bytes: statSync(path).size };
   mkdirSync(dir, { recursive: true });
   const url = pretrainedUrl(entry);
