@@ -323,9 +323,9 @@ export class LiveService {
     const input = { backend: this.options.backend, batch: this.options.batch, head: initialWeights?.head, backbone: initialWeights?.backbone };
     // A live run has no epoch count or time budget: it trains until turned off.
     const settings: TrainSettings = { ...resolveTrainSettings(input, sides.length ? Math.max(...sides) : 480, initialWeights !== null), epochs: null, maxMinutes: null };
+    const weights = initialWeights && { source: initialWeights.source, path: initialWeights.path };
     // A catalogue file's report is recorded when the job has read it (`live-weights`).
-    const weights = initialWeights && { source: initialWeights.source, path: initialWeights.path, report: initialWeights.report };
-    const recorded = weights?.report ? weights : null;
+    const recorded = initialWeights?.report ? { ...weights, report: initialWeights.report } : null;
     const [runId, unlock] = project.db.transaction(() => {
       const id = project.runs.create({ settings, classValues: values, trainImages: 0, valImages: 0, initialWeights: recorded, live: true });
       return [id, lockRun(project, id)] as const;

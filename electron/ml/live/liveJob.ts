@@ -200,6 +200,15 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
     let lastCheckpointMs = 0;
     let lastPredictMs = 0;
     const trace = process.env.FCN_LIVE_TRACE ? new LiveTrace() : null;
+    // Mean training loss since the last checkpoint (NaN: no step since), and the bookkeeping after one.
+    const trainLossSinceCheckpoint = () => (stepsSinceCheckpoint ? lossSinceCheckpoint / stepsSinceCheckpoint : Number.NaN);
+    const checkpointed = (saveStarted: number) => {
+      lossSinceCheckpoint = 0;
+      stepsSinceCheckpoint = 0;
+      lastCheckpoint = performance.now();
+      lastCheckpointMs = lastCheckpoint - saveStarted;
+      trace?.saved(lastCheckpointMs);
+    };
     // The store's generation when the last batch was drawn: a later one means labels the model has not seen.
     let drawnGeneration = store.generation;
     while (!signal.aborted) {
@@ -219,11 +228,8 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         // The labels have rested: the model they will be judged by is one trained on all of them
         // from the start. The current one is validated and saved as it is, and keeps the overlay.
         const saveStarted = performance.now();
-        current.valMeanIoU = await checkpoints.save(current.model, current.optimizer, store, round, stepsSinceCheckpoint ? lossSinceCheckpoint / stepsSinceCheckpoint : Number.NaN, signal);
-        trace?.saved(performance.now() - saveStarted);
-        lossSinceCheckpoint = 0;
-        stepsSinceCheckpoint = 0;
-        lastCheckpoint = performance.now();
+        current.valMeanIoU = await checkpoints.save(current.model, current.optimizer, store, round, trainLossSinceCheckpoint(), signal);
+        checkpointed(saveStarted);
         if (signal.aborted) break;
         models.consolidate(await fresh({ ...req, startFrom: null }, labeled));
         emit({
@@ -304,7 +310,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
       // steps are what make the model): with many val images it runs less often than checkpointSeconds.
       if (performance.now() - lastCheckpoint >= Math.max(req.checkpointSeconds * 1000, VALIDATION_SPACING * lastCheckpointMs)) {
         const saveStarted = performance.now();
-        const trainLoss = lossSinceCheckpoint / stepsSinceCheckpoint;
+        const trainLoss = trainLossSinceCheckpoint();
         if (models.consolidating) {
           // The fresh model is validated to know when it may take over; until then `last/` and the
           // run's curve stay the previous model's (what the overlay shows).
@@ -316,18 +322,14 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         } else {
           models.current.valMeanIoU = await checkpoints.save(model, optimizer, store, round, trainLoss, signal);
         }
-        lossSinceCheckpoint = 0;
-        stepsSinceCheckpoint = 0;
-        lastCheckpoint = performance.now();
-        lastCheckpointMs = lastCheckpoint - saveStarted;
-        trace?.saved(lastCheckpointMs);
+        checkpointed(saveStarted);
         trace?.report(round);
       }
     }
     // Turning Live off keeps what it learned since the last checkpoint (not validated: the stop must
     // be quick); while consolidating, `last/` already holds the previous model, the overlay's.
     if (stepsSinceCheckpoint > 0 && !models.consolidating) {
-      await checkpoints.save(models.current.model, models.current.optimizer, store, round, lossSinceCheckpoint / stepsSinceCheckpoint, signal);
+      await checkpoints.save(models.current.model, models.current.optimizer, store, round, trainLossSinceCheckpoint(), signal);
     }
   } finally {
     sessions.delete(req.jobId);
