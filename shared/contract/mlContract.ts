@@ -118,6 +118,8 @@ export interface LiveRoundEvent {
   seconds: number;
   trainImages: number;
   labeledPixels: number;
+  /** Seconds a fresh model has trained on all the labels while the overlay stays the previous model's; null: not consolidating. */
+  consolidatingSeconds: number | null;
   numTensors: number;
   memoryBytes: number;
 }

@@ -20,6 +20,11 @@ export interface LiveStatus {
   /** Mean IU on the labeled val images (held out, never trained on); null until measured or without val labels. */
   valMeanIoU: number | null;
   valImages: number;
+  /**
+   * When Live began training a fresh model on all the labels (ms since the epoch; see
+   * LIVE_CONSOLIDATE_SECONDS) while the overlay and val mean IU stay the previous model's; null otherwise.
+   */
+  consolidatingSince: number | null;
   error: string | null;
 }
 
@@ -57,5 +62,6 @@ export const LIVE_OFF: LiveStatus = {
   lastRoundAt: null,
   valMeanIoU: null,
   valImages: 0,
+  consolidatingSince: null,
   error: null,
 };

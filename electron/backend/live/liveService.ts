@@ -234,7 +234,10 @@ export class LiveService {
           if (event.val) this.setStatus({ valMeanIoU: event.val.metrics.meanIoU });
         }
         if (event.type === 'live-round') {
-          this.setStatus({ state: 'training', round: event.round, trainImages: event.trainImages, labeledPixels: event.labeledPixels, lastRoundAt: Date.now() });
+          const now = Date.now();
+          // Kept from the round that began consolidating, so the status line's clock does not jitter.
+          const consolidatingSince = event.consolidatingSeconds === null ? null : (this.state.consolidatingSince ?? now - event.consolidatingSeconds * 1000);
+          this.setStatus({ state: 'training', round: event.round, trainImages: event.trainImages, labeledPixels: event.labeledPixels, lastRoundAt: now, consolidatingSince });
         }
         if (event.type === 'live-prediction') {
           const { type: _type, jobId: _jobId, ...atTrainingScale } = event;

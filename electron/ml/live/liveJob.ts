@@ -297,6 +297,7 @@ export async function runLive(req: LiveRequest, emit: Emit, signal: AbortSignal)
         seconds: (performance.now() - started) / 1000,
         trainImages: store.list('train').filter((s) => s.labeledPixels > 0).length,
         labeledPixels: labeledPixels(),
+        consolidatingSeconds: models.consolidating ? (performance.now() - models.current.startedAt) / 1000 : null,
         numTensors: tf.memory().numTensors,
         memoryBytes: process.memoryUsage.rss(),
       });

@@ -10,6 +10,9 @@ function age(since: number, now: number): string {
   return s < 90 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
 }
 
+const CONSOLIDATING_HINT =
+  'Your labels have rested, so Live is training a fresh model on all of them from the start. The overlay and val mean IU are the previous model’s until the fresh one validates as well; a new stroke cancels it.';
+
 function describe(status: LiveStatus, now: number): string {
   switch (status.state) {
     case 'off':
@@ -26,6 +29,8 @@ function describe(status: LiveStatus, now: number): string {
       const parts = [`${status.trainImages} image${status.trainImages === 1 ? '' : 's'}, ${status.labeledPixels.toLocaleString()} labeled px`];
       if (status.lastRoundAt !== null) parts.push(`updated ${age(status.lastRoundAt, now)}`);
       parts.push(status.valMeanIoU === null ? (status.valImages ? 'val mean IU soon' : 'no labeled val images') : `val mean IU ${status.valMeanIoU.toFixed(3)}`);
+      // The figures above stay the previous model's until the fresh one takes over.
+      if (status.consolidatingSince !== null) parts.push(`retraining on all labels since ${age(status.consolidatingSince, now)}`);
       return parts.join(' · ');
     }
   }
@@ -64,7 +69,12 @@ export function LiveToggle({ live }: { live: Live }) {
         <span className={`live-dot${on ? ' live-dot-on' : ''}`} aria-hidden /> Live
       </button>
       {status && status.state !== 'off' && (
-        <span className={`live-status${status.state === 'failed' ? ' live-status-error' : ''}`} data-testid="live-status" title={status.runId ? `Run ${status.runId}, round ${status.round}` : undefined}>
+        <span
+          className={`live-status${status.state === 'failed' ? ' live-status-error' : ''}`}
+          data-testid="live-status"
+          data-consolidating={status.consolidatingSince !== null}
+          title={[status.runId ? `Run ${status.runId}, round ${status.round}` : '', status.consolidatingSince !== null ? CONSOLIDATING_HINT : ''].filter(Boolean).join('\n') || undefined}
+        >
           {describe(status, now)}
         </span>
       )}

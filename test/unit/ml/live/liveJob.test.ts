@@ -282,6 +282,13 @@ describe('live job', () => {
     const meanwhile = predictions(began, handedOver);
     expect(meanwhile.length).toBeGreaterThan(2);
     expect(new Set(meanwhile.map((p) => p.meanEntropy)).size).toBe(1);
+    // Each round says so (the status line's "retraining on all labels"), with the fresh model's growing age.
+    const rounds = (from: number, to: number) => events.slice(from, to).filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round');
+    expect(rounds(0, began).every((r) => r.consolidatingSeconds === null)).toBe(true);
+    const consolidatingAges = rounds(began, handedOver).map((r) => r.consolidatingSeconds);
+    expect(consolidatingAges.length).toBeGreaterThan(2);
+    expect(consolidatingAges.every((s) => s !== null && s >= 0)).toBe(true);
+    expect(consolidatingAges).toEqual([...consolidatingAges].sort((a, b) => a! - b!));
     // Meanwhile `last/` stayed the previous model's (written when the consolidation began); the fresh
     // model writes it from its first checkpoint after taking over.
     const lastWrites = events.map((e, i) => (e.type === 'checkpoint' && e.kind === 'last' ? i : -1)).filter((i) => i >= 0);
@@ -289,9 +296,10 @@ describe('live job', () => {
     await waitFor(() => events.some((e, i) => i > handedOver && e.type === 'checkpoint' && e.kind === 'last'));
     expect(readdirSync(join(req.checkpointDir, 'last'))).toContain('model.json');
     // Memory: the previous model was disposed at the hand-over (tensors back to one model's).
-    const roundsBefore = events.slice(0, began).filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round');
+    const roundsBefore = rounds(0, began);
     await waitFor(() => events.slice(handedOver).filter((e) => e.type === 'live-round').length >= 2);
-    expect(events.slice(handedOver).filter((e): e is Extract<MlEventMessage, { type: 'live-round' }> => e.type === 'live-round').at(-1)!.numTensors).toBe(roundsBefore.at(-1)!.numTensors);
+    expect(rounds(handedOver, events.length).at(-1)!.numTensors).toBe(roundsBefore.at(-1)!.numTensors);
+    expect(rounds(handedOver, events.length).at(-1)!.consolidatingSeconds).toBeNull();
 
     // Again, but the user labels before the fresh model hands over: it is dropped, the previous one trains on.
     await liveSession('live-consolidate').update({ jobId: 'live-consolidate', upsert: [item(1, 2, [{ value: 1, y0: 20 }, { value: 0, y0: 40 }])], remove: [] }, emit);
